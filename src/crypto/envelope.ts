@@ -1,0 +1,90 @@
+// Envelope encrypt, decrypt, re-encrypt (fresh DEK) and rewrap (same DEK, new KEK), byte-compatible
+// with the application. Every rotated value is decrypted back before it is handed to a writer.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Kek } from './key.js';
+import { makeKeyRing, type KeyRing } from './key-ring.js';
+import { DEK_BYTES, NONCE_BYTES, PayloadError, TAG_BYTES, parsePayload, serializePayload, type ParsedPayload } from './payload.js';
+
+const AUTH_FAILED = 'authentication failed: tampered, or encrypted under a different key with this id';
+
+function seal(key: Buffer, nonce: Buffer, plaintext: Buffer): Buffer {
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+function open(key: Buffer, nonce: Buffer, sealed: Buffer, what: string, keyId: string): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new PayloadError('auth-failed', `${what}: ${AUTH_FAILED}`, keyId);
+  }
+}
+
+function kekFor(ring: KeyRing, keyId: string): Kek {
+  const kek = ring.get(keyId);
+  if (!kek) {
+    throw new PayloadError('unknown-key-id', `encrypted under ${keyId}, which is not configured (available: ${ring.ids().join(', ')})`, keyId);
+  }
+  return kek;
+}
+
+function unwrapDek(kek: Kek, parsed: ParsedPayload): Buffer {
+  const dek = open(kek.bytes, parsed.dekNonce, parsed.wrappedDek, 'data key', parsed.keyId);
+  if (dek.length !== DEK_BYTES) {
+    throw new PayloadError('bad-dek-length', `data key is ${dek.length} bytes, expected ${DEK_BYTES}`, parsed.keyId);
+  }
+  return dek;
+}
+
+/** Decrypts a stored value with whichever key of the ring its key_id names. */
+export function decryptValue(ring: KeyRing, stored: Uint8Array | string): Buffer {
+  const parsed = parsePayload(stored);
+  const dek = unwrapDek(kekFor(ring, parsed.keyId), parsed);
+  return open(dek, parsed.nonce, parsed.ciphertext, 'value', parsed.keyId);
+}
+
+/** Encrypts as the application does: fresh random DEK and nonces. */
+export function encryptValue(kek: Kek, plaintext: Uint8Array | string): Buffer {
+  const dek = randomBytes(DEK_BYTES);
+  const dekNonce = randomBytes(NONCE_BYTES);
+  const nonce = randomBytes(NONCE_BYTES);
+  return serializePayload({
+    keyId: kek.id,
+    dekNonce,
+    wrappedDek: seal(kek.bytes, dekNonce, dek),
+    nonce,
+    ciphertext: seal(dek, nonce, Buffer.from(plaintext)),
+  });
+}
+
+export type RotationMode = 'reencrypt' | 'rewrap';
+
+export interface Rotated {
+  readonly fromKeyId: string;
+  readonly payload: Buffer;
+}
+
+/**
+ * Moves one stored value onto `target`. `reencrypt` decrypts and encrypts with a fresh DEK;
+ * `rewrap` keeps the DEK, nonce and ciphertext and only re-wraps the DEK. Either way the new
+ * payload is decrypted back with `target` and compared before it is returned.
+ */
+export function rotateValue(ring: KeyRing, stored: Uint8Array | string, target: Kek, mode: RotationMode): Rotated {
+  const parsed = parsePayload(stored);
+  const dek = unwrapDek(kekFor(ring, parsed.keyId), parsed);
+  const plaintext = open(dek, parsed.nonce, parsed.ciphertext, 'value', parsed.keyId);
+  let payload: Buffer;
+  if (mode === 'reencrypt') {
+    payload = encryptValue(target, plaintext);
+  } else {
+    const dekNonce = randomBytes(NONCE_BYTES);
+    payload = serializePayload({ ...parsed, keyId: target.id, dekNonce, wrappedDek: seal(target.bytes, dekNonce, dek) });
+  }
+  const back = decryptValue(makeKeyRing(target), payload);
+  if (!back.equals(plaintext)) {
+    throw new PayloadError('auth-failed', 'decrypt-back check failed: the new value does not decrypt to the old plaintext', target.id);
+  }
+  return { fromKeyId: parsed.keyId, payload };
+}

@@ -1,0 +1,130 @@
+// The application's stored payload: compact JSON with its field order, AES-256-GCM throughout,
+// a fresh DEK per value wrapped by a KEK. Parsing is strict and each failure has its own reason.
+
+export const PAYLOAD_VERSION = 1;
+export const PAYLOAD_ALG = 'AES-256-GCM';
+export const NONCE_BYTES = 12;
+export const TAG_BYTES = 16;
+export const DEK_BYTES = 32;
+
+export type PayloadProblem =
+  | 'empty'
+  | 'not-json'
+  | 'not-object'
+  | 'unsupported-version'
+  | 'unsupported-algorithm'
+  | 'missing-field'
+  | 'bad-base64'
+  | 'bad-nonce-length'
+  | 'bad-wrapped-dek'
+  | 'bad-ciphertext'
+  | 'unknown-key-id'
+  | 'auth-failed'
+  | 'bad-dek-length';
+
+/** Why one stored value cannot be read. The message never contains key material or plaintext. */
+export class PayloadError extends Error {
+  override readonly name = 'PayloadError';
+  constructor(readonly problem: PayloadProblem, message: string, readonly keyId?: string) {
+    super(message);
+  }
+}
+
+/** A payload whose structure is valid; the crypto has not been checked yet. */
+export interface ParsedPayload {
+  readonly keyId: string;
+  readonly dekNonce: Buffer;
+  readonly wrappedDek: Buffer; // ciphertext || tag of the DEK
+  readonly nonce: Buffer;
+  readonly ciphertext: Buffer; // ciphertext || tag of the value
+}
+
+const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const FIELDS = ['key_id', 'dek_wrapped', 'nonce', 'ciphertext'] as const;
+
+function decodeField(name: string, value: string): Buffer {
+  if (!STANDARD_BASE64.test(value)) throw new PayloadError('bad-base64', `field ${name} is not standard base64`);
+  return Buffer.from(value, 'base64');
+}
+
+function asText(bytes: Uint8Array | string): string {
+  if (typeof bytes === 'string') return bytes;
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+/** Checks the structure of a stored value and decodes its fields. */
+export function parsePayload(stored: Uint8Array | string): ParsedPayload {
+  if (stored.length === 0) throw new PayloadError('empty', 'value is empty');
+  let json: unknown;
+  try {
+    json = JSON.parse(asText(stored));
+  } catch {
+    throw new PayloadError('not-json', 'value is not UTF-8 JSON (not a payload of this format)');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new PayloadError('not-object', 'value is JSON but not an object');
+  }
+  const record = json as Record<string, unknown>;
+  if (record.version !== PAYLOAD_VERSION) {
+    throw new PayloadError('unsupported-version', `unsupported payload version ${JSON.stringify(record.version) ?? 'missing'} (expected 1)`);
+  }
+  if (record.alg !== PAYLOAD_ALG) {
+    throw new PayloadError('unsupported-algorithm', `unsupported algorithm ${JSON.stringify(record.alg) ?? 'missing'} (expected ${PAYLOAD_ALG})`);
+  }
+  for (const field of FIELDS) {
+    if (typeof record[field] !== 'string') throw new PayloadError('missing-field', `field ${field} is missing or not a string`);
+  }
+  const keyId = record.key_id as string;
+  if (keyId === '') throw new PayloadError('missing-field', 'field key_id is empty');
+  const dekWrapped = decodeField('dek_wrapped', record.dek_wrapped as string);
+  const nonce = decodeField('nonce', record.nonce as string);
+  const ciphertext = decodeField('ciphertext', record.ciphertext as string);
+  if (nonce.length !== NONCE_BYTES) {
+    throw new PayloadError('bad-nonce-length', `nonce is ${nonce.length} bytes, expected ${NONCE_BYTES}`, keyId);
+  }
+  if (dekWrapped.length < NONCE_BYTES + TAG_BYTES) {
+    throw new PayloadError('bad-wrapped-dek', `dek_wrapped is ${dekWrapped.length} bytes, too short for a nonce and a tag`, keyId);
+  }
+  if (ciphertext.length < TAG_BYTES) {
+    throw new PayloadError('bad-ciphertext', `ciphertext is ${ciphertext.length} bytes, shorter than a GCM tag`, keyId);
+  }
+  return {
+    keyId,
+    dekNonce: dekWrapped.subarray(0, NONCE_BYTES),
+    wrappedDek: dekWrapped.subarray(NONCE_BYTES),
+    nonce,
+    ciphertext,
+  };
+}
+
+/** Serializes exactly as the application does: compact JSON, its field order, padded base64. */
+export function serializePayload(parts: {
+  keyId: string;
+  dekNonce: Buffer;
+  wrappedDek: Buffer;
+  nonce: Buffer;
+  ciphertext: Buffer;
+}): Buffer {
+  const json = JSON.stringify({
+    version: PAYLOAD_VERSION,
+    alg: PAYLOAD_ALG,
+    key_id: parts.keyId,
+    dek_wrapped: Buffer.concat([parts.dekNonce, parts.wrappedDek]).toString('base64'),
+    nonce: parts.nonce.toString('base64'),
+    ciphertext: parts.ciphertext.toString('base64'),
+  });
+  return Buffer.from(json, 'utf8');
+}
+
+/** The key id of a stored value without checking anything else; undefined if it is not a JSON object with one. */
+export function peekKeyId(stored: Uint8Array | string): string | undefined {
+  try {
+    const json = JSON.parse(asText(stored)) as unknown;
+    if (typeof json === 'object' && json !== null && typeof (json as { key_id?: unknown }).key_id === 'string') {
+      return (json as { key_id: string }).key_id;
+    }
+  } catch {
+    // not a payload: the caller reports it through parsePayload when it matters
+  }
+  return undefined;
+}

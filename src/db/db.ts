@@ -1,0 +1,23 @@
+// The one interface every database access goes through. Two adapters implement it: `pg` for a
+// server and PGlite for the embedded database. Values come back as the driver gives them; bytea
+// is normalised to Buffer by the adapters so callers never see the difference.
+
+export interface QueryResult<Row> {
+  rows: Row[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pg' | 'pglite';
+  /** Where the database is, safe to show: a URL's password is masked. */
+  readonly label: string;
+  /** Runs `work` in one transaction on one connection; commits if it resolves, rolls back if it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** A second, independent connection (the pg adapter opens one; PGlite shares its single one). */
+  fork(): Promise<Db>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,55 @@
+// The one stream of typed events the re-encryption produces. The Ink UI, plain log lines and JSON
+// lines are all renderers of this stream; the engine knows none of them.
+import type { PayloadProblem } from '../crypto/payload.js';
+import type { RotationMode } from '../crypto/envelope.js';
+
+export type RunKind = 'dry-run' | 'live';
+
+/** Counters for one column. `processed` = rows examined (every row, NULLs included). */
+export interface TableCounts {
+  readonly table: string; // label: table.column
+  total: number; // rows counted at the start (an estimate: the application keeps writing)
+  processed: number;
+  /** Live: rows written on the primary key. Dry run: rows that would be. */
+  rotated: number;
+  alreadyPrimary: number;
+  nulls: number;
+  failed: number;
+  /** Rows the application changed between our read and our write; re-read and retried. */
+  retried: number;
+  /** Rows locked by someone else and not reached in the end (they stay on their old key). */
+  skippedLocked: number;
+  /** Rows deleted by the application while we worked on them. */
+  vanished: number;
+  /** Dry run: rows per key id, as found. */
+  byKeyId: Record<string, number>;
+}
+
+export interface RowFailure {
+  readonly table: string;
+  readonly id: string;
+  readonly keyId: string | undefined;
+  readonly problem: PayloadProblem | 'locked' | 'write-failed';
+  readonly reason: string;
+}
+
+export interface RunSummary {
+  readonly kind: RunKind;
+  readonly mode: RotationMode;
+  readonly primaryKeyId: string;
+  readonly tables: TableCounts[];
+  readonly failures: RowFailure[];
+  readonly cancelled: boolean;
+  readonly elapsedMs: number;
+}
+
+export type EngineEvent =
+  | { type: 'run-start'; kind: RunKind; mode: RotationMode; primaryKeyId: string; keyIds: string[]; tables: { table: string; total: number }[] }
+  | { type: 'table-start'; table: string; total: number }
+  | { type: 'progress'; counts: TableCounts; rowsPerSecond: number; etaSeconds: number | undefined }
+  | { type: 'row-failed'; failure: RowFailure }
+  | { type: 'warning'; message: string }
+  | { type: 'table-done'; counts: TableCounts }
+  | { type: 'run-done'; summary: RunSummary };
+
+export type EngineEventListener = (event: EngineEvent) => void;
