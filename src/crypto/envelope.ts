@@ -5,20 +5,23 @@ import type { Kek } from './key.js';
 import { makeKeyRing, type KeyRing } from './key-ring.js';
 import { DEK_BYTES, NONCE_BYTES, PayloadError, TAG_BYTES, parsePayload, serializePayload, type ParsedPayload } from './payload.js';
 
-const AUTH_FAILED = 'authentication failed: tampered, or encrypted under a different key with this id';
+const DEK_AUTH_FAILED = 'data key: authentication failed: encrypted under a different key with this id, or dek_wrapped was altered';
+const VALUE_AUTH_FAILED = 'value: authentication failed: the nonce or ciphertext was altered';
 
 function seal(key: Buffer, nonce: Buffer, plaintext: Buffer): Buffer {
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 }
 
-function open(key: Buffer, nonce: Buffer, sealed: Buffer, what: string, keyId: string): Buffer {
+// The two failures get their own problem codes: a DEK that does not unwrap usually means the operator
+// configured the wrong key material under the right id; a value that does not open means damaged data.
+function open(key: Buffer, nonce: Buffer, sealed: Buffer, problem: 'dek-auth-failed' | 'auth-failed', keyId: string): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, nonce);
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   try {
     return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
   } catch {
-    throw new PayloadError('auth-failed', `${what}: ${AUTH_FAILED}`, keyId);
+    throw new PayloadError(problem, problem === 'auth-failed' ? VALUE_AUTH_FAILED : DEK_AUTH_FAILED, keyId);
   }
 }
 
@@ -31,18 +34,22 @@ function kekFor(ring: KeyRing, keyId: string): Kek {
 }
 
 function unwrapDek(kek: Kek, parsed: ParsedPayload): Buffer {
-  const dek = open(kek.bytes, parsed.dekNonce, parsed.wrappedDek, 'data key', parsed.keyId);
+  const dek = open(kek.bytes, parsed.dekNonce, parsed.wrappedDek, 'dek-auth-failed', parsed.keyId);
   if (dek.length !== DEK_BYTES) {
     throw new PayloadError('bad-dek-length', `data key is ${dek.length} bytes, expected ${DEK_BYTES}`, parsed.keyId);
   }
   return dek;
 }
 
+function openValue(dek: Buffer, parsed: ParsedPayload): Buffer {
+  return open(dek, parsed.nonce, parsed.ciphertext, 'auth-failed', parsed.keyId);
+}
+
 /** Decrypts a stored value with whichever key of the ring its key_id names. */
 export function decryptValue(ring: KeyRing, stored: Uint8Array | string): Buffer {
   const parsed = parsePayload(stored);
   const dek = unwrapDek(kekFor(ring, parsed.keyId), parsed);
-  return open(dek, parsed.nonce, parsed.ciphertext, 'value', parsed.keyId);
+  return openValue(dek, parsed);
 }
 
 /** Encrypts as the application does: fresh random DEK and nonces. */
@@ -74,7 +81,7 @@ export interface Rotated {
 export function rotateValue(ring: KeyRing, stored: Uint8Array | string, target: Kek, mode: RotationMode): Rotated {
   const parsed = parsePayload(stored);
   const dek = unwrapDek(kekFor(ring, parsed.keyId), parsed);
-  const plaintext = open(dek, parsed.nonce, parsed.ciphertext, 'value', parsed.keyId);
+  const plaintext = openValue(dek, parsed);
   let payload: Buffer;
   if (mode === 'reencrypt') {
     payload = encryptValue(target, plaintext);

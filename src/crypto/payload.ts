@@ -19,6 +19,9 @@ export type PayloadProblem =
   | 'bad-wrapped-dek'
   | 'bad-ciphertext'
   | 'unknown-key-id'
+  /** The DEK did not unwrap: the key configured under this id is not the one used, or dek_wrapped was altered. */
+  | 'dek-auth-failed'
+  /** The DEK unwrapped but the value did not authenticate: the nonce or ciphertext was altered. */
   | 'auth-failed'
   | 'bad-dek-length';
 
