@@ -24,10 +24,12 @@ export interface PgOptions {
   /** Connections the pool may open (the engine's --concurrency decides). */
   max?: number;
   applicationName?: string;
+  /** What to show for this database (default: the URL, password masked). */
+  label?: string;
 }
 
 export async function openPg(options: PgOptions): Promise<Db> {
-  const label = maskDatabaseUrl(options.connectionString);
+  const label = options.label ?? maskDatabaseUrl(options.connectionString);
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 4,
