@@ -1,0 +1,124 @@
+// One column, start to finish: the main keyset pass (read a page, rotate it outside any
+// transaction, compare-and-swap it in one short transaction), immediate retries for rows the
+// application changed meanwhile, then a few delayed revisits of rows others held locked.
+import type { RotationMode } from '../crypto/envelope.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+import type { Db } from '../db/db.js';
+import type { ResolvedColumn } from '../db/column.js';
+import type { ColumnSql } from './column-sql.js';
+import type { ColumnTally } from './column-tally.js';
+import { compareAndSwap, type WriteLimits } from './compare-and-swap.js';
+import type { RunKind } from './events.js';
+import { KeysetReader, type KeysetRange } from './keyset-reader.js';
+import { rotateBatch } from './rotate-batch.js';
+import { sleep } from './sleep.js';
+import type { SourceRow } from './source-row.js';
+import type { Throttle } from './throttle.js';
+
+export interface ColumnPassOptions {
+  readonly db: Db;
+  readonly ring: KeyRing;
+  readonly column: ResolvedColumn;
+  readonly sql: ColumnSql;
+  readonly kind: RunKind;
+  readonly mode: RotationMode;
+  readonly batchSize: number;
+  readonly range?: KeysetRange | undefined;
+  readonly throttle: Throttle;
+  readonly signal?: AbortSignal | undefined;
+  readonly write: WriteLimits;
+  readonly tally: ColumnTally;
+  readonly warn: (message: string) => void;
+  /** Waits before each revisit of rows locked by others; their number is the number of revisits. */
+  readonly revisitDelaysMs: readonly number[];
+  /** How many times a row the application keeps changing is re-read and retried. */
+  readonly changeRetries: number;
+}
+
+export interface ColumnPassResult {
+  readonly cancelled: boolean;
+}
+
+export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassResult> {
+  const { tally, sql, db } = o;
+  const aborted = () => o.signal?.aborted === true;
+  // Rows we could not lock (held by the application, or deleted): id -> key id last seen.
+  const deferred = new Map<string, string | undefined>();
+
+  const reread = async (ids: readonly string[]): Promise<SourceRow[]> => {
+    const { rows } = await db.query<SourceRow>(sql.reread, [ids]);
+    tally.add('vanished', ids.length - rows.length);
+    return rows;
+  };
+
+  /** Brings rows to a final outcome, or defers them; counts each row exactly once. */
+  const settle = async (rows: readonly SourceRow[], firstRead: boolean): Promise<void> => {
+    let pending = rows;
+    for (let round = 0; pending.length > 0; round++) {
+      const batch = rotateBatch(o.ring, pending, o.mode);
+      if (firstRead && round === 0) tally.keyIdsFound(batch.keyIds);
+      tally.add('nulls', batch.nulls.length);
+      tally.add('alreadyPrimary', batch.alreadyPrimary.length);
+      for (const u of batch.unreadable) {
+        tally.fail({ table: o.column.label, id: u.id, keyId: u.keyId, problem: u.problem, reason: u.reason });
+      }
+      if (o.kind === 'dry-run') {
+        tally.add('rotated', batch.rotated.length);
+        return;
+      }
+      const out = await compareAndSwap(db, sql, batch.rotated, o.write);
+      if (out.gaveUp !== undefined) {
+        o.warn(`${o.column.label}: a batch of ${batch.rotated.length} rows was rolled back ${out.rollbacks} times (${out.gaveUp}); it will be revisited`);
+      }
+      tally.add('rotated', out.written.length);
+      const keyIdOf = new Map(batch.rotated.map((r) => [r.id, r.fromKeyId]));
+      for (const id of out.notLocked) deferred.set(id, keyIdOf.get(id));
+      if (out.changed.length === 0) return;
+      tally.retried(out.changed.length);
+      if (round >= o.changeRetries || aborted()) {
+        for (const id of out.changed) {
+          tally.fail({
+            table: o.column.label,
+            id,
+            keyId: keyIdOf.get(id),
+            problem: 'write-failed',
+            reason: `the application changed this row on each of ${round + 1} attempts; left as the application wrote it`,
+          });
+        }
+        return;
+      }
+      pending = await reread(out.changed);
+    }
+  };
+
+  const reader = new KeysetReader(db, sql, o.batchSize, o.range);
+  while (!aborted()) {
+    const rows = await reader.next();
+    if (rows.length === 0) break;
+    await settle(rows, true);
+    tally.progress();
+    await o.throttle.consume(rows.length, o.signal);
+  }
+
+  for (const delay of o.revisitDelaysMs) {
+    if (deferred.size === 0 || aborted()) break;
+    o.warn(`${o.column.label}: ${deferred.size} rows are locked by other transactions; revisiting them in ${delay} ms`);
+    await sleep(delay, o.signal);
+    if (aborted()) break;
+    const ids = [...deferred.keys()];
+    deferred.clear();
+    for (let i = 0; i < ids.length && !aborted(); i += o.batchSize) {
+      await settle(await reread(ids.slice(i, i + o.batchSize)), false);
+      tally.progress();
+    }
+  }
+
+  if (aborted()) return { cancelled: true };
+  for (const [id, keyId] of deferred) {
+    tally.fail(
+      { table: o.column.label, id, keyId, problem: 'locked', reason: `locked by another transaction through ${o.revisitDelaysMs.length} revisits; left on its old key` },
+      'skippedLocked',
+    );
+  }
+  return { cancelled: false };
+}

@@ -1,0 +1,64 @@
+// The SQL the engine runs against one encrypted column, built once from the registry's quoted
+// identifiers. Ids travel as text and are cast back to the id column's own type so every
+// comparison uses the primary key index.
+import type { ResolvedColumn, ValueType } from '../db/column.js';
+import { UserError } from '../errors.js';
+
+export interface ColumnSql {
+  readonly count: string;
+  /** First page of a range: `$1` = limit (`$2` = inclusive upper bound when bounded). */
+  readonly firstPage: string;
+  /** Next page: `$1` = last id seen, `$2` = limit (`$3` = inclusive upper bound when bounded). */
+  readonly nextPage: string;
+  /** Current values of some rows: `$1` = ids. Deleted rows are simply absent. */
+  readonly reread: string;
+  /** Locks the rows nobody else holds: `$1` = ids. Returns the ids it locked. */
+  readonly lockFree: string;
+  /** Batched compare-and-swap: `$1` ids, `$2` values as read, `$3` new values. Returns the ids written. */
+  readonly compareAndSwap: string;
+}
+
+// format_type() output such as `uuid`, `bigint`, `character varying(64)`, `"my type"`, `public.t`.
+const SAFE_TYPE = /^[A-Za-z_"][A-Za-z0-9_ ."(),]*$/;
+
+/** The SQL type values travel as in parameters, and how a selected value is rendered. */
+function valueSql(valueType: ValueType, column: string): { select: string; param: string; cast: (p: string) => string } {
+  switch (valueType) {
+    case 'bytea':
+      return { select: column, param: 'bytea', cast: (p) => p };
+    case 'text':
+      return { select: column, param: 'text', cast: (p) => p };
+    case 'jsonb':
+      // jsonb is read as its text rendering and compared/written as jsonb: the database stores
+      // parsed JSON, so the application's byte form is not preserved by anyone, including it.
+      return { select: `${column}::text`, param: 'text', cast: (p) => `${p}::jsonb` };
+    default: {
+      const never: never = valueType;
+      throw new Error(`unknown value type ${String(never)}`);
+    }
+  }
+}
+
+export function buildColumnSql(column: ResolvedColumn, bounded = false): ColumnSql {
+  if (!SAFE_TYPE.test(column.idType)) {
+    throw new UserError(`${column.label}: unexpected id column type ${JSON.stringify(column.idType)}`, 'Use an id column of a plain type such as uuid, bigint or text.');
+  }
+  const t = column.qualifiedTable;
+  const id = column.quotedId;
+  const col = column.quotedColumn;
+  const idType = column.idType;
+  const v = valueSql(column.valueType, col);
+  const select = `SELECT ${id}::text AS id, ${v.select} AS value FROM ${t}`;
+  const upper = (n: number) => (bounded ? ` AND ${id} <= $${n}::${idType}` : '');
+  return {
+    count: `SELECT count(*)::bigint::text AS n FROM ${t}`,
+    firstPage: `${select} WHERE true${upper(2)} ORDER BY ${id} LIMIT $1`,
+    nextPage: `${select} WHERE ${id} > $1::${idType}${upper(3)} ORDER BY ${id} LIMIT $2`,
+    reread: `${select} WHERE ${id} = ANY($1::${idType}[])`,
+    lockFree: `SELECT ${id}::text AS id FROM ${t} WHERE ${id} = ANY($1::${idType}[]) FOR UPDATE SKIP LOCKED`,
+    compareAndSwap:
+      `UPDATE ${t} AS t SET ${col} = ${v.cast('v.new')} ` +
+      `FROM unnest($1::${idType}[], $2::${v.param}[], $3::${v.param}[]) AS v(id, old, new) ` +
+      `WHERE t.${id} = v.id AND t.${col} = ${v.cast('v.old')} RETURNING t.${id}::text AS id`,
+  };
+}

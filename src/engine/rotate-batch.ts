@@ -1,0 +1,60 @@
+// The crypto half of a batch, pure and synchronous: sorts rows into NULL / already on the
+// primary / cannot be rotated / rotated (with the new value, already decrypted back). It takes
+// and returns plain data so it can move to a worker thread without changing its callers.
+import { rotateValue, type RotationMode } from '../crypto/envelope.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+import { PayloadError, peekKeyId, type PayloadProblem } from '../crypto/payload.js';
+import type { SourceRow, StoredValue } from './source-row.js';
+
+export interface RotatedRow {
+  readonly id: string;
+  readonly fromKeyId: string;
+  /** The value as read: the compare-and-swap's expected value. */
+  readonly old: StoredValue;
+  /** The new value, in the same representation as `old` (Buffer for bytea, text otherwise). */
+  readonly next: StoredValue;
+}
+
+export interface UnreadableRow {
+  readonly id: string;
+  readonly keyId: string | undefined;
+  readonly problem: PayloadProblem;
+  /** Why, from the payload checks; never contains the value or key material. */
+  readonly reason: string;
+}
+
+export interface RotatedBatch {
+  readonly nulls: string[];
+  readonly alreadyPrimary: string[];
+  readonly unreadable: UnreadableRow[];
+  readonly rotated: RotatedRow[];
+  /** Key id of every non-NULL row as found (undefined when the value has none). */
+  readonly keyIds: (string | undefined)[];
+}
+
+export function rotateBatch(ring: KeyRing, rows: readonly SourceRow[], mode: RotationMode): RotatedBatch {
+  const out: RotatedBatch = { nulls: [], alreadyPrimary: [], unreadable: [], rotated: [], keyIds: [] };
+  const target = ring.primary;
+  for (const row of rows) {
+    if (row.value === null) {
+      out.nulls.push(row.id);
+      continue;
+    }
+    const keyId = peekKeyId(row.value);
+    out.keyIds.push(keyId);
+    if (keyId === target.id) {
+      // Already where it must end up: never rewritten, so a rerun is cheap and idempotent.
+      out.alreadyPrimary.push(row.id);
+      continue;
+    }
+    try {
+      const rotated = rotateValue(ring, row.value, target, mode);
+      const next = typeof row.value === 'string' ? rotated.payload.toString('utf8') : rotated.payload;
+      out.rotated.push({ id: row.id, fromKeyId: rotated.fromKeyId, old: row.value, next });
+    } catch (error) {
+      if (!(error instanceof PayloadError)) throw error;
+      out.unreadable.push({ id: row.id, keyId: error.keyId ?? keyId, problem: error.problem, reason: error.message });
+    }
+  }
+  return out;
+}
