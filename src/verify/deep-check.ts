@@ -1,0 +1,65 @@
+// Decrypts every non-NULL value of one column, reading keyset pages in id order (no OFFSET), so
+// memory stays bounded and rows deleted meanwhile cannot make it skip others. Plaintexts are
+// wiped as soon as they have been produced; only ids, key ids and reasons are kept.
+import { decryptValue } from '../crypto/envelope.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+import { PayloadError, peekKeyId } from '../crypto/payload.js';
+import { CancelledError } from '../errors.js';
+import type { ResolvedColumn } from '../db/column.js';
+import type { Queryable } from '../db/db.js';
+import { MAX_LISTED_FAILURES, type DeepResult } from './verify-report.js';
+
+export interface DeepCheckOptions {
+  db: Queryable;
+  column: ResolvedColumn;
+  /** Every configured key (what the application can read today). */
+  ring: KeyRing;
+  /** The ring that must decrypt: `ring` itself, or one holding only its primary. */
+  decryptWith: KeyRing;
+  primaryOnly: boolean;
+  batchSize?: number;
+  signal?: AbortSignal | undefined;
+  onBatch?: (checked: number) => void;
+}
+
+function pageSql(column: ResolvedColumn, after: boolean): string {
+  // jsonb comes back as text so the parser sees it as the application would (JSON text).
+  const value = column.valueType === 'jsonb' ? `${column.quotedColumn}::text` : column.quotedColumn;
+  return `SELECT ${column.quotedId}::text AS id, ${value} AS v
+  FROM ${column.qualifiedTable}
+ WHERE ${column.quotedColumn} IS NOT NULL${after ? ` AND ${column.quotedId} > $2` : ''}
+ ORDER BY ${column.quotedId}
+ LIMIT $1`;
+}
+
+export async function deepCheckColumn(opts: DeepCheckOptions): Promise<DeepResult> {
+  const { db, column, ring, decryptWith, primaryOnly } = opts;
+  const batchSize = opts.batchSize ?? 500;
+  const result: DeepResult = { checked: 0, ok: 0, failed: 0, failures: [], ring: primaryOnly ? 'primary-only' : 'all-keys' };
+  let afterId: string | undefined;
+  for (;;) {
+    if (opts.signal?.aborted) throw new CancelledError('Verification stopped by the operator');
+    const params: unknown[] = afterId === undefined ? [batchSize] : [batchSize, afterId];
+    const { rows } = await db.query<{ id: string; v: Buffer | string }>(pageSql(column, afterId !== undefined), params);
+    for (const row of rows) {
+      result.checked++;
+      try {
+        decryptValue(decryptWith, row.v).fill(0);
+        result.ok++;
+      } catch (error) {
+        if (!(error instanceof PayloadError)) throw error;
+        result.failed++;
+        if (result.failures.length >= MAX_LISTED_FAILURES) continue;
+        const keyId = error.keyId ?? peekKeyId(row.v);
+        let reason = error.message;
+        if (primaryOnly && error.problem === 'unknown-key-id' && keyId !== undefined && ring.get(keyId)) {
+          reason = `on ${keyId}, not the primary ${ring.primary.id}: readable now, unreadable once ${keyId} is removed (rotate it first)`;
+        }
+        result.failures.push({ id: row.id, keyId, problem: error.problem, reason });
+      }
+    }
+    opts.onBatch?.(result.checked);
+    if (rows.length < batchSize) return result;
+    afterId = rows[rows.length - 1]!.id;
+  }
+}

@@ -1,0 +1,98 @@
+// `kek-rotate verify`: counts every registered column with the inventory SQL, optionally decrypts
+// every value, and decides pass or fail with a sentence per problem.
+import { makeKeyRing, type KeyRing } from '../crypto/key-ring.js';
+import { CancelledError, UserError } from '../errors.js';
+import type { ResolvedColumn } from '../db/column.js';
+import type { Db } from '../db/db.js';
+import { inventorySql, summariseInventory } from '../db/inventory-sql.js';
+import { deepCheckColumn } from './deep-check.js';
+import type { ColumnReport, VerifyReport } from './verify-report.js';
+
+export interface VerifyOptions {
+  db: Db;
+  ring?: KeyRing | undefined;
+  columns: readonly ResolvedColumn[];
+  /** Decrypt every value with the key ring. */
+  deep?: boolean | undefined;
+  /** Decrypt every value with the primary key alone (what the application sees once the old key is gone). */
+  onlyPrimary?: boolean | undefined;
+  batchSize?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Rows decrypted so far in this column (or, without a deep check, the column done). */
+  onProgress?: ((done: number, total: number, label: string) => void) | undefined;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The sentences for one column; empty when it is clean. */
+function columnProblems(report: ColumnReport, ring: KeyRing | undefined): string[] {
+  const out: string[] = [];
+  const at = report.label;
+  if (report.invalid > 0) {
+    out.push(`${at}: ${plural(report.invalid, 'row is', 'rows are')} not a valid payload of the application's format; the application cannot read them.`);
+  }
+  if (ring) {
+    for (const [keyId, count] of Object.entries(report.byKeyId)) {
+      if (keyId === ring.primary.id) continue;
+      out.push(
+        ring.get(keyId)
+          ? `${at}: ${plural(count, 'row is', 'rows are')} still on ${keyId}, not on the primary ${ring.primary.id} (not rotated yet).`
+          : `${at}: ${plural(count, 'row is', 'rows are')} on ${keyId}, which is not in the key ring: no configured key can decrypt them.`,
+      );
+    }
+  }
+  const deep = report.deep;
+  if (deep && deep.failed > 0) {
+    const first = deep.failures[0];
+    const example = first ? ` (first: id ${first.id}: ${first.reason})` : '';
+    out.push(
+      deep.ring === 'primary-only'
+        ? `${at}: ${deep.failed} of ${deep.checked} values do not decrypt with the primary key ${ring?.primary.id ?? ''} alone; removing the other keys now would make them unreadable${example}.`
+        : `${at}: ${deep.failed} of ${deep.checked} values do not decrypt with the key ring${example}.`,
+    );
+  }
+  return out;
+}
+
+export async function verifyColumns(opts: VerifyOptions): Promise<VerifyReport> {
+  const { db, ring, signal, onProgress } = opts;
+  const deepWanted = Boolean(opts.deep || opts.onlyPrimary);
+  if (deepWanted && !ring) {
+    throw new UserError(
+      `${opts.onlyPrimary ? '--only-primary' : '--deep'} needs the key ring, but no key is configured`,
+      'Set SECRETS_ENCRYPTION_KEY (and SECRETS_ENCRYPTION_KEY_PREVIOUS) as the application has them, or drop the flag for counts only.',
+    );
+  }
+  const decryptWith = ring && opts.onlyPrimary ? makeKeyRing(ring.primary) : ring;
+  const report: VerifyReport = { columns: [], primaryKeyId: ring?.primary.id, passed: true, problems: [] };
+  for (const column of opts.columns) {
+    if (signal?.aborted) throw new CancelledError('Verification stopped by the operator');
+    const sql = inventorySql(column);
+    const { rows } = await db.query<{ status: string; key_id: string | null; rows: unknown }>(sql);
+    const counts = summariseInventory(rows);
+    const entry: ColumnReport = { label: column.label, table: column.qualifiedTable, valueType: column.valueType, sql, ...counts };
+    if (deepWanted && ring && decryptWith) {
+      const expected = counts.total - counts.nulls;
+      onProgress?.(0, expected, column.label);
+      entry.deep = await deepCheckColumn({
+        db,
+        column,
+        ring,
+        decryptWith,
+        primaryOnly: Boolean(opts.onlyPrimary),
+        batchSize: opts.batchSize,
+        signal,
+        // The application keeps writing: never report more done than the total shown.
+        onBatch: (checked) => onProgress?.(checked, Math.max(expected, checked), column.label),
+      });
+    } else {
+      onProgress?.(1, 1, column.label);
+    }
+    report.columns.push(entry);
+    report.problems.push(...columnProblems(entry, ring));
+  }
+  report.passed = report.problems.length === 0;
+  return report;
+}
