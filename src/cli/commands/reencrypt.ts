@@ -1,0 +1,136 @@
+// `kek-rotate reencrypt` (and `reencrypt-secrets`): a drop-in for the application's tool, with the
+// same flags, variables and summary lines, doing the work correctly (see README "Why not the reference").
+import type { RotationMode } from '../../crypto/envelope.js';
+import type { RunSummary } from '../../engine/events.js';
+import { runReencryption } from '../../engine/run-reencryption.js';
+import { CancelledError, IncompleteError } from '../../errors.js';
+import { initialProgress, reduceProgress, type ProgressState } from '../../ui/ReencryptProgress.js';
+import type { Command } from '../command.js';
+import { CONNECTION_FLAGS, HELP, JSON_OUTPUT, TABLE } from '../common-flags.js';
+import { asDatabaseError } from '../database-errors.js';
+import { choiceFlag, positiveInteger, type FlagSpec } from '../flags.js';
+import { makeOutput, type Output } from '../output.js';
+import { chooseRendererKind, createRenderer } from '../renderers/renderer.js';
+import { dryRunBreakdown, liveBreakdown, rowsLeftBehind, summaryLine, totals } from '../report-run.js';
+import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, logKeyRing, prepareColumns } from '../setup.js';
+
+export const DEFAULT_BATCH_SIZE = 100;
+
+const FLAGS: readonly FlagSpec[] = [
+  { name: 'dry-run', short: 'n', type: 'boolean', description: 'Decrypt every value and report; write nothing' },
+  { name: 'batch-size', short: 'b', type: 'string', valueName: 'N', description: `Rows per batch (default ${DEFAULT_BATCH_SIZE})` },
+  TABLE,
+  { name: 'mode', type: 'string', valueName: 'MODE', description: 'reencrypt (fresh data key, default) or rewrap' },
+  { name: 'max-rate', type: 'string', valueName: 'N', description: 'At most N rows per second (spare the database)' },
+  JSON_OUTPUT,
+  ...CONNECTION_FLAGS,
+  HELP,
+];
+
+/** The summary of a run the engine did not get to finish (it threw): rebuilt from the events seen. */
+function partialSummary(state: ProgressState, kind: 'dry-run' | 'live', mode: RotationMode): RunSummary {
+  return {
+    kind,
+    mode,
+    primaryKeyId: state.primaryKeyId ?? '?',
+    tables: state.tables.flatMap((t) => (t.counts ? [t.counts] : [])),
+    failures: [...state.failures],
+    cancelled: true,
+    elapsedMs: 0,
+  };
+}
+
+function report(summary: RunSummary, out: Output, json: boolean): void {
+  const line = summaryLine(summary);
+  if (json) {
+    // stdout holds only JSON lines; the run-done event carries the whole summary.
+    out.info(line);
+    return;
+  }
+  for (const l of summary.kind === 'dry-run' ? dryRunBreakdown(summary) : liveBreakdown(summary)) out.data(l);
+  out.data(line);
+}
+
+function outcome(summary: RunSummary): void {
+  const { rotated, processed } = totals(summary.tables);
+  if (summary.cancelled) {
+    throw new CancelledError(
+      `stopped after ${processed} rows (${rotated} ${summary.kind === 'dry-run' ? 'to rotate' : 're-encrypted'}); ` +
+        'every row is on its old key or the new one and decrypts',
+    );
+  }
+  const left = rowsLeftBehind(summary);
+  if (left === 0) return;
+  if (summary.kind === 'dry-run') {
+    throw new IncompleteError(
+      `${left} row(s) cannot be decrypted with the configured keys; a live run would leave them as they are`,
+      'Look at the rows listed above: restore them from a backup, or add the key they need with --keys-file, before the live run.',
+    );
+  }
+  throw new IncompleteError(
+    `${left} row(s) were not re-encrypted and are still on their old key`,
+    'Keep the old key configured. Fix the rows listed above (or wait for the locks to clear) and run the same command again: it only touches rows not yet on the primary key.',
+  );
+}
+
+export const reencryptCommand: Command = {
+  name: 'reencrypt',
+  summary: 'Re-encrypt every secret under the primary key (drop-in for reencrypt-secrets)',
+  usage: 'kek-rotate reencrypt [options]',
+  description: [
+    'Moves every value of every registered column onto the primary key',
+    '(SECRETS_ENCRYPTION_KEY), reading old values with SECRETS_ENCRYPTION_KEY_PREVIOUS.',
+    'Loads ./.env. Same flags and summary line as the application\'s reencrypt-secrets.',
+  ].join('\n'),
+  flags: FLAGS,
+  examples: ['kek-rotate reencrypt --dry-run', 'kek-rotate reencrypt --batch-size 500 --max-rate 2000'],
+  async run({ flags }, ctx) {
+    const json = flags.json === true;
+    const out = makeOutput(ctx.io, { json, target: 'reencrypt_secrets' });
+    const kind = flags['dry-run'] === true ? 'dry-run' : 'live';
+    const batchSize = positiveInteger(flags['batch-size'], '--batch-size', DEFAULT_BATCH_SIZE)!;
+    const maxRate = positiveInteger(flags['max-rate'], '--max-rate', undefined);
+    const mode = choiceFlag<RotationMode>(flags, 'mode', ['reencrypt', 'rewrap'], 'reencrypt');
+
+    const env = loadEnv(ctx.io, flags);
+    const choice = chooseDatabase(env, flags);
+    if (!choice) throw databaseRequired();
+    const ring = loadRing(env, flags);
+    logKeyRing(out, ring);
+    const db = await connect(choice, out);
+    try {
+      const { columns } = await prepareColumns(db, flags, out);
+      const renderer = await createRenderer(
+        chooseRendererKind({ json, stderrIsTTY: Boolean(ctx.io.stderr.isTTY), env: ctx.io.env }),
+        out,
+      );
+      let state = initialProgress;
+      let summary: RunSummary;
+      try {
+        summary = await runReencryption({
+          db,
+          ring,
+          columns,
+          kind,
+          mode,
+          batchSize,
+          maxRate,
+          signal: ctx.signal,
+          onEvent: (event) => {
+            state = reduceProgress(state, event);
+            renderer.onEvent(event);
+          },
+        });
+      } catch (error) {
+        await renderer.close();
+        if (!ctx.signal.aborted) throw asDatabaseError(error, kind === 'dry-run' ? 'dry run failed' : 're-encryption failed');
+        summary = partialSummary(state, kind, mode);
+      }
+      await renderer.close();
+      report(summary, out, json);
+      outcome(summary);
+    } finally {
+      await db.close().catch(() => undefined);
+    }
+  },
+};

@@ -1,0 +1,80 @@
+// The start of every command that touches keys or the database: read .env / --env-file, build the
+// key ring, connect, resolve the column registry, and warn about encrypted-looking columns it misses.
+import { loadEnvironment } from '../config/env-file.js';
+import { keyRingFromEnv, type KeyRing } from '../crypto/key-ring.js';
+import type { ResolvedColumn } from '../db/column.js';
+import type { Db } from '../db/db.js';
+import { openDatabase } from '../db/open-database.js';
+import { loadRegistryConfig } from '../db/registry-config.js';
+import { resolveColumns } from '../db/registry.js';
+import { describeUnregistered, findUnregisteredColumns } from '../db/unregistered-columns.js';
+import type { EncryptedColumn } from '../db/column.js';
+import { UserError } from '../errors.js';
+import { stringFlag, type ParsedFlags } from './flags.js';
+import type { CliIo, Output } from './output.js';
+
+export function loadEnv(io: CliIo, flags: ParsedFlags): Record<string, string | undefined> {
+  return loadEnvironment({ cwd: io.cwd, envFile: stringFlag(flags, 'env-file'), processEnv: io.env }).env;
+}
+
+export function loadRing(env: Record<string, string | undefined>, flags: ParsedFlags): KeyRing {
+  return keyRingFromEnv({ env, keysFile: stringFlag(flags, 'keys-file') });
+}
+
+/** The application's log lines about its keys, which scripts and operators look for. */
+export function logKeyRing(out: Output, ring: KeyRing): void {
+  out.info(`Encryption service initialized. Primary key: ${ring.primary.id}`);
+  out.info(`Available keys: [${ring.ids().map((id) => JSON.stringify(id)).join(', ')}]`);
+}
+
+export interface DatabaseChoice {
+  databaseUrl?: string | undefined;
+  pgliteDir?: string | undefined;
+}
+
+/** --pglite DIR, else --database-url, else DATABASE_URL; `undefined` when none is given. */
+export function chooseDatabase(env: Record<string, string | undefined>, flags: ParsedFlags): DatabaseChoice | undefined {
+  const pgliteDir = stringFlag(flags, 'pglite');
+  const flagUrl = stringFlag(flags, 'database-url');
+  if (pgliteDir !== undefined && flagUrl !== undefined) {
+    throw new UserError('--pglite and --database-url both name a database', 'Give one of them.');
+  }
+  if (pgliteDir !== undefined) {
+    if (pgliteDir.trim() === '') throw new UserError('--pglite needs a directory', 'For example --pglite ./rehearsal-db');
+    return { pgliteDir };
+  }
+  const url = flagUrl ?? env.DATABASE_URL;
+  if (url === undefined || url.trim() === '') return undefined;
+  return { databaseUrl: url };
+}
+
+export function databaseRequired(): UserError {
+  return new UserError(
+    'DATABASE_URL not set',
+    'Set DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/DATABASE in the environment or .env, or pass --database-url URL (or --pglite DIR for an embedded rehearsal database).',
+  );
+}
+
+export async function connect(choice: DatabaseChoice, out: Output): Promise<Db> {
+  const db = await openDatabase(choice);
+  out.info(`Connected to database (${db.label})`);
+  return db;
+}
+
+export interface ColumnSelection {
+  entries: EncryptedColumn[];
+  columns: ResolvedColumn[];
+}
+
+/** Registry entries (--config or the default), checked against the database, plus the unregistered-column warning. */
+export async function prepareColumns(db: Db, flags: ParsedFlags, out: Output): Promise<ColumnSelection> {
+  const entries = loadRegistryConfig(stringFlag(flags, 'config'));
+  const columns = await resolveColumns(db, entries, { table: stringFlag(flags, 'table') });
+  await warnUnregistered(db, entries, out);
+  return { entries, columns };
+}
+
+export async function warnUnregistered(db: Db, entries: readonly EncryptedColumn[], out: Output): Promise<void> {
+  const warning = describeUnregistered(await findUnregisteredColumns(db, entries));
+  if (warning) out.warn(`Columns named *_encrypted ${warning}`);
+}
