@@ -39,7 +39,8 @@ CREATE TRIGGER llm_providers_updated_at BEFORE UPDATE ON llm_providers
 /** Creates the application's table (and uuidv7() where the server lacks it) in the current schema. */
 export async function createApplicationSchema(db: Queryable): Promise<void> {
   const { rows } = await db.query<{ has: boolean }>(
-    "SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'uuidv7') AS has",
+    // Resolved through the search_path: a uuidv7() left in another schema must not count.
+    "SELECT to_regprocedure('uuidv7()') IS NOT NULL AS has",
   );
   if (!rows[0]?.has) await db.query(UUIDV7_FALLBACK);
   for (const statement of splitStatements(LLM_PROVIDERS_DDL)) await db.query(statement);
