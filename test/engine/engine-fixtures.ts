@@ -91,14 +91,14 @@ export function recorder(): { events: EngineEvent[]; onEvent: (e: EngineEvent) =
   };
 }
 
-/** A Db that runs `before` ahead of every statement matching `pattern`: a seam to change the
- * table at exact points of a run (between pages), the same way on pg and PGlite. */
+/** A Db that runs `before` ahead of every statement matching `pattern` (inside transactions too):
+ * a seam to change the table at exact points of a run, the same way on pg and PGlite. */
 export function interceptDb(db: Db, pattern: RegExp, before: (sql: string, params: unknown[] | undefined) => Promise<void>): Db {
-  return {
-    ...db,
+  const wrap = (q: Queryable): Queryable => ({
     async query<Row>(sql: string, params?: unknown[]) {
       if (pattern.test(sql)) await before(sql, params);
-      return db.query<Row>(sql, params);
+      return q.query<Row>(sql, params);
     },
-  };
+  });
+  return { ...db, query: wrap(db).query, transaction: (work) => db.transaction((tx) => work(wrap(tx))) };
 }
