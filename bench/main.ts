@@ -1,0 +1,80 @@
+// `npm run bench`: seeds the application's table in a scratch schema of the real PostgreSQL,
+// measures the reference algorithm, the engine and the database's own rewrite (or, with
+// --memory, the engine's peak RSS at two table sizes), prints the table and the target verdicts,
+// writes the figures as JSON, and drops the scratch schema.
+import { BENCH_SCHEMA, dropSchema, openBenchDb, recreateSchema } from './bench-db.js';
+import { makeBenchKeys } from './bench-keys.js';
+import { machineInfo } from './machine-info.js';
+import { MEMORY_SMALL_ROWS, runMemory } from './memory.js';
+import { HelpRequested, USAGE, parseOptions, type BenchOptions } from './options.js';
+import { formatProfile, formatTable, formatTargets, writeResults } from './report.js';
+import { seedRows } from './seed.js';
+import { checkTargets } from './targets.js';
+import { RUN_ORDER, runThroughput } from './throughput.js';
+
+const t0 = Date.now();
+const log = (line: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+
+async function throughput(o: BenchOptions): Promise<void> {
+  const keys = makeBenchKeys();
+  await recreateSchema(o.databaseUrl);
+  const db = await openBenchDb(o.databaseUrl);
+  try {
+    const machine = await machineInfo(db);
+    log(`seeding ${o.rows} rows on kek-v1 in schema ${BENCH_SCHEMA}`);
+    await seedRows(db, keys.old, o.rows);
+    log('seeded');
+    const r = await runThroughput(db, keys, o, log);
+    console.log(`\nkek-rotate bench — ${o.rows.toLocaleString('en-US')} rows, ${machine.nproc} CPUs, node ${machine.node}, ${machine.postgres.split(' on ')[0]}`);
+    console.log(`b/a = rows/s vs the reference algorithm (timed on the first ${o.baselineRows} rows: flatters it); b/c = vs the single-statement rewrite\n`);
+    console.log(formatTable(r.measurements, r.baseline, r.ceiling));
+    console.log(`\nTargets (engine at its fastest batch size; reencrypt chose ${r.chosenBatchSize}):`);
+    console.log(formatTargets(r.targets));
+    if (r.profile) console.log(`\nWhere the time goes (batch ${r.chosenBatchSize}, each stage alone):\n${formatProfile(r.profile)}`);
+    writeResults(o.out, { machine, options: { ...o, databaseUrl: undefined }, runOrder: RUN_ORDER, measurements: r.measurements, targets: r.targets, profile: r.profile });
+    console.log(`\nWritten to ${o.out}`);
+  } finally {
+    await db.close();
+  }
+}
+
+async function memory(o: BenchOptions): Promise<void> {
+  const keys = makeBenchKeys();
+  const info = await openBenchDb(o.databaseUrl, 1);
+  const machine = await machineInfo(info).finally(() => info.close());
+  const m = await runMemory(o, keys, log);
+  const big = o.rows.toLocaleString('en-US');
+  console.log(`\nkek-rotate bench --memory — peak RSS of the engine worker at ${MEMORY_SMALL_ROWS.toLocaleString('en-US')} and ${big} rows, batch ${m.batchSize}\n`);
+  console.log(formatTable(m.measurements, undefined, undefined));
+  console.log(`\nratio ${big} / 100,000: dry run ${m.ratios['dry-run'].toFixed(3)}, live ${m.ratios.live.toFixed(3)}`);
+  const targets = checkTargets({ baseline: undefined, ceiling: undefined, best: {}, uiRatio: undefined, memoryRatio: Math.max(m.ratios['dry-run'], m.ratios.live) }).filter((t) => t.target.startsWith('peak RSS'));
+  console.log(formatTargets(targets));
+  writeResults(o.out, { machine, options: { ...o, databaseUrl: undefined }, runOrder: ['per size: seed fresh, reset, dry run (own worker), reset, live reencrypt (own worker)'], measurements: m.measurements, targets, memory: m });
+  console.log(`\nWritten to ${o.out}`);
+}
+
+async function main(): Promise<number> {
+  let o: BenchOptions;
+  try {
+    o = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      console.log(USAGE);
+      return 0;
+    }
+    console.error((error as Error).message);
+    return 2;
+  }
+  try {
+    await (o.memory ? memory(o) : throughput(o));
+    return 0;
+  } catch (error) {
+    console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  } finally {
+    if (o.keep) log(`schema ${BENCH_SCHEMA} kept (drop it with: DROP SCHEMA ${BENCH_SCHEMA} CASCADE)`);
+    else await dropSchema(o.databaseUrl).catch((e: unknown) => console.error(`could not drop schema ${BENCH_SCHEMA}: ${String(e)}`));
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,102 @@
+// Command-line options of `npm run bench -- ...`, parsed once; every figure the bench prints
+// depends only on these and the machine, so they are written into results.json too.
+
+export interface BenchOptions {
+  /** Rows seeded (all on kek-v1). */
+  rows: number;
+  /** Rows the reference (OFFSET, row-at-a-time) baseline is timed on: a prefix of the table. */
+  baselineRows: number;
+  /** Batch sizes measured for the engine; the fastest live reencrypt size is then used for the rest. */
+  batchSizes: number[];
+  /** Also time fetch / crypto / write separately. */
+  profile: boolean;
+  /** Peak-RSS comparison at 100k rows and at --rows instead of the throughput run. */
+  memory: boolean;
+  /** Leave the kek_bench schema in place at the end (for inspection with psql). */
+  keep: boolean;
+  /** Skip the baseline (it is the slowest part) — ratios vs baseline are then not computed. */
+  skipBaseline: boolean;
+  /** Where results.json goes. */
+  out: string;
+  databaseUrl: string;
+}
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+export const USAGE = `npm run bench -- [options]
+  --rows N            rows to seed (default 200000)
+  --baseline-rows N   rows the reference baseline is timed on (default 20000; "all" = every row)
+  --batch-size N[,N]  engine batch sizes to measure (default 100,500,1000,2000)
+  --profile           also time fetch / crypto / write separately
+  --memory            peak RSS of a dry run and a live run at 100000 rows and at --rows (default 1000000 here)
+  --skip-baseline     do not time the reference algorithm
+  --keep              leave schema kek_bench in place at the end
+  --out FILE          results file (default bench/results.json, or bench/results-memory.json with --memory)
+Database: DATABASE_URL, else TEST_DATABASE_URL, else ${DEFAULT_DATABASE_URL}`;
+
+function positiveInt(flag: string, raw: string | undefined): number {
+  const n = Number(raw);
+  if (raw === undefined || !Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${raw ?? 'nothing'}`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
+  let rows: number | undefined;
+  let baselineRows: number | 'all' | undefined;
+  let batchSizes = [100, 500, 1000, 2000];
+  let profile = false;
+  let memory = false;
+  let keep = false;
+  let skipBaseline = false;
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = () => argv[++i];
+    switch (flag) {
+      case '--rows':
+        rows = positiveInt(flag, value());
+        break;
+      case '--baseline-rows': {
+        const raw = value();
+        baselineRows = raw === 'all' ? 'all' : positiveInt(flag, raw);
+        break;
+      }
+      case '--batch-size':
+        batchSizes = (value() ?? '').split(',').map((s) => positiveInt(flag, s));
+        break;
+      case '--profile':
+        profile = true;
+        break;
+      case '--memory':
+        memory = true;
+        break;
+      case '--keep':
+        keep = true;
+        break;
+      case '--skip-baseline':
+        skipBaseline = true;
+        break;
+      case '--out':
+        out = value();
+        break;
+      case '-h':
+      case '--help':
+        throw new HelpRequested();
+      default:
+        throw new Error(`unknown option ${flag}\n${USAGE}`);
+    }
+  }
+  const seeded = rows ?? (memory ? 1_000_000 : 200_000);
+  return {
+    rows: seeded,
+    baselineRows: Math.min(seeded, baselineRows === 'all' ? seeded : (baselineRows ?? 20_000)),
+    batchSizes,
+    profile,
+    memory,
+    keep,
+    skipBaseline,
+    out: out ?? (memory ? 'bench/results-memory.json' : 'bench/results.json'),
+    databaseUrl: env.DATABASE_URL || env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL,
+  };
+}
+
+export class HelpRequested extends Error {}

@@ -1,0 +1,30 @@
+// Runs one engine measurement in a forked bench worker and returns what it reports.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { EngineJob, EngineJobFailure, EngineJobResult } from './engine-job.js';
+
+const WORKER = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
+
+/** Ink renders only a final frame when it thinks it runs in CI; the TUI simulation must not. */
+function envWithoutCi(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete env[key];
+  return env;
+}
+
+export function runEngineInWorker(job: EngineJob): Promise<EngineJobResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(WORKER, [], { env: envWithoutCi(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let answered = false;
+    child.once('message', (message: EngineJobResult | EngineJobFailure) => {
+      answered = true;
+      if (message.ok) resolve(message);
+      else reject(new Error(`engine worker: ${message.error}`));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (!answered) reject(new Error(`engine worker exited with code ${code} before reporting`));
+    });
+    child.send(job);
+  });
+}

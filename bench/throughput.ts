@@ -1,0 +1,111 @@
+// The throughput run, in this order, each measurement on freshly reset data (see reset.ts):
+//   1. ceiling   2. reference baseline (prefix)   3. engine, headless: dry run, rewrap, reencrypt
+//   at every --batch-size   4. reencrypt at the fastest size: headless, then with the Ink
+//   progress display attached (a pair run back to back, so drift between them is small)
+//   5. --profile: the stages alone at that size.
+import type { Db } from '../src/db/db.js';
+import { runReferenceBaseline } from './baseline-reference.js';
+import { toWire, type BenchKeys } from './bench-keys.js';
+import { runCeiling } from './ceiling.js';
+import type { Consumer } from './engine-job.js';
+import { measurement, type Measurement } from './measurement.js';
+import type { BenchOptions } from './options.js';
+import { profileStages, type StageTiming } from './profile.js';
+import { countByKeyId, resetTable } from './reset.js';
+import { runEngineInWorker } from './run-engine.js';
+import { checkTargets, type TargetCheck } from './targets.js';
+
+export const RUN_ORDER = [
+  'seed N rows on kek-v1 (not timed), copy to bench_pristine',
+  'before every measurement: TRUNCATE + INSERT from bench_pristine, VACUUM ANALYZE, CHECKPOINT',
+  'ceiling: one UPDATE of every row',
+  'baseline: reference algorithm on the first --baseline-rows rows',
+  'engine headless: dry-run, rewrap, reencrypt, each at every --batch-size (own worker process each)',
+  'reencrypt at the fastest batch size: headless, then Ink progress attached (the UI ratio pair)',
+  '--profile: fetch, crypto, write alone at that batch size',
+];
+
+export interface ThroughputResults {
+  measurements: Measurement[];
+  baseline: Measurement | undefined;
+  ceiling: Measurement;
+  targets: TargetCheck[];
+  profile: StageTiming[] | undefined;
+  chosenBatchSize: number;
+}
+
+type EngineMode = 'dry-run' | 'rewrap' | 'reencrypt';
+
+export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, log: (line: string) => void): Promise<ThroughputResults> {
+  const measurements: Measurement[] = [];
+  const add = (m: Measurement) => {
+    measurements.push(m);
+    log(`  ${m.kind} ${m.mode} ${m.consumer} batch=${m.batchSize ?? '-'}: ${m.rows} rows in ${m.seconds.toFixed(2)} s = ${Math.round(m.rowsPerSecond)} rows/s`);
+    return m;
+  };
+
+  await resetTable(db);
+  log('ceiling: single-statement rewrite');
+  const c = await runCeiling(db);
+  const ceiling = add(measurement({ kind: 'ceiling', mode: 'UPDATE col = col || \'\'', consumer: '-', batchSize: undefined, ...c, peakRssMb: undefined }));
+
+  let baseline: Measurement | undefined;
+  if (!o.skipBaseline) {
+    await resetTable(db);
+    log(`baseline: reference algorithm (OFFSET pages of 100, row-at-a-time UPDATE) on the first ${o.baselineRows} of ${o.rows} rows`);
+    const b = await runReferenceBaseline(db, keys, o.baselineRows);
+    baseline = add(measurement({ kind: 'baseline', mode: 'reference reencrypt', consumer: '-', batchSize: 100, ...b, peakRssMb: undefined, note: `prefix of ${o.baselineRows} rows of ${o.rows}` }));
+  }
+
+  const engine = async (mode: EngineMode, batchSize: number, consumer: Consumer): Promise<Measurement> => {
+    await resetTable(db);
+    const kind = mode === 'dry-run' ? 'dry-run' : 'live';
+    const r = await runEngineInWorker({
+      databaseUrl: o.databaseUrl,
+      keys: toWire(keys),
+      kind,
+      mode: mode === 'dry-run' ? 'reencrypt' : mode,
+      batchSize,
+      consumer,
+    });
+    const keyIdsAfter = kind === 'live' ? await countByKeyId(db) : undefined;
+    if (r.failed > 0 || (kind === 'live' && (keyIdsAfter?.['kek-v2'] ?? 0) !== r.rotated)) {
+      throw new Error(`engine ${mode} batch ${batchSize}: ${r.failed} failed, ${r.rotated} rotated, keys after: ${JSON.stringify(keyIdsAfter)}`);
+    }
+    return add(
+      measurement({
+        kind: 'engine',
+        mode,
+        consumer,
+        batchSize,
+        rows: r.processed,
+        seconds: r.seconds,
+        peakRssMb: r.maxRssKb / 1024,
+        ...(keyIdsAfter ? { keyIdsAfter } : {}),
+        note: `${r.events} events${consumer === 'ink' ? `, ${r.uiBytes} bytes drawn` : ''}`,
+      }),
+    );
+  };
+
+  const best: Partial<Record<EngineMode, Measurement>> = {};
+  for (const mode of ['dry-run', 'rewrap', 'reencrypt'] as const) {
+    for (const size of o.batchSizes) {
+      log(`engine ${mode}, batch ${size}, headless`);
+      const m = await engine(mode, size, 'headless');
+      if (!best[mode] || m.rowsPerSecond > best[mode].rowsPerSecond) best[mode] = m;
+    }
+  }
+  const chosenBatchSize = best.reencrypt!.batchSize!;
+
+  log(`UI pair at batch ${chosenBatchSize}: reencrypt headless, then with the Ink progress display`);
+  const pairHeadless = await engine('reencrypt', chosenBatchSize, 'headless');
+  const pairInk = await engine('reencrypt', chosenBatchSize, 'ink');
+  const uiRatio = pairInk.rowsPerSecond / pairHeadless.rowsPerSecond;
+
+  let profile: StageTiming[] | undefined;
+  if (o.profile) {
+    log(`profile at batch ${chosenBatchSize}:`);
+    profile = await profileStages(db, keys, chosenBatchSize, log);
+  }
+  return { measurements, baseline, ceiling, targets: checkTargets({ baseline, ceiling, best, uiRatio }), profile, chosenBatchSize };
+}
