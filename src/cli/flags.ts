@@ -37,13 +37,14 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
 
 function translateParseError(error: unknown, command: string | undefined): Error {
   const e = error as { code?: string; message?: string };
-  const quoted = /'([^']+)'/.exec(e.message ?? '')?.[1];
+  const firstLine = (e.message ?? '').split('\n')[0] ?? '';
+  const quoted = /'([^']+)'/.exec(firstLine)?.[1];
   const where = command ? `kek-rotate ${command}` : 'kek-rotate';
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return new UserError(`unknown option ${quoted ?? ''} for ${where}`.replace('  ', ' '), helpHint(command));
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return new UserError(`${where}: ${(e.message ?? 'invalid option value').replace(/\.$/, '')}`, helpHint(command));
+      return new UserError(`${where}: ${firstLine.replace(/\.$/, '') || 'invalid option value'}`, helpHint(command));
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return new UserError(`${where} takes no argument ${quoted ? `"${quoted}"` : ''}`.trim(), helpHint(command));
     default:

@@ -4,7 +4,7 @@ import type { RotationMode } from '../../crypto/envelope.js';
 import type { RunSummary } from '../../engine/events.js';
 import { runReencryption } from '../../engine/run-reencryption.js';
 import { CancelledError, IncompleteError } from '../../errors.js';
-import { initialProgress, reduceProgress, type ProgressState } from '../../ui/ReencryptProgress.js';
+import { initialProgress, reduceProgress, type ProgressState } from '../../ui/reencrypt-progress-state.js';
 import type { Command } from '../command.js';
 import { CONNECTION_FLAGS, HELP, JSON_OUTPUT, TABLE } from '../common-flags.js';
 import { asDatabaseError } from '../database-errors.js';
@@ -101,7 +101,7 @@ export const reencryptCommand: Command = {
     try {
       const { columns } = await prepareColumns(db, flags, out);
       const renderer = await createRenderer(
-        chooseRendererKind({ json, stderrIsTTY: Boolean(ctx.io.stderr.isTTY), env: ctx.io.env }),
+        chooseRendererKind({ json, stderrIsTTY: Boolean(ctx.io.stderr.isTTY), stderrColumns: ctx.io.stderr.columns, env: ctx.io.env }),
         out,
       );
       let state = initialProgress;

@@ -1,7 +1,7 @@
 // Plain log lines for pipes and CI: the reference tool's messages, a progress line at most every few
 // seconds (never one per batch), and every failed row with its id and reason.
 import type { EngineEvent, TableCounts } from '../../engine/events.js';
-import { formatEta } from '../../ui/ReencryptProgress.js';
+import { formatEta } from '../../ui/reencrypt-progress-state.js';
 import type { Output } from '../output.js';
 import type { RunRenderer } from './renderer.js';
 

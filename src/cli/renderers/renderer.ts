@@ -13,10 +13,18 @@ export interface RunRenderer {
 
 export type RendererKind = 'ink' | 'plain' | 'json';
 
-export function chooseRendererKind(options: { json: boolean; stderrIsTTY: boolean; env: Record<string, string | undefined> }): RendererKind {
+export interface RendererChoice {
+  json: boolean;
+  stderrIsTTY: boolean;
+  /** Terminal width; 0 or unknown (some pseudo-terminals) cannot be laid out, so it gets lines. */
+  stderrColumns: number | undefined;
+  env: Record<string, string | undefined>;
+}
+
+export function chooseRendererKind(options: RendererChoice): RendererKind {
   if (options.json) return 'json';
   // A dumb terminal cannot redraw in place; give it lines.
-  if (!options.stderrIsTTY || options.env.TERM === 'dumb') return 'plain';
+  if (!options.stderrIsTTY || options.env.TERM === 'dumb' || !options.stderrColumns) return 'plain';
   return 'ink';
 }
 

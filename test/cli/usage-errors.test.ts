@@ -1,0 +1,79 @@
+// The real binary, no database: usage errors exit 2 and name what is wrong, help and version
+// exit 0, and a missing build says how to fix it (exit 70).
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, emptyDir, REPO } from './cli-harness.js';
+
+describe('kek-rotate usage errors', () => {
+  it('an unknown flag exits 2, names the flag and points at --help', async () => {
+    const r = await cli(['reencrypt', '--frobnicate']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('error: unknown option --frobnicate');
+    expect(r.stderr).toContain('hint: Run `kek-rotate reencrypt --help`');
+    expect(r.stdout).toBe('');
+  });
+
+  it.each([['0'], ['-5'], ['ten'], ['1.5']])('--batch-size %s is refused with exit 2', async (value) => {
+    const r = await cli(['reencrypt', `--batch-size=${value}`], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--batch-size must be a whole number of at least 1/);
+  });
+
+  it('a flag missing its value exits 2', async () => {
+    const r = await cli(['reencrypt', '-b']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/error: .*batch-size/);
+  });
+
+  it('--mode accepts only reencrypt and rewrap', async () => {
+    const r = await cli(['reencrypt', '--mode', 'shuffle'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--mode must be one of reencrypt, rewrap');
+  });
+
+  it('an unknown command exits 2', async () => {
+    const r = await cli(['rotate-everything']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('unknown command "rotate-everything"');
+  });
+
+  it('reencrypt without DATABASE_URL says so, exit 2', async () => {
+    const r = await cli(['reencrypt']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('error: DATABASE_URL not set');
+    expect(r.stderr).toContain('hint: ');
+  });
+
+  it('a database that cannot be reached exits 3, with the password masked', async () => {
+    const r = await cli(['verify', '--database-url', 'postgres://admin:hunter2secret@127.0.0.1:1/app']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('admin:****@127.0.0.1:1');
+    expect(r.stdout + r.stderr).not.toContain('hunter2secret');
+  });
+
+  it('--help, help <command> and --version exit 0 on stdout', async () => {
+    const help = await cli(['--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('Usage: kek-rotate <command> [options]');
+    const none = await cli([]);
+    expect(none.stdout).toBe(help.stdout);
+    const a = await cli(['reencrypt', '--help']);
+    const b = await cli(['help', 'reencrypt']);
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout).toContain('-b, --batch-size N');
+    expect(b.stdout).toBe(a.stdout);
+    const version = await cli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('an unbuilt install exits 70 and says to run npm install', async () => {
+    const dir = emptyDir();
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(join(REPO, 'bin/kek-rotate'), join(dir, 'bin/kek-rotate'));
+    copyFileSync(join(REPO, 'bin/launch.js'), join(dir, 'bin/launch.js'));
+    const r = await cli(['--help'], {}, join(dir, 'bin/kek-rotate'));
+    expect(r.exitCode).toBe(70);
+    expect(r.stderr).toContain('npm install');
+  });
+});
