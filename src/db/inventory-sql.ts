@@ -136,7 +136,11 @@ function filterCondition(filter: RowFilter, keyIdSql: string | undefined): strin
   return `(${parts.join(' OR ')})`;
 }
 
-/** Ids (as text) of the rows matching `filter`, one keyset page: ids after `afterId`, in id order. */
+/**
+ * Ids (as text) of the rows matching `filter`, one keyset page: ids after `afterId`, in the id
+ * column's own order. `classified.id` is the table's column; a bare `id` in ORDER BY would be the
+ * text output alias, sorting bigint ids as strings and making the cursor skip rows.
+ */
 export function listRowsSql(
   column: ResolvedColumn,
   filter: RowFilter,
@@ -145,13 +149,13 @@ export function listRowsSql(
   const params: unknown[] = [];
   const keyIdSql = filter.keyId !== undefined ? `$${params.push(filter.keyId)}` : undefined;
   const condition = filterCondition(filter, keyIdSql);
-  const after = page.afterId !== undefined ? ` AND id > $${params.push(page.afterId)}` : '';
+  const after = page.afterId !== undefined ? ` AND classified.id > $${params.push(page.afterId)}` : '';
   const limit = `$${params.push(page.limit)}`;
   return {
     text: `SELECT id::text AS id, status, key_id
   FROM ${classifiedRows(column)}
  WHERE ${condition}${after}
- ORDER BY id
+ ORDER BY classified.id
  LIMIT ${limit}`,
     params,
   };
@@ -164,7 +168,7 @@ export function listRowsLiteralSql(column: ResolvedColumn, filter: RowFilter, li
 SELECT id::text AS id, status, key_id
   FROM ${classifiedRows(column)}
  WHERE ${condition}
- ORDER BY id
+ ORDER BY classified.id
  LIMIT ${Math.max(1, Math.floor(limit))};`;
 }
 

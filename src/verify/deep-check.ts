@@ -25,10 +25,12 @@ export interface DeepCheckOptions {
 function pageSql(column: ResolvedColumn, after: boolean): string {
   // jsonb comes back as text so the parser sees it as the application would (JSON text).
   const value = column.valueType === 'jsonb' ? `${column.quotedColumn}::text` : column.quotedColumn;
-  return `SELECT ${column.quotedId}::text AS id, ${value} AS v
-  FROM ${column.qualifiedTable}
- WHERE ${column.quotedColumn} IS NOT NULL${after ? ` AND ${column.quotedId} > $2` : ''}
- ORDER BY ${column.quotedId}
+  // ORDER BY names the table's column explicitly: a bare `id` would sort by the text output alias
+  // ('10' < '9'), and the keyset cursor would then skip rows.
+  return `SELECT t.${column.quotedId}::text AS id, t.${value} AS v
+  FROM ${column.qualifiedTable} AS t
+ WHERE t.${column.quotedColumn} IS NOT NULL${after ? ` AND t.${column.quotedId} > $2` : ''}
+ ORDER BY t.${column.quotedId}
  LIMIT $1`;
 }
 
