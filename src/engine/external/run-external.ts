@@ -67,10 +67,11 @@ export async function runExternalReencrypt(o: ExternalReencryptOptions): Promise
   }
 
   let ending: Ending = { stoppedBy: 'none' };
+  let terminating: Promise<void> | undefined;
   const stop = (next: Ending) => {
     if (ending.stoppedBy !== 'none') return;
     ending = next;
-    void terminate();
+    terminating = terminate();
   };
   const tally = new ExternalTally({
     kind: o.kind, primaryKeyId: o.primaryKeyId, totalRows: o.totalRows, columns, onEvent: o.onEvent, now,
@@ -104,6 +105,8 @@ export async function runExternalReencrypt(o: ExternalReencryptOptions): Promise
       tally.handle(parseLogLine(raw));
     }
     const result = await child;
+    // Report a stop only once it is complete: for docker, once the container itself is gone.
+    await terminating;
     const finalEnding = ending as Ending;
     if (finalEnding.stoppedBy === 'operator') {
       const { tables, failures } = tally.close();
