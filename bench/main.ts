@@ -28,6 +28,10 @@ async function throughput(o: BenchOptions): Promise<void> {
     console.log(`\nkek-rotate bench — ${o.rows.toLocaleString('en-US')} rows, ${machine.nproc} CPUs, node ${machine.node}, ${machine.postgres.split(' on ')[0]}`);
     console.log(`b/a = rows/s vs the reference algorithm (timed on the first ${o.baselineRows} rows: flatters it); b/c = vs the single-statement rewrite\n`);
     console.log(formatTable(r.measurements, r.baseline, r.ceiling));
+    const busiest = Math.max(...r.measurements.map((m) => m.loadAverage));
+    if (busiest > machine.nproc) {
+      console.log(`\nwarning: the 1-minute load average reached ${busiest.toFixed(1)} on ${machine.nproc} CPUs: other work shared the machine, figures are pessimistic`);
+    }
     console.log(`\nTargets (engine at its fastest batch size; reencrypt chose ${r.chosenBatchSize}):`);
     console.log(formatTargets(r.targets));
     if (r.profile) console.log(`\nWhere the time goes (batch ${r.chosenBatchSize}, each stage alone):\n${formatProfile(r.profile)}`);

@@ -14,7 +14,12 @@ function envWithoutCi(): NodeJS.ProcessEnv {
 
 export function runEngineInWorker(job: EngineJob): Promise<EngineJobResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(WORKER, [], { env: envWithoutCi(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Output is captured, not shown: Ink restores the cursor on exit, which would land in the table.
+    const child = fork(WORKER, [], { env: envWithoutCi(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
     let answered = false;
     child.once('message', (message: EngineJobResult | EngineJobFailure) => {
       answered = true;
@@ -23,7 +28,7 @@ export function runEngineInWorker(job: EngineJob): Promise<EngineJobResult> {
     });
     child.once('error', reject);
     child.once('exit', (code) => {
-      if (!answered) reject(new Error(`engine worker exited with code ${code} before reporting`));
+      if (!answered) reject(new Error(`engine worker exited with code ${code} before reporting${stderr ? `:\n${stderr}` : ''}`));
     });
     child.send(job);
   });
