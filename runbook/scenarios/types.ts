@@ -1,0 +1,56 @@
+// The shape of a rehearsal scenario: plain data. The sandbox (src/sandbox/apply-scenario.ts)
+// interprets `setup`, and the debrief (src/sandbox/criteria.ts) evaluates `passCriteria`.
+
+export type ScenarioName = 'happy-path' | 'rolling-deploy' | 'stray-old-key' | 'tampered-row' | 'removed-too-early' | 'compromised-key';
+
+/** Which way through the runbook the scenario is meant to take; the CLI may start the machine there. */
+export type RunbookPath = 'standard' | 'staged-deploy' | 'repair-then-rotate' | 'rollback' | 'emergency';
+
+/** One change the scenario makes to the fresh sandbox before the trainee starts. */
+export type SetupStep =
+  /** Deploys reach one replica at a time, `stepMs` apart. */
+  | { readonly kind: 'rolling-deploys'; readonly stepMs: number }
+  /** `count` rows moved onto `keyId`, a key no replica has; the trainee holds it in the archive. */
+  | { readonly kind: 'stray-rows'; readonly keyId: string; readonly count: number }
+  /** `count` stored values corrupted (one ciphertext character changed). */
+  | { readonly kind: 'tamper-rows'; readonly count: number }
+  /** A rotation to `newKeyId` got `fractionMigrated` of the way, then the old key was removed from the deploy. */
+  | { readonly kind: 'old-key-removed-early'; readonly newKeyId: string; readonly fractionMigrated: number }
+  /** The current primary key has leaked. */
+  | { readonly kind: 'compromised-key' };
+
+export type CriterionId =
+  | 'no-lost-writes'
+  | 'no-unreadable-rows'
+  | 'all-rows-on-deployed-primary'
+  | 'old-key-removed'
+  | 'readable-by-deployed-config'
+  | 'no-replica-read-failures'
+  | 'tampered-row-untouched'
+  | 'tampered-row-reported'
+  | 'old-key-redeployed'
+  | 'no-read-failures-after-rollback'
+  | 'fresh-data-keys'
+  | 'compromised-key-contained';
+
+export interface PassCriterion {
+  readonly id: CriterionId;
+  /** What the trainee must achieve, as shown in the briefing and the debrief. */
+  readonly description: string;
+  /** For compromised-key-contained: the time allowed from the start of the scenario. */
+  readonly withinMinutes?: number;
+}
+
+export interface Scenario {
+  readonly name: ScenarioName;
+  readonly title: string;
+  /** One sentence, shown at the start. */
+  readonly goal: string;
+  /** What the trainee is told before starting: the situation, not the answer. */
+  readonly briefing: readonly string[];
+  readonly runbookPath: RunbookPath;
+  readonly setup: readonly SetupStep[];
+  readonly passCriteria: readonly PassCriterion[];
+  /** Shown in the debrief on a pass / on a fail: the lesson. */
+  readonly lesson: { readonly pass: string; readonly fail: string };
+}
