@@ -19,6 +19,12 @@ export interface ExternalTallyOptions {
   onFatal: (message: string) => void;
 }
 
+/** `table.column` for a table the tool names, as the built-in engine labels it (the bare table if ambiguous). */
+export function columnLabel(columns: readonly EncryptedColumn[], table: string): string {
+  const matching = columns.filter((c) => c.table === table);
+  return matching.length === 1 ? `${table}.${matching[0]!.column}` : table;
+}
+
 export class ExternalTally {
   private readonly tallies = new Map<string, ColumnTally>();
   private current: ColumnTally | undefined;
@@ -140,10 +146,8 @@ export class ExternalTally {
     return tally;
   }
 
-  /** `table.column` for a table the tool names, as the built-in engine labels it. */
   private labelOf(table: string): string {
-    const columns = this.o.columns.filter((c) => c.table === table);
-    return columns.length === 1 ? `${table}.${columns[0]!.column}` : table;
+    return columnLabel(this.o.columns, table);
   }
 
   private warn(message: string): void {

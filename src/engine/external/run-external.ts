@@ -8,7 +8,7 @@ import { DEFAULT_COLUMNS, type EncryptedColumn } from '../../db/column.js';
 import { ExternalProcessError, UserError } from '../../errors.js';
 import type { EngineEventListener, RunKind, RunSummary } from '../events.js';
 import { buildExternalCommand, type ExternalCommand, type ExternalEngine, type ExternalEnv } from './external-command.js';
-import { ExternalTally } from './external-tally.js';
+import { columnLabel, ExternalTally } from './external-tally.js';
 import { parseLogLine, plainText } from './log-line.js';
 import { scrubSecrets } from './scrub.js';
 
@@ -51,15 +51,16 @@ export async function runExternalReencrypt(o: ExternalReencryptOptions): Promise
   const now = o.now ?? Date.now;
   const started = now();
   const columns = o.columns ?? DEFAULT_COLUMNS;
-  const command = buildExternalCommand(o.engine, o.kind === 'dry-run' ? { kind: 'dry-run', batchSize: o.batchSize } : { kind: 'live', batchSize: o.batchSize }, o.env);
+  const command = buildExternalCommand(o.engine, { kind: o.kind, batchSize: o.batchSize }, o.env);
   const summaryOf = (tables: RunSummary['tables'], failures: RunSummary['failures'], cancelled: boolean): RunSummary => ({
     kind: o.kind, mode: 'reencrypt', primaryKeyId: o.primaryKeyId, tables, failures, cancelled, elapsedMs: now() - started,
   });
   const keyIds = [o.env.SECRETS_ENCRYPTION_KEY, o.env.SECRETS_ENCRYPTION_KEY_PREVIOUS]
     .filter((k): k is string => !!k && k.includes(':'))
     .map((k) => k.slice(0, k.indexOf(':')));
-  const singleLabel = columns.length === 1 ? [{ table: `${columns[0]!.table}.${columns[0]!.column}`, total: o.totalRows }] : [];
-  o.onEvent({ type: 'run-start', kind: o.kind, mode: 'reencrypt', primaryKeyId: o.primaryKeyId, keyIds, tables: singleLabel });
+  // With one column the caller's count is that column's; with several, the split is known only as the tool goes.
+  const tables = columns.length === 1 ? [{ table: columnLabel(columns, columns[0]!.table), total: o.totalRows }] : [];
+  o.onEvent({ type: 'run-start', kind: o.kind, mode: 'reencrypt', primaryKeyId: o.primaryKeyId, keyIds, tables });
   if (o.signal?.aborted) {
     const summary = summaryOf([], [], true);
     o.onEvent({ type: 'run-done', summary });
