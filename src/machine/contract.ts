@@ -193,7 +193,11 @@ export interface ResumePoint {
 }
 
 /** Where preflight proposes to continue, worked out from the database (and the journal). */
-export type ResumeTarget = 'deploy-2b' | 'reencrypt' | 'verify' | 'remove';
+export type ResumeTarget =
+  | 'deploy' // the journal says a key was generated but it is not deployed yet
+  | 'deploy-2b' // staged 2a is deployed (new key is the previous): swap next
+  | 'reencrypt' // both keys deployed, rows left on the old key
+  | 'verify'; // both keys deployed, no row left on the old key: verify, then remove
 
 export type DeployStage = 'both' | '2a' | '2b' | 'remove' | 'rollback' | 'emergency-both' | 'emergency-remove';
 
@@ -288,10 +292,13 @@ export interface RunbookInput {
   readonly emergency?: boolean | undefined;
   /** Groups journal lines; the CLI passes a fresh one (a resume reuses the journal's). */
   readonly rotationId: string;
+  /** Re-encryption mode of the standard path (default 'reencrypt': fresh DEKs). Emergency is always 'reencrypt'. */
+  readonly mode?: RotationMode | undefined;
 }
 
 export interface RunbookContext {
   rotationId: string;
+  mode: RotationMode;
   path: RunbookPath | undefined;
   emergencyRequested: boolean;
   /** Configured at preflight (updated after each deploy). Ids only. */
@@ -304,7 +311,11 @@ export interface RunbookContext {
   stray: StrayKey[];
   resumePoint: ResumePoint | undefined;
   resumeTarget: ResumeTarget | undefined;
+  /** The new key is on screen now (REVEAL_KEY / HIDE_KEY). */
   keyRevealed: boolean;
+  /** It was revealed at least once: the operator could copy it. */
+  keyShown: boolean;
+  /** Where it was written (mode 0600), if the operator chose a file. */
   keyFile: string | undefined;
   deployPlan: DeployPlan | undefined;
   /** Stages deployed so far in this session, in order. */
@@ -321,6 +332,8 @@ export interface RunbookContext {
   refusals: string[];
   credentials: CredentialRef[];
   error: MachineError | undefined;
+  /** The step a failed state's RETRY goes back to. */
+  failedStep: StepId | undefined;
   /** Epoch ms when each phase was first entered (debrief: time per phase). */
   phaseStartedAt: Partial<Record<PhaseId, number>>;
   /**

@@ -1,0 +1,51 @@
+// What the machine writes to the journal for a step: built from the context's ids and counts only,
+// so key material cannot get in by construction (the writer's sanitizer checks again).
+import type { JournalEntryInput, JournalOutcome } from '../journal/entry.js';
+import type { RunSummary } from '../engine/events.js';
+import { phaseOf, rowsByKeyId, type RunbookContext, type StepId } from './contract.js';
+
+export interface JournalParams {
+  step: StepId;
+  outcome: JournalOutcome;
+  message?: string | undefined;
+  counts?: Record<string, number> | undefined;
+}
+
+export function journalEntryFor(context: RunbookContext, params: JournalParams): JournalEntryInput {
+  return {
+    rotationId: context.rotationId,
+    path: context.path,
+    phase: phaseOf(params.step),
+    step: params.step,
+    outcome: params.outcome,
+    keys: {
+      primary: context.configured?.primaryKeyId,
+      previous: context.configured?.previousKeyId,
+      new: context.newKeyId,
+      old: context.oldKeyId,
+    },
+    counts: params.counts,
+    message: params.message,
+  };
+}
+
+/** Totals of a run, for the journal: rotated, failed, already on the primary, NULLs, processed. */
+export function runCounts(summary: RunSummary): Record<string, number> {
+  const sum = (pick: (t: RunSummary['tables'][number]) => number) => summary.tables.reduce((n, t) => n + pick(t), 0);
+  return {
+    processed: sum((t) => t.processed),
+    rotated: sum((t) => t.rotated),
+    alreadyPrimary: sum((t) => t.alreadyPrimary),
+    nulls: sum((t) => t.nulls),
+    failed: summary.failures.length,
+    skippedLocked: sum((t) => t.skippedLocked),
+  };
+}
+
+/** Rows per key id (plus invalid), for the journal line of an inventory. */
+export function inventoryCounts(context: RunbookContext): Record<string, number> {
+  const counts = rowsByKeyId(context.inventory);
+  counts['invalid'] = context.inventory.reduce((n, c) => n + c.invalid, 0);
+  counts['nulls'] = context.inventory.reduce((n, c) => n + c.nulls, 0);
+  return counts;
+}
