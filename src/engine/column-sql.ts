@@ -6,10 +6,14 @@ import { UserError } from '../errors.js';
 
 export interface ColumnSql {
   readonly count: string;
-  /** First page of a range: `$1` = limit (`$2` = inclusive upper bound when bounded). */
+  /** First page: `$1` = limit. */
   readonly firstPage: string;
-  /** Next page: `$1` = last id seen, `$2` = limit (`$3` = inclusive upper bound when bounded). */
+  /** Next page: `$1` = last id seen, `$2` = limit. */
   readonly nextPage: string;
+  /** First page of a range with an end: `$1` = limit, `$2` = last id of the range (inclusive). */
+  readonly firstPageUpTo: string;
+  /** Next page of a range with an end: `$1` = last id seen, `$2` = limit, `$3` = last id of the range. */
+  readonly nextPageUpTo: string;
   /** Current values of some rows: `$1` = ids. Deleted rows are simply absent. */
   readonly reread: string;
   /** Locks the rows nobody else holds: `$1` = ids. Returns the ids it locked. */
@@ -39,7 +43,7 @@ function valueSql(valueType: ValueType, column: string): { select: string; param
   }
 }
 
-export function buildColumnSql(column: ResolvedColumn, bounded = false): ColumnSql {
+export function buildColumnSql(column: ResolvedColumn): ColumnSql {
   if (!SAFE_TYPE.test(column.idType)) {
     throw new UserError(`${column.label}: unexpected id column type ${JSON.stringify(column.idType)}`, 'Use an id column of a plain type such as uuid, bigint or text.');
   }
@@ -49,11 +53,13 @@ export function buildColumnSql(column: ResolvedColumn, bounded = false): ColumnS
   const idType = column.idType;
   const v = valueSql(column.valueType, col);
   const select = `SELECT ${id}::text AS id, ${v.select} AS value FROM ${t}`;
-  const upper = (n: number) => (bounded ? ` AND ${id} <= $${n}::${idType}` : '');
+  const upTo = (n: number) => ` AND ${id} <= $${n}::${idType}`;
   return {
     count: `SELECT count(*)::bigint::text AS n FROM ${t}`,
-    firstPage: `${select} WHERE true${upper(2)} ORDER BY ${id} LIMIT $1`,
-    nextPage: `${select} WHERE ${id} > $1::${idType}${upper(3)} ORDER BY ${id} LIMIT $2`,
+    firstPage: `${select} ORDER BY ${id} LIMIT $1`,
+    nextPage: `${select} WHERE ${id} > $1::${idType} ORDER BY ${id} LIMIT $2`,
+    firstPageUpTo: `${select} WHERE true${upTo(2)} ORDER BY ${id} LIMIT $1`,
+    nextPageUpTo: `${select} WHERE ${id} > $1::${idType}${upTo(3)} ORDER BY ${id} LIMIT $2`,
     reread: `${select} WHERE ${id} = ANY($1::${idType}[])`,
     lockFree: `SELECT ${id}::text AS id FROM ${t} WHERE ${id} = ANY($1::${idType}[]) FOR UPDATE SKIP LOCKED`,
     compareAndSwap:

@@ -9,7 +9,7 @@ import type { SourceRow } from './source-row.js';
 export interface KeysetRange {
   /** Start after this id (exclusive); undefined = from the first row. */
   readonly after?: string | undefined;
-  /** Stop at this id (inclusive); undefined = to the last row. Needs SQL built with `bounded`. */
+  /** Stop at this id (inclusive); undefined = to the last row. */
   readonly upTo?: string | undefined;
 }
 
@@ -29,11 +29,15 @@ export class KeysetReader {
   /** The next page, or an empty array once the range is exhausted. */
   async next(): Promise<SourceRow[]> {
     if (this.done) return [];
-    const bound = this.range.upTo === undefined ? [] : [this.range.upTo];
+    const { upTo } = this.range;
     const { rows } =
-      this.last === undefined
-        ? await this.db.query<SourceRow>(this.sql.firstPage, [this.batchSize, ...bound])
-        : await this.db.query<SourceRow>(this.sql.nextPage, [this.last, this.batchSize, ...bound]);
+      upTo === undefined
+        ? this.last === undefined
+          ? await this.db.query<SourceRow>(this.sql.firstPage, [this.batchSize])
+          : await this.db.query<SourceRow>(this.sql.nextPage, [this.last, this.batchSize])
+        : this.last === undefined
+          ? await this.db.query<SourceRow>(this.sql.firstPageUpTo, [this.batchSize, upTo])
+          : await this.db.query<SourceRow>(this.sql.nextPageUpTo, [this.last, this.batchSize, upTo]);
     if (rows.length < this.batchSize) this.done = true;
     const lastRow = rows[rows.length - 1];
     if (lastRow) this.last = lastRow.id;
