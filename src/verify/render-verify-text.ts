@@ -27,7 +27,7 @@ function renderColumn(column: ColumnReport, primary: string | undefined): string
   const deep = column.deep;
   if (deep) {
     const what = deep.ring === 'primary-only' ? 'decrypt with the primary alone' : 'decrypt with the key ring';
-    out.push(`  ${deep.checked} values checked: ${deep.ok} ${what}, ${deep.failed} do not`);
+    out.push(`  ${deep.checked} non-NULL values checked: ${deep.ok} ${what}, ${deep.failed} ${deep.failed === 1 ? 'does' : 'do'} not`);
     for (const f of deep.failures.slice(0, SHOWN_FAILURES)) out.push(`    id ${printable(f.id)}: ${printable(f.reason)}`);
     if (deep.failed > SHOWN_FAILURES) out.push(`    ... and ${deep.failed - SHOWN_FAILURES} more (--json lists up to ${deep.failures.length})`);
   }

@@ -31,7 +31,7 @@ function columnProblems(report: ColumnReport, ring: KeyRing | undefined): string
   const out: string[] = [];
   const at = report.label;
   if (report.invalid > 0) {
-    out.push(`${at}: ${plural(report.invalid, 'row is', 'rows are')} not a valid payload of the application's format; the application cannot read them.`);
+    out.push(`${at}: ${plural(report.invalid, 'row is', 'rows are')} not a valid payload of the application's format; the application cannot read ${report.invalid === 1 ? 'it' : 'them'}.`);
   }
   if (ring) {
     for (const [keyId, count] of Object.entries(report.byKeyId)) {
@@ -49,8 +49,8 @@ function columnProblems(report: ColumnReport, ring: KeyRing | undefined): string
     const example = first ? ` (first: id ${first.id}: ${first.reason})` : '';
     out.push(
       deep.ring === 'primary-only'
-        ? `${at}: ${deep.failed} of ${deep.checked} values do not decrypt with the primary key ${ring?.primary.id ?? ''} alone; removing the other keys now would make them unreadable${example}.`
-        : `${at}: ${deep.failed} of ${deep.checked} values do not decrypt with the key ring${example}.`,
+        ? `${at}: ${deep.failed} of ${plural(deep.checked, 'value', 'values')} ${deep.failed === 1 ? 'does' : 'do'} not decrypt with the primary key ${ring?.primary.id ?? ''} alone; removing the other keys now would make them unreadable${example}.`
+        : `${at}: ${deep.failed} of ${plural(deep.checked, 'value', 'values')} ${deep.failed === 1 ? 'does' : 'do'} not decrypt with the key ring${example}.`,
     );
   }
   return out;

@@ -1,6 +1,6 @@
 // The inventory SQL counts rows per key id correctly on bytea (where the runbook's LIKE query
 // sees nothing), never fails on a malformed row, agrees with the payload parser, and is read-only.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptValue } from '../../src/crypto/envelope.js';
 import { parsePayload } from '../../src/crypto/payload.js';
 import { DEFAULT_COLUMNS } from '../../src/db/column.js';
@@ -10,7 +10,7 @@ import { resolveColumns } from '../../src/db/registry.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { invalidPayloadBytes, loadVectors } from '../crypto/vectors.js';
 import { BACKENDS } from '../helpers/test-db.js';
-import { perTestSchema } from './per-test-schema.js';
+import { PGLITE_START_TIMEOUT_MS, perTestSchema } from './per-test-schema.js';
 import { MALFORMED, insertEncrypted, insertProvider, makeKek, tamper } from './seed.js';
 
 const RUNBOOK_QUERY = `SELECT COUNT(*)::int AS n FROM llm_providers WHERE api_key_encrypted::text LIKE '%"key_id":"kek-v1"%'`;
@@ -23,6 +23,7 @@ async function inventory(db: Db, table?: string) {
 
 describe.each(BACKENDS)('inventory SQL on $name', (backend) => {
   const dbs = perTestSchema(backend);
+  beforeAll(() => dbs.prepare(), PGLITE_START_TIMEOUT_MS);
   afterAll(() => dbs.closeAll());
 
   it.skipIf(!backend.available)('counts bytea rows per key id where the runbook LIKE query returns 0 (weakness 1)', async () => {

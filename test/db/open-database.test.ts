@@ -109,5 +109,5 @@ describe('DATABASE_URL handling', () => {
     } finally {
       await db.close();
     }
-  });
+  }, 180_000);
 });

@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_COLUMNS } from '../../src/db/column.js';
 import { quoteIdent, quoteLiteral } from '../../src/db/quote.js';
 import { loadRegistryConfig } from '../../src/db/registry-config.js';
@@ -13,7 +13,7 @@ import { describeUnregistered, findUnregisteredColumns } from '../../src/db/unre
 import { UserError } from '../../src/errors.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { BACKENDS } from '../helpers/test-db.js';
-import { perTestSchema } from './per-test-schema.js';
+import { PGLITE_START_TIMEOUT_MS, perTestSchema } from './per-test-schema.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kek-registry-'));
 function configFile(name: string, content: unknown): string {
@@ -87,6 +87,7 @@ describe('registry config file', () => {
 
 describe.each(BACKENDS)('registry against $name', (backend) => {
   const dbs = perTestSchema(backend);
+  beforeAll(() => dbs.prepare(), PGLITE_START_TIMEOUT_MS);
   afterAll(() => dbs.closeAll());
 
   it.skipIf(!backend.available)('resolves the default bytea column and text/jsonb columns from a config file', async () => {

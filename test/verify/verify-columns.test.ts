@@ -1,6 +1,6 @@
 // verify on both backends: counts from SQL that runs as printed, the pass rules (invalid rows,
 // rows not on the primary), --deep and --only-primary, keyset paging, and no secret in any output.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptValue } from '../../src/crypto/envelope.js';
 import { makeKeyRing } from '../../src/crypto/key-ring.js';
 import { DEFAULT_COLUMNS } from '../../src/db/column.js';
@@ -12,7 +12,7 @@ import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { renderVerifyText } from '../../src/verify/render-verify-text.js';
 import { verifyColumns } from '../../src/verify/verify-columns.js';
 import { BACKENDS } from '../helpers/test-db.js';
-import { perTestSchema } from '../db/per-test-schema.js';
+import { PGLITE_START_TIMEOUT_MS, perTestSchema } from '../db/per-test-schema.js';
 import { MALFORMED, insertProvider, makeKek, tamper } from '../db/seed.js';
 
 const v1 = makeKek('kek-v1');
@@ -29,6 +29,7 @@ async function seedProviders(db: Db, onV1: number, onV2: number, nulls = 0): Pro
 
 describe.each(BACKENDS)('verify on $name', (backend) => {
   const dbs = perTestSchema(backend);
+  beforeAll(() => dbs.prepare(), PGLITE_START_TIMEOUT_MS);
   afterAll(() => dbs.closeAll());
 
   it.skipIf(!backend.available)('passes when every row is on the primary and decrypts with it alone; its SQL runs as printed', async () => {
