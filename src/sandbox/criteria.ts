@@ -54,8 +54,9 @@ function readFailureIds(facts: CriterionFacts, after = -Infinity): string[] {
 }
 
 const CHECKS: Record<CriterionId, Check> = {
-  'no-lost-writes': ({ audit }) => {
-    const lost = [...audit.lostWrites, ...audit.missing];
+  'no-lost-writes': (facts) => {
+    const excluded = planted(facts);
+    const lost = [...facts.audit.lostWrites, ...facts.audit.missing].filter((id) => !excluded.has(id));
     return verdict(lost.length === 0, 'every value the application wrote is intact', `${lost.length} value(s) the application wrote were overwritten or removed: ${ids(lost)}`);
   },
   'no-unreadable-rows': (facts) => {
