@@ -26,7 +26,7 @@ export interface ChooseKeyIdOptions {
   currentPrimaryId?: string | undefined;
   /** Every distinct key id found on a row of any encrypted column. */
   idsInDatabase: string[];
-  /** An id the operator asked for (--key-id). */
+  /** An id the operator asked for (--id). */
   requested?: string | undefined;
 }
 
@@ -53,7 +53,7 @@ function firstFreeAfterHighest(used: string[]): string {
 export function chooseNewKeyId({ ring, currentPrimaryId, idsInDatabase, requested }: ChooseKeyIdOptions): string {
   const used = [...new Set([...(ring?.ids() ?? []), ...idsInDatabase])];
   const hint = (suggestion: string) =>
-    `Choose an id no key and no row has used, e.g. --key-id ${suggestion}. Reusing an id would put two different keys under one name.`;
+    `Choose an id no key and no row has used, e.g. --id ${suggestion}. Reusing an id would put two different keys under one name.`;
   if (requested !== undefined) {
     const id = keyWithId(requested, Buffer.alloc(KEY_BYTES), 'requested key id').id;
     const where = whereUsed(id, ring, idsInDatabase);
