@@ -68,7 +68,7 @@ describe('chooseNewKeyId', () => {
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain('after kek-v1 would be kek-v2');
     expect(error.message).toContain('previous key');
-    expect((error as UserError).hint).toContain('--key-id kek-v3');
+    expect((error as UserError).hint).toContain('--id kek-v3');
   });
 
   it('says so when the natural next id is on rows in the database', () => {
@@ -76,7 +76,7 @@ describe('chooseNewKeyId', () => {
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain('kek-v2 is already used');
     expect(error.message).toContain('rows in the database');
-    expect((error as UserError).hint).toContain('--key-id kek-v4');
+    expect((error as UserError).hint).toContain('--id kek-v4');
   });
 
   it('returns a requested id that is free, and refuses one in use anywhere', () => {
