@@ -12,6 +12,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Peak-RSS comparison at 100k rows and at --rows instead of the throughput run. */
   memory: boolean;
+  /** Headless / Ink-attached pairs run for the UI ratio. */
+  uiRounds: number;
   /** Leave the kek_bench schema in place at the end (for inspection with psql). */
   keep: boolean;
   /** Skip the baseline (it is the slowest part) — ratios vs baseline are then not computed. */
@@ -28,6 +30,7 @@ export const USAGE = `npm run bench -- [options]
   --batch-size N[,N]  engine batch sizes to measure (default 100,500,1000,2000)
   --profile           also time fetch / crypto / write separately
   --memory            peak RSS of a dry run and a live run at 100000 rows and at --rows (default 1000000 here)
+  --ui-rounds N       headless/UI-attached pairs for the UI ratio, best of each (default 1)
   --skip-baseline     do not time the reference algorithm
   --keep              leave schema kek_bench in place at the end
   --out FILE          results file (default bench/results.json, or bench/results-memory.json with --memory)
@@ -46,6 +49,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   let profile = false;
   let memory = false;
   let keep = false;
+  let uiRounds = 1;
   let skipBaseline = false;
   let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -68,6 +72,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
         break;
       case '--memory':
         memory = true;
+        break;
+      case '--ui-rounds':
+        uiRounds = positiveInt(flag, value());
         break;
       case '--keep':
         keep = true;
@@ -93,6 +100,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     profile,
     memory,
     keep,
+    uiRounds,
     skipBaseline,
     out: out ?? (memory ? 'bench/results-memory.json' : 'bench/results.json'),
     databaseUrl: env.DATABASE_URL || env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL,
