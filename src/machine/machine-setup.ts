@@ -1,0 +1,89 @@
+// The machine's vocabulary: its types, the named actors (one per effect), and the named actions
+// and guards its states refer to. Pure apart from `journal` and the clock, which call the effects.
+import { assign, setup } from 'xstate';
+import type { VerifyReport } from '../verify/verify-report.js';
+import { deployConfigFor, phaseOf, toMachineError, type DeployResult, type DeployStage, type Effects, type RunbookContext, type RunbookEvent, type RunbookInput, type StepId } from './contract.js';
+import { effectActors } from './actors.js';
+import { removalRefusals } from './removal-check.js';
+import { addFailure, applyEngineEvent, emptyProgress } from './engine-progress.js';
+import { journalEntryFor, type JournalParams } from './journal-entry.js';
+import { sameConfig, toolConfigMismatch } from './deploy-check.js';
+
+type Ctx = RunbookContext;
+
+export function runbookSetup(effects: Effects) {
+  return setup({
+    types: {
+      context: {} as Ctx,
+      events: {} as RunbookEvent,
+      input: {} as RunbookInput,
+    },
+    actors: effectActors(effects),
+    actions: {
+      journal: ({ context }, params: JournalParams) => effects.appendJournal(journalEntryFor(context, params)),
+      stampPhase: assign(({ context }, params: { step: StepId }) => {
+        const phase = phaseOf(params.step);
+        return context.phaseStartedAt[phase] !== undefined ? {} : { phaseStartedAt: { ...context.phaseStartedAt, [phase]: effects.now() } };
+      }),
+      // Done/error events of invoked actors are not in RunbookEvent: these named actions read them by shape.
+      storeError: assign(({ event }, params: { failedStep: StepId }) => ({
+        error: event.type === 'RUN_FAILED' ? event.error : toMachineError((event as { error?: unknown }).error),
+        failedStep: params.failedStep,
+      })),
+      deployDone: assign(({ context, event }, params: { stage: DeployStage }) => ({
+        configured: deployOutput(event).toolConfig,
+        deployed: [...context.deployed, params.stage],
+        error: undefined,
+      })),
+      deployMismatch: assign(({ context, event }, params: { stage: DeployStage; failedStep: StepId }) => ({
+        configured: deployOutput(event).toolConfig,
+        error: toolConfigMismatch(deployOutput(event).toolConfig, deployConfigFor(context, params.stage)),
+        failedStep: params.failedStep,
+      })),
+      startRun: assign({ engine: () => emptyProgress(), failures: () => [] }),
+      engineUpdate: assign(({ context, event }) =>
+        event.type === 'ENGINE_EVENT' ? { engine: applyEngineEvent(context.engine, event.event), failures: addFailure(context.failures, event.event) } : {},
+      ),
+      storeDeep: assign(({ context, event }) => {
+        const verifyDeep = outputOf<VerifyReport>(event);
+        return { verifyDeep, refusals: removalRefusals({ ...context, verifyDeep }) };
+      }),
+      storeSql: assign({ verifySql: ({ event }) => outputOf<VerifyReport>(event) }),
+    },
+    guards: {
+      hasStray: ({ context }) => context.stray.length > 0,
+      emergencyCanStart: ({ context }) => context.emergencyRequested && context.configured?.previousKeyId === undefined,
+      hasResumeTarget: ({ context }) => context.resumeTarget !== undefined,
+      canStartFresh: ({ context }) => context.configured?.previousKeyId === undefined,
+      canRollbackStray: ({ context }) => context.stray.length === 1 && context.configured?.previousKeyId === undefined,
+      keySaved: ({ context }) => context.keyShown || context.keyFile !== undefined,
+      removalAllowed: ({ context }) => context.refusals.length === 0 && context.verifyDeep !== undefined,
+      isEmergency: ({ context }) => context.path === 'emergency',
+      resumeAt: ({ context }, params: { target: Ctx['resumeTarget'] }) => context.resumeTarget === params.target,
+      emergencyResumeAt: ({ context }, params: { target: Ctx['resumeTarget'] }) => context.path === 'emergency' && context.resumeTarget === params.target,
+      bothDeployed: ({ context }) => sameConfig(context.configured, deployConfigFor(context, 'both')),
+      stageADeployed: ({ context }) => sameConfig(context.configured, deployConfigFor(context, '2a')),
+      hasNewKey: ({ context }) => context.newKeyId !== undefined,
+      deployMatches: ({ context, event }, params: { stage: DeployStage }) => sameConfig(deployOutput(event).toolConfig, deployConfigFor(context, params.stage)),
+      verifyClean: ({ context, event }) => removalRefusals({ ...context, verifyDeep: outputOf<VerifyReport>(event) }).length === 0,
+      allOnNewKey: ({ context, event }) => notMigrated(context.newKeyId, outputOf<VerifyReport>(event)) === 0,
+    },
+  });
+}
+
+function outputOf<T>(event: unknown): T {
+  return (event as { output: T }).output;
+}
+
+function deployOutput(event: unknown): DeployResult {
+  return outputOf<DeployResult>(event);
+}
+
+/** Rows not on the new key (or invalid) after removal: data the application can no longer read. */
+export function notMigrated(newKeyId: string | undefined, report: { columns: { byKeyId: Record<string, number>; invalid: number }[] }): number {
+  return report.columns.reduce((n, c) => n + c.invalid + Object.entries(c.byKeyId).reduce((m, [id, rows]) => m + (id === newKeyId ? 0 : rows), 0), 0);
+}
+
+type RunbookMachineConfig = Parameters<ReturnType<typeof runbookSetup>['createMachine']>[0];
+/** The config of one top-level state, for phases defined in their own file. */
+export type RunbookStateConfig = NonNullable<RunbookMachineConfig['states']>[string];

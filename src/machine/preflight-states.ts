@@ -1,0 +1,102 @@
+// Phase 0: read the configuration and the database, then block, offer to resume, or start.
+// The database decides where a rotation stands; the journal adds what only it knows.
+import { assign } from 'xstate';
+import { analysePreflight } from './preflight-analysis.js';
+import { inventoryCounts } from './journal-entry.js';
+import type { RunbookStateConfig } from './machine-setup.js';
+import { enter } from './state-helpers.js';
+
+export const preflightStates: RunbookStateConfig = {
+  initial: 'loading',
+  states: {
+    loading: {
+      entry: enter('preflight.loading'),
+      invoke: {
+        src: 'loadInventory',
+        onDone: {
+          target: 'readingJournal',
+          actions: [
+            assign(({ context, event }) => ({
+              configured: event.output.configured,
+              inventory: event.output.columns,
+              warnings: event.output.warnings,
+              secretKeys: { ...context.secretKeys, ...Object.fromEntries(event.output.keys.map((k) => [k.id, k])) },
+              error: undefined,
+            })),
+            { type: 'journal', params: ({ context }) => ({ step: 'preflight.loading', outcome: 'ok', counts: inventoryCounts(context) }) },
+          ],
+        },
+        onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'preflight.loading' } } },
+      },
+    },
+    readingJournal: {
+      entry: enter('preflight.readingJournal'),
+      invoke: {
+        src: 'readResumePoint',
+        onDone: {
+          target: 'route',
+          actions: assign(({ context, event }) => {
+            const analysis = analysePreflight(context.configured!, context.inventory, event.output);
+            return {
+              resumePoint: event.output,
+              stray: analysis.stray,
+              resumeTarget: analysis.resumeTarget,
+              newKeyId: analysis.newKeyId,
+              oldKeyId: analysis.oldKeyId,
+              path: context.path ?? (analysis.resumeTarget && event.output && !event.output.finished ? event.output.path : undefined),
+            };
+          }),
+        },
+        onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'preflight.loading' } } },
+      },
+    },
+    // Not a step: decides where preflight rests.
+    route: {
+      always: [
+        { guard: 'hasStray', target: 'blocked' },
+        { guard: 'emergencyCanStart', target: '#runbook.emergency' },
+        { guard: 'hasResumeTarget', target: 'resumeOffer' },
+        { target: 'ready' },
+      ],
+    },
+    failed: { entry: enter('preflight.failed'), on: { RETRY: 'loading' } },
+    blocked: {
+      entry: [...enter('preflight.blocked'), { type: 'journal', params: { step: 'preflight.blocked', outcome: 'refused' } }],
+      on: {
+        RETRY: 'loading',
+        START_ROLLBACK: {
+          guard: 'canRollbackStray',
+          target: '#runbook.rollback',
+          actions: assign(({ context }) => ({ path: 'rollback' as const, newKeyId: context.configured?.primaryKeyId, oldKeyId: context.stray[0]?.keyId })),
+        },
+      },
+    },
+    resumeOffer: {
+      entry: enter('preflight.resumeOffer'),
+      on: {
+        RESUME_FROM_JOURNAL: [
+          { guard: { type: 'resumeAt', params: { target: 'deploy' } }, target: '#runbook.deploy' },
+          { guard: { type: 'resumeAt', params: { target: 'deploy-2b' } }, target: '#runbook.deploy.stageB', actions: assign({ deployPlan: 'staged' }) },
+          { guard: { type: 'emergencyResumeAt', params: { target: 'reencrypt' } }, target: '#runbook.emergency.reencrypting' },
+          { guard: { type: 'resumeAt', params: { target: 'reencrypt' } }, target: '#runbook.reencrypt' },
+          { guard: { type: 'emergencyResumeAt', params: { target: 'verify' } }, target: '#runbook.emergency.counting' },
+          { guard: { type: 'resumeAt', params: { target: 'verify' } }, target: '#runbook.verify' },
+        ],
+        START_FRESH: {
+          guard: 'canStartFresh',
+          target: 'ready',
+          actions: assign({ resumeTarget: undefined, newKeyId: undefined, oldKeyId: undefined, path: undefined }),
+        },
+      },
+    },
+    ready: {
+      entry: enter('preflight.ready'),
+      on: {
+        CHOOSE_PATH: [
+          { guard: ({ event }) => event.path === 'emergency', target: '#runbook.emergency', actions: assign({ path: 'emergency' as const }) },
+          { target: '#runbook.generate', actions: assign({ path: 'rotate' as const }) },
+        ],
+      },
+    },
+  },
+};
