@@ -58,7 +58,10 @@ export const KEYS = {
   ctrlC: '\u0003',
 } as const;
 
-export interface Rendered {
+export interface FakeTerminal {
+  readonly stdout: FakeStdout;
+  readonly stderr: FakeStdout;
+  readonly stdin: FakeStdin;
   /** The last frame, ANSI stripped. */
   frame(): string;
   /** Every frame written so far, ANSI stripped (to prove something was never shown). */
@@ -67,28 +70,32 @@ export interface Rendered {
   type(text: string): Promise<void>;
   resize(columns: number, rows?: number): void;
   waitFor(predicate: (frame: string) => boolean, what?: string, timeoutMs?: number): Promise<string>;
+}
+
+export interface Rendered extends FakeTerminal {
   rerender(tree: ReactElement): void;
   unmount(): void;
-  readonly stdout: FakeStdout;
 }
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export function renderInk(tree: ReactElement, { columns = 80, rows = 24 } = {}): Rendered {
+export function createFakeTerminal({ columns = 80, rows = 24 } = {}): FakeTerminal {
   const stdout = new FakeStdout(columns, rows);
   const stderr = new FakeStdout(columns, rows);
   const stdin = new FakeStdin();
-  const instance = inkRender(tree, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: stderr as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    debug: true,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
-  const frame = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
+  // Outside debug mode Ink also writes bare control sequences (synchronised-output markers,
+  // cursor moves); the frame is the last write with something visible in it.
+  const frame = () => {
+    for (let i = stdout.frames.length - 1; i >= 0; i--) {
+      const text = stripVTControlCharacters(stdout.frames[i]!);
+      if (text.trim() !== '') return text;
+    }
+    return '';
+  };
   return {
     stdout,
+    stderr,
+    stdin,
     frame,
     allFrames: () => stripVTControlCharacters(stdout.frames.join('\n')),
     async press(input) {
@@ -115,6 +122,21 @@ export function renderInk(tree: ReactElement, { columns = 80, rows = 24 } = {}):
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },
+  };
+}
+
+export function renderInk(tree: ReactElement, size: { columns?: number; rows?: number } = {}): Rendered {
+  const terminal = createFakeTerminal(size);
+  const instance = inkRender(tree, {
+    stdout: terminal.stdout as unknown as NodeJS.WriteStream,
+    stderr: terminal.stderr as unknown as NodeJS.WriteStream,
+    stdin: terminal.stdin as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  return {
+    ...terminal,
     rerender: (t) => instance.rerender(t),
     unmount: () => {
       instance.unmount();

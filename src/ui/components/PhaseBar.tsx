@@ -36,6 +36,8 @@ export function PhaseBar({ phases, currentId, doneIds = [] }: PhaseBarProps) {
         <Text bold>
           Phase {currentIndex} of {phases.length - 1}: {current.title}
         </Text>
+      ) : doneIds.length === phases.length ? (
+        <Text bold>All phases done</Text>
       ) : null}
     </Box>
   );

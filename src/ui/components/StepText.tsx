@@ -5,8 +5,8 @@ import { useTheme } from '../theme.js';
 
 export interface StepTextContent {
   readonly title: string;
-  readonly does: string;
-  readonly why: string;
+  readonly does?: string | undefined;
+  readonly why?: string | undefined;
   readonly risks?: string | undefined;
   readonly undo?: string | undefined;
 }
@@ -23,8 +23,8 @@ export function StepText({ step, expanded = false }: StepTextProps) {
   return (
     <Box flexDirection="column">
       <Text bold>{step.title}</Text>
-      <Text>{step.does}</Text>
-      <Text color={theme.tone('muted')}>Why: {step.why}</Text>
+      {step.does ? <Text>{step.does}</Text> : null}
+      {step.why ? <Text color={theme.tone('muted')}>Why: {step.why}</Text> : null}
       {expanded && step.risks ? <Text color={theme.tone('warn')}>What can go wrong: {step.risks}</Text> : null}
       {expanded && step.undo ? <Text>How to undo: {step.undo}</Text> : null}
       {!expanded && hasMore ? <Text color={theme.tone('muted')}>(? shows what can go wrong and how to undo)</Text> : null}

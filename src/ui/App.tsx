@@ -1,0 +1,174 @@
+// The interactive runbook: subscribes to the runbook actor, draws the screen for the current step,
+// and turns key presses into the events the machine accepts. The machine decides; React draws.
+import { useRef } from 'react';
+import { formatKey } from '../crypto/key.js';
+import { rowsByKeyId, stepIdOf, type StepId } from '../machine/contract.js';
+import { actionsFor } from './app/step-actions.js';
+import { phaseBarFor, PHASE_TITLES, rotationPhaseOf, type RotationPhase } from './app/phase-view.js';
+import type { RunbookActor } from './app/runbook-actor.js';
+import { deployText, screenOf } from './app/screen-of-step.js';
+import { progressFor, snippetConfigFor, verifyColumnsFor } from './app/view-models.js';
+import type { ScreenChrome } from './components/ScreenFrame.js';
+import type { StepTextContent } from './components/StepText.js';
+import { DeployChooseScreen } from './screens/DeployChooseScreen.js';
+import { DeployScreen } from './screens/DeployScreen.js';
+import { GenerateScreen } from './screens/GenerateScreen.js';
+import { PreflightScreen } from './screens/PreflightScreen.js';
+import { ReencryptScreen } from './screens/ReencryptScreen.js';
+import { StoppedScreen } from './screens/StoppedScreen.js';
+import { SummaryScreen } from './screens/SummaryScreen.js';
+import { VerifyScreen } from './screens/VerifyScreen.js';
+import type { ScreenAction } from './use-action-keys.js';
+import { useActorSnapshot } from './use-actor-snapshot.js';
+
+export interface AppProps {
+  readonly actor: RunbookActor;
+  /** The runbook's words for a step (runbook/); without it each step shows its title only. */
+  readonly stepText?: ((step: StepId) => StepTextContent | undefined) | undefined;
+  /** Where we are connected, already masked (e.g. "postgres://app:****@db/prod" or "sandbox"). */
+  readonly target?: string | undefined;
+  readonly sandbox?: boolean | undefined;
+}
+
+const number = new Intl.NumberFormat('en-US');
+
+export function App({ actor, stepText, target, sandbox = false }: AppProps) {
+  const snapshot = useActorSnapshot(actor);
+  const ctx = snapshot.context;
+  const step = stepIdOf(snapshot.value);
+  // Steps shared by several phases (an error step) keep the phase the operator was in.
+  const lastPhase = useRef<RotationPhase | 'done'>('preflight');
+  const phase = rotationPhaseOf(step) ?? lastPhase.current;
+  lastPhase.current = phase;
+
+  const specs = actionsFor(step, ctx, (event) => snapshot.can(event));
+  const actions: ScreenAction[] = specs
+    .filter((spec) => spec.event.type !== 'WRITE_KEY_FILE')
+    .map((spec) => ({ key: spec.key, label: spec.label, typeToConfirm: spec.typeToConfirm, run: () => actor.send(spec.event) }));
+  const writeFile = specs.find((spec) => spec.event.type === 'WRITE_KEY_FILE');
+
+  const newId = ctx.newKeyId ?? 'the new key';
+  const oldId = ctx.oldKeyId ?? ctx.configured?.primaryKeyId ?? 'the old key';
+  const chrome: ScreenChrome = {
+    header: {
+      rotation: ctx.newKeyId && ctx.oldKeyId ? `${ctx.oldKeyId} → ${ctx.newKeyId}` : undefined,
+      target,
+      emergency: ctx.path === 'emergency',
+      sandbox,
+    },
+    phases: phaseBarFor(phase),
+    step: stepText?.(step) ?? { title: phase === 'done' ? 'Done' : PHASE_TITLES[phase] },
+    error: ctx.error ? { message: ctx.error.message, hint: ctx.error.hint } : undefined,
+  };
+
+  const screen = screenOf(step, ctx);
+  switch (screen.kind) {
+    case 'preflight':
+      return (
+        <PreflightScreen
+          {...chrome}
+          inventory={ctx.inventory.length > 0 ? ctx.inventory : undefined}
+          primaryKeyId={ctx.configured?.primaryKeyId}
+          previousKeyId={ctx.configured?.previousKeyId}
+          warnings={ctx.warnings}
+          assessment={assessmentOf(step, ctx.resumeTarget, ctx.resumePoint?.step)}
+          blocked={
+            ctx.stray.length > 0
+              ? {
+                  reason: ctx.stray.map((s) => `${number.format(s.rows)} rows on ${s.keyId}, which is neither primary nor previous`).join('; '),
+                  repair: `Configure ${ctx.stray[0]?.keyId} as SECRETS_ENCRYPTION_KEY_PREVIOUS (from your archive), finish moving those rows to the primary, then start the new rotation.`,
+                }
+              : undefined
+          }
+          actions={actions}
+        />
+      );
+    case 'generate': {
+      const secret = ctx.newKeyId ? ctx.secretKeys[ctx.newKeyId] : undefined;
+      return (
+        <GenerateScreen
+          {...chrome}
+          // The material is read only when drawn, and only while revealed.
+          newKey={secret ? { id: secret.id, value: () => formatKey(secret.reveal()) } : undefined}
+          revealed={ctx.keyRevealed}
+          keyFile={ctx.keyFile}
+          defaultPath={writeFile?.event.type === 'WRITE_KEY_FILE' ? writeFile.event.path : undefined}
+          onWriteFile={writeFile ? (path) => actor.send({ type: 'WRITE_KEY_FILE', path }) : undefined}
+          actions={actions}
+        />
+      );
+    }
+    case 'deploy-choose':
+      return <DeployChooseScreen {...chrome} newKeyId={newId} oldKeyId={oldId} actions={actions} />;
+    case 'deploy': {
+      const snippet = snippetConfigFor(ctx, screen.stage);
+      const text = deployText(screen.stage, newId, oldId);
+      if (!snippet) return <SummaryScreen {...chrome} title={text.label} lines={['The keys for this deploy are not known yet.']} actions={actions} />;
+      return (
+        <DeployScreen
+          {...chrome}
+          config={snippet.config}
+          missingKeys={snippet.missing}
+          stageLabel={text.label}
+          notes={text.notes}
+          actions={actions}
+        />
+      );
+    }
+    case 'reencrypt':
+      return (
+        <ReencryptScreen
+          {...chrome}
+          progress={progressFor(step, ctx)}
+          paused={step === 'reencrypt.paused' || ctx.engine.paused}
+          failures={ctx.failures}
+          actions={actions}
+        />
+      );
+    case 'verify':
+      return (
+        <VerifyScreen
+          {...chrome}
+          columns={verifyColumnsFor(ctx.verifySql, ctx.verifyDeep)}
+          primaryKeyId={ctx.newKeyId ?? ctx.configured?.primaryKeyId ?? '?'}
+          passed={ctx.verifySql ? ctx.refusals.length === 0 && ctx.verifySql.passed : undefined}
+          problems={ctx.refusals.length > 0 ? ctx.refusals : (ctx.verifySql?.problems ?? [])}
+          actions={actions}
+        />
+      );
+    case 'stopped':
+      return <StoppedScreen {...chrome} newKeyId={ctx.newKeyId} oldKeyId={ctx.oldKeyId} rowsByKeyId={rowsByKeyId(ctx.inventory)} actions={actions} />;
+    case 'summary': {
+      const rotated = (ctx.live?.tables ?? []).reduce((sum, t) => sum + t.rotated, 0);
+      const emergency = step === 'emergency.checklist';
+      return (
+        <SummaryScreen
+          {...chrome}
+          title={step === 'emergency.failed' ? 'The emergency path stopped on an error' : emergency ? `Compromised key ${oldId} removed` : step === 'quit' ? 'Stopped' : 'Rotation complete'}
+          lines={
+            step === 'emergency.failed' || step === 'quit'
+              ? []
+              : [`Primary key: ${newId}. ${oldId} is no longer configured.`, `Rows re-encrypted: ${number.format(rotated)}. Failed: ${number.format(ctx.failures.length)}.`]
+          }
+          credentials={emergency ? ctx.credentials.map((c) => ({ id: c.id, name: c.name, kind: c.providerType })) : undefined}
+          reminders={step === 'done.summary' ? [`Archive ${oldId} in separate storage.`, 'If some data was not migrated, roll back: it re-adds the old key.'] : []}
+          actions={actions}
+        />
+      );
+    }
+    default: {
+      const _exhaustive: never = screen;
+      return _exhaustive;
+    }
+  }
+}
+
+function assessmentOf(step: StepId, target: string | undefined, journalStep: string | undefined): string | undefined {
+  if (step === 'preflight.loading' || step === 'preflight.readingJournal') return undefined;
+  if (step === 'emergency.listingCredentials') return 'Listing the credentials the leaked key protects, before any row moves off it…';
+  if (step === 'preflight.resumeOffer') {
+    return `A rotation is under way${journalStep ? ` (journal: last step ${journalStep})` : ''}${target ? `; it can continue at: ${target}` : ''}.`;
+  }
+  if (step === 'preflight.ready') return 'Ready: Enter starts a rotation; e starts the emergency path if the key leaked.';
+  return undefined;
+}

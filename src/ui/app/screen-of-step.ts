@@ -1,0 +1,130 @@
+// Which screen draws a step, and for deploy screens which configuration. One table, so a new
+// step id in the contract fails to compile here until it is given a screen.
+import type { DeployStage, RunbookContext, StepId } from '../../machine/contract.js';
+
+export type ScreenKind =
+  | { kind: 'preflight' }
+  | { kind: 'generate' }
+  | { kind: 'deploy-choose' }
+  | { kind: 'deploy'; stage: DeployStage }
+  | { kind: 'reencrypt' }
+  | { kind: 'verify' }
+  | { kind: 'stopped' }
+  | { kind: 'summary' };
+
+function deployFailedStage(ctx: RunbookContext): DeployStage {
+  if (ctx.deployPlan !== 'staged') return 'both';
+  return ctx.deployed.includes('2a') ? '2b' : '2a';
+}
+
+export function screenOf(step: StepId, ctx: RunbookContext): ScreenKind {
+  switch (step) {
+    case 'preflight.loading':
+    case 'preflight.readingJournal':
+    case 'preflight.failed':
+    case 'preflight.blocked':
+    case 'preflight.resumeOffer':
+    case 'preflight.ready':
+    case 'emergency.listingCredentials':
+      return { kind: 'preflight' };
+    case 'generate.creating':
+    case 'generate.show':
+    case 'generate.writingFile':
+    case 'generate.failed':
+    case 'emergency.generating':
+    case 'emergency.show':
+    case 'emergency.writingFile':
+      return { kind: 'generate' };
+    case 'deploy.choose':
+      return { kind: 'deploy-choose' };
+    case 'deploy.both':
+    case 'deploy.applyingBoth':
+      return { kind: 'deploy', stage: 'both' };
+    case 'deploy.stageA':
+    case 'deploy.applyingA':
+      return { kind: 'deploy', stage: '2a' };
+    case 'deploy.stageB':
+    case 'deploy.applyingB':
+      return { kind: 'deploy', stage: '2b' };
+    case 'deploy.failed':
+      return { kind: 'deploy', stage: deployFailedStage(ctx) };
+    case 'rollback.readdOld':
+    case 'rollback.applying':
+    case 'rollback.failed':
+      return { kind: 'deploy', stage: 'rollback' };
+    case 'remove.confirmDeploy':
+    case 'remove.applying':
+    case 'remove.failed':
+      return { kind: 'deploy', stage: 'remove' };
+    case 'emergency.deployBoth':
+    case 'emergency.applying':
+      return { kind: 'deploy', stage: 'emergency-both' };
+    case 'emergency.removeDeploy':
+    case 'emergency.applyingRemoval':
+      return { kind: 'deploy', stage: 'emergency-remove' };
+    case 'reencrypt.dryRun':
+    case 'reencrypt.dryRunReview':
+    case 'reencrypt.live':
+    case 'reencrypt.paused':
+    case 'reencrypt.liveReview':
+    case 'reencrypt.failed':
+    case 'verify.secondDryRun':
+    case 'emergency.reencrypting':
+      return { kind: 'reencrypt' };
+    case 'verify.counting':
+    case 'verify.deepCheck':
+    case 'verify.passed':
+    case 'verify.refused':
+    case 'verify.failed':
+    case 'remove.checking':
+    case 'remove.notMigrated':
+    case 'emergency.counting':
+    case 'emergency.deepCheck':
+    case 'emergency.refused':
+      return { kind: 'verify' };
+    case 'stopped.safe':
+      return { kind: 'stopped' };
+    case 'emergency.failed':
+    case 'emergency.checklist':
+    case 'done.summary':
+    case 'quit':
+      return { kind: 'summary' };
+    default: {
+      const _exhaustive: never = step;
+      return _exhaustive;
+    }
+  }
+}
+
+/** What a deploy stage is called on screen, and what the operator should know about it. */
+export function deployText(stage: DeployStage, newId: string, oldId: string): { label: string; notes: string[] } {
+  switch (stage) {
+    case 'both':
+      return { label: `Deploy both keys (runbook order): ${newId} primary now`, notes: ['Deploy this everywhere the application runs, then confirm.'] };
+    case '2a':
+      return {
+        label: `Step 2a of 2: add ${newId} as decrypt-only previous`,
+        notes: [`Replicas keep writing with ${oldId}; once deployed, every replica can read ${newId}.`],
+      };
+    case '2b':
+      return { label: `Step 2b of 2: swap: ${newId} primary, ${oldId} previous`, notes: ['Every replica already reads both keys, so the order of restarts does not matter.'] };
+    case 'remove':
+      return {
+        label: `Remove ${oldId}: deploy without a previous key`,
+        notes: [`Archive ${oldId} in separate storage first (backups taken before today still need it).`],
+      };
+    case 'rollback':
+      return {
+        label: `Rollback: re-add ${oldId} as previous`,
+        notes: [`Rows still on ${oldId} become readable again once this is deployed; then re-encrypt and verify.`],
+      };
+    case 'emergency-both':
+      return { label: `Emergency: ${newId} primary, compromised ${oldId} previous, at once`, notes: ['Deploy now; re-encryption starts as soon as you confirm.'] };
+    case 'emergency-remove':
+      return { label: `Remove the compromised ${oldId}`, notes: [`Treat ${oldId} as public from now on; keep it only where old backups need it.`] };
+    default: {
+      const _exhaustive: never = stage;
+      return _exhaustive;
+    }
+  }
+}

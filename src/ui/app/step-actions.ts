@@ -1,0 +1,72 @@
+// Which keys a step offers, worked out from what the machine accepts right now (`can`): the
+// machine decides what is allowed, this only names the keys. Pure, so every step is tested.
+import type { RunbookContext, StepId, UiEvent } from '../../machine/contract.js';
+
+export interface ActionSpec {
+  readonly key: string;
+  readonly label: string;
+  readonly event: UiEvent;
+  /** Dangerous steps: the text the operator must type first. */
+  readonly typeToConfirm?: string | undefined;
+}
+
+const TYPED_CONFIRM_STEPS: readonly StepId[] = ['remove.confirmDeploy', 'emergency.removeDeploy'];
+
+function confirmLabel(step: StepId, ctx: RunbookContext): string {
+  switch (step) {
+    case 'generate.show':
+    case 'emergency.show':
+      return 'key is in the secrets manager';
+    case 'deploy.both':
+    case 'deploy.stageA':
+    case 'deploy.stageB':
+    case 'rollback.readdOld':
+    case 'emergency.deployBoth':
+      return 'deployed everywhere';
+    case 'reencrypt.dryRunReview':
+      return 'start the live run';
+    case 'reencrypt.liveReview':
+      return 'verify';
+    case 'verify.passed':
+      return `remove ${ctx.oldKeyId ?? 'the old key'}`;
+    case 'remove.confirmDeploy':
+    case 'emergency.removeDeploy':
+      return `deployed without ${ctx.oldKeyId ?? 'the old key'}`;
+    case 'emergency.checklist':
+      return 'finish';
+    default:
+      return 'continue';
+  }
+}
+
+/** Every action a step could offer, in footer order; filtered by `can` and de-duplicated by key. */
+export function actionsFor(step: StepId, ctx: RunbookContext, can: (event: UiEvent) => boolean): ActionSpec[] {
+  const typed = TYPED_CONFIRM_STEPS.includes(step) ? (ctx.oldKeyId ?? undefined) : undefined;
+  const candidates: ActionSpec[] = [
+    { key: 'enter', label: 'rotate', event: { type: 'CHOOSE_PATH', path: 'rotate' } },
+    { key: 'e', label: 'emergency: key leaked', event: { type: 'CHOOSE_PATH', path: 'emergency' } },
+    { key: 'c', label: 'continue where it stopped', event: { type: 'RESUME_FROM_JOURNAL' } },
+    { key: 'n', label: 'start fresh', event: { type: 'START_FRESH' } },
+    { key: '1', label: 'runbook order', event: { type: 'CHOOSE_DEPLOY', plan: 'runbook' } },
+    { key: '2', label: 'staged (rolling deploys)', event: { type: 'CHOOSE_DEPLOY', plan: 'staged' } },
+    ctx.keyRevealed
+      ? { key: 'r', label: 'hide key', event: { type: 'HIDE_KEY' } }
+      : { key: 'r', label: 'reveal key', event: { type: 'REVEAL_KEY' } },
+    // The path is asked for on screen; this default is what the prompt starts with.
+    { key: 'w', label: 'write key to a file', event: { type: 'WRITE_KEY_FILE', path: `${ctx.newKeyId ?? 'new-key'}.key` } },
+    { key: 'y', label: confirmLabel(step, ctx), event: { type: 'CONFIRM' }, typeToConfirm: typed },
+    { key: 'p', label: 'pause', event: { type: 'PAUSE' } },
+    { key: step === 'stopped.safe' ? 'c' : 'p', label: step === 'stopped.safe' ? 'continue re-encryption' : 'resume', event: { type: 'RESUME' } },
+    { key: 'r', label: step === 'reencrypt.liveReview' ? 'run live again' : 'retry', event: { type: 'RETRY' } },
+    { key: 'b', label: step === 'preflight.blocked' ? 'repair: re-add that key as previous' : 'roll back (re-add old key)', event: { type: 'START_ROLLBACK' } },
+    { key: 'escape', label: 'back', event: { type: 'CANCEL' } },
+    { key: 'a', label: 'stop (safe)', event: { type: 'ABORT' } },
+    { key: 'q', label: 'quit', event: { type: 'QUIT' } },
+  ];
+  const seen = new Set<string>();
+  return candidates.filter((spec) => {
+    if (seen.has(spec.key) || !can(spec.event)) return false;
+    seen.add(spec.key);
+    return true;
+  });
+}

@@ -1,0 +1,101 @@
+// Starts the interactive runbook in the terminal: renders the App with Ink, resolves with an exit
+// code when the machine reaches its final state or the operator forces a quit. Never exits the process.
+import { render, useInput } from 'ink';
+import { createActor } from 'xstate';
+import { EXIT_CODES } from '../cli/exit-codes.js';
+import { createRunbookMachine } from '../machine/runbook-machine.js';
+import { stepIdOf, type Effects, type RunbookInput, type StepId } from '../machine/contract.js';
+import { App, type AppProps } from './App.js';
+import type { RunbookActor, RunbookSnapshot } from './app/runbook-actor.js';
+import { colorEnabled, ThemeProvider } from './theme.js';
+
+/** An actor the caller made (tests, the sandbox) or the effects to build the real machine with. */
+export type RunbookSource =
+  | { readonly actor: RunbookActor & { start?(): unknown; stop?(): unknown } }
+  | { readonly effects: Effects; readonly input: RunbookInput };
+
+export type RunInteractiveOptions = RunbookSource &
+  Omit<AppProps, 'actor'> & {
+    readonly stdout?: NodeJS.WriteStream;
+    readonly stdin?: NodeJS.ReadStream;
+    readonly stderr?: NodeJS.WriteStream;
+    /** Defaults to NO_COLOR from the environment. */
+    readonly color?: boolean;
+    /** The CLI's cancellation (SIGINT/SIGTERM): treated like Ctrl-C. */
+    readonly signal?: AbortSignal;
+  };
+
+/** Steps after which quitting means the job was finished, not abandoned. */
+const FINISHED_STEPS: readonly StepId[] = ['done.summary', 'emergency.checklist'];
+
+/** The exit code for how the run ended. */
+export function exitCodeForEnd(status: RunbookSnapshot['status'], lastStepBeforeQuit: StepId | undefined): number {
+  if (status === 'error') return EXIT_CODES.internal.code;
+  if (status === 'done' && lastStepBeforeQuit && FINISHED_STEPS.includes(lastStepBeforeQuit)) return EXIT_CODES.ok.code;
+  return EXIT_CODES.cancelled.code;
+}
+
+export async function runInteractive(options: RunInteractiveOptions): Promise<number> {
+  const actor =
+    'actor' in options ? options.actor : createActor(createRunbookMachine(options.effects), { input: options.input });
+  let lastStep: StepId | undefined;
+  const track = (snapshot: RunbookSnapshot) => {
+    const step = stepIdOf(snapshot.value);
+    if (step !== 'quit') lastStep = step;
+  };
+  track(actor.getSnapshot());
+
+  return await new Promise<number>((resolve) => {
+    let settled = false;
+    let quitRequests = 0;
+    const finish = (code: number) => {
+      if (settled) return;
+      settled = true;
+      subscription.unsubscribe();
+      options.signal?.removeEventListener('abort', onInterrupt);
+      instance.unmount();
+      resolve(code);
+    };
+    // Ctrl-C asks the machine to quit (leaving a state aborts its work); a second one stops it outright.
+    const onInterrupt = () => {
+      quitRequests += 1;
+      if (quitRequests === 1) actor.send({ type: 'QUIT' });
+      else {
+        actor.stop?.();
+        finish(EXIT_CODES.cancelled.code);
+      }
+    };
+    // XState reports the end through `status`; an actor error ends the run as a bug.
+    const onSnapshot = () => {
+      const snapshot = actor.getSnapshot();
+      track(snapshot);
+      if (snapshot.status !== 'active') finish(exitCodeForEnd(snapshot.status, lastStep));
+    };
+    const subscription = actor.subscribe({ next: onSnapshot, error: onSnapshot, complete: onSnapshot });
+    const instance = render(
+      <ThemeProvider color={options.color ?? colorEnabled(process.env)}>
+        <App actor={actor} stepText={options.stepText} target={options.target} sandbox={options.sandbox} />
+        <CtrlC onInterrupt={onInterrupt} />
+      </ThemeProvider>,
+      {
+        stdout: options.stdout ?? process.stdout,
+        stdin: options.stdin ?? process.stdin,
+        stderr: options.stderr ?? process.stderr,
+        exitOnCtrlC: false,
+        patchConsole: false,
+      },
+    );
+    options.signal?.addEventListener('abort', onInterrupt, { once: true });
+    // Starting an actor twice is a no-op, so a caller may pass one already running.
+    actor.start?.();
+    onSnapshot();
+  });
+}
+
+/** In raw mode Ctrl-C arrives as input, not as SIGINT. */
+function CtrlC({ onInterrupt }: { onInterrupt: () => void }) {
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') onInterrupt();
+  });
+  return null;
+}

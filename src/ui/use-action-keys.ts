@@ -1,0 +1,28 @@
+// Binds single keys to the actions a screen offers (built by the App from what the machine
+// accepts right now), so screens never decide what is allowed, they only list it.
+import { useInput } from 'ink';
+
+export interface ScreenAction {
+  /** One character, or a named key: 'enter', 'escape'. */
+  readonly key: string;
+  readonly label: string;
+  readonly run: () => void;
+  /** Dangerous: the operator must type this text (a key id) before `run` is called. */
+  readonly typeToConfirm?: string | undefined;
+}
+
+export function useActionKeys(actions: readonly ScreenAction[], onAction: (action: ScreenAction) => void, isActive = true): void {
+  useInput(
+    (input, key) => {
+      const pressed = key.return ? 'enter' : key.escape ? 'escape' : input.toLowerCase();
+      const action = actions.find((a) => a.key === pressed);
+      if (action) onAction(action);
+    },
+    { isActive: isActive && actions.length > 0 },
+  );
+}
+
+/** How an action's key is written in the footer. */
+export function keyLabel(key: string): string {
+  return key === 'enter' ? 'Enter' : key === 'escape' ? 'Esc' : key;
+}

@@ -1,0 +1,166 @@
+// The App driven by the real runbook machine with fake effects, through whole rotations, by key
+// presses only, at 80 columns: what the operator sees at each step and where the data ends up.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
+import { runInteractive } from '../../src/ui/run-interactive.js';
+import { fakeEffects, makeWorld, type FakeWorld } from '../machine/fake-effects.js';
+import { createFakeTerminal, KEYS, widestLine, type FakeTerminal } from './render-ink.js';
+
+let stopActor: (() => void) | undefined;
+afterEach(() => stopActor?.());
+
+function start(world: FakeWorld, input: { emergency?: boolean } = {}) {
+  const actor = createActor(createRunbookMachine(fakeEffects(world)), { input: { rotationId: 'test-rotation', ...input } });
+  stopActor = () => actor.stop();
+  const term = createFakeTerminal({ columns: 80, rows: 24 });
+  const exit = runInteractive({
+    actor,
+    color: false,
+    stdout: term.stdout as unknown as NodeJS.WriteStream,
+    stdin: term.stdin as unknown as NodeJS.ReadStream,
+    stderr: term.stderr as unknown as NodeJS.WriteStream,
+  });
+  return { actor, term, exit };
+}
+
+/** Waits for text, then checks the frame fits 80 columns. */
+async function see(term: FakeTerminal, text: string): Promise<string> {
+  const frame = await term.waitFor((f) => f.includes(text), JSON.stringify(text));
+  expect(widestLine(frame), `wider than 80:\n${frame}`).toBeLessThanOrEqual(80);
+  return frame;
+}
+
+describe('App with the real machine', () => {
+  it('walks a whole rotation by key presses and ends with every row on the new key', async () => {
+    const world = makeWorld({ rows: { 'kek-v1': 10 } });
+    const { term, exit } = start(world);
+
+    await see(term, 'Ready: Enter starts a rotation');
+    let frame = await see(term, 'llm_providers.api_key_encrypted');
+    expect(frame).toMatch(/kek-v1\s+10\s+primary/);
+    await term.press(KEYS.enter);
+
+    frame = await see(term, 'kek-v2:••••');
+    const material = world.keyMaterialSeen[0]!;
+    expect(term.allFrames()).not.toContain(material);
+    // Confirming before the key was seen or written is not offered.
+    expect(frame).not.toContain('key is in the secrets manager');
+    await term.press('r');
+    frame = await see(term, material);
+    await see(term, 'y key is in the secrets manager');
+    await term.press('y');
+
+    await see(term, '1 Runbook order');
+    await term.press('1');
+    frame = await see(term, 'Deploy both keys (runbook order)');
+    expect(frame).toContain('SECRETS_ENCRYPTION_KEY=kek-v2:••••');
+    expect(frame).toContain('SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1:••••');
+    expect(frame).not.toContain(material);
+    await term.press('y');
+
+    await see(term, 'start the live run');
+    await term.press('y');
+    await see(term, 'y verify');
+    await term.press('y');
+
+    frame = await see(term, 'y remove kek-v1');
+    expect(frame).toMatch(/✓ kek-v2\s+10/);
+    await term.press('y');
+
+    frame = await see(term, 'Remove kek-v1: deploy without a previous key');
+    expect(frame).not.toContain('SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1');
+    await term.press('y');
+    await see(term, 'Type kek-v1 and press Enter');
+    await term.type('kek-v2');
+    await term.press(KEYS.enter);
+    await see(term, 'That is not kek-v1; nothing was done.');
+    expect(world.deploys.map((d) => d.stage)).toEqual(['both']);
+    for (let i = 0; i < 6; i++) await term.press(KEYS.backspace);
+    await term.type('kek-v1');
+    await term.press(KEYS.enter);
+
+    await see(term, 'Rotation complete');
+    await term.press('q');
+    expect(await exit).toBe(0);
+
+    expect(world.rows).toEqual({ 'kek-v2': 10 });
+    expect(world.config).toEqual({ primaryKeyId: 'kek-v2' });
+    expect(world.deploys.map((d) => d.stage)).toEqual(['both', 'remove']);
+    expect(world.runs.map((r) => r.kind)).toEqual(['dry-run', 'live', 'dry-run']);
+  });
+
+  it('staged deploy: 2a puts the new key as decrypt-only previous, 2b swaps', async () => {
+    const world = makeWorld({ rows: { 'kek-v1': 4 } });
+    const { term, exit } = start(world);
+    await see(term, 'Ready');
+    await term.press(KEYS.enter);
+    await see(term, 'kek-v2:••••');
+    await term.press('w');
+    await see(term, 'Write the key to (a new file, mode 0600): kek-v2.key');
+    await term.press(KEYS.enter);
+    await see(term, 'Written to kek-v2.key');
+    expect(world.writtenFiles).toEqual(['kek-v2.key:kek-v2']);
+    await term.press('y');
+    await see(term, '2 Staged');
+    await term.press('2');
+    let frame = await see(term, 'Step 2a of 2');
+    expect(frame).toContain('SECRETS_ENCRYPTION_KEY=kek-v1:••••');
+    expect(frame).toContain('SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v2:••••');
+    await term.press('y');
+    frame = await see(term, 'Step 2b of 2');
+    expect(frame).toContain('SECRETS_ENCRYPTION_KEY=kek-v2:••••');
+    await term.press('y');
+    await see(term, 'start the live run');
+    expect(world.deploys.map((d) => d.stage)).toEqual(['2a', '2b']);
+    await term.press('q');
+    // Quit before the end: the operator stopped, so the exit code says cancelled.
+    expect(await exit).toBe(130);
+  });
+
+  it('stop during the live run: the screen says both keys work and nothing needs rolling back', async () => {
+    const world = makeWorld({ rows: { 'kek-v1': 4 }, holdLive: true });
+    const { term, exit } = start(world);
+    await see(term, 'Ready');
+    await term.press(KEYS.enter);
+    await see(term, 'kek-v2:••••');
+    await term.press('r');
+    await see(term, 'y key is in the secrets manager');
+    await term.press('y');
+    await term.press('1');
+    await see(term, 'Deploy both keys');
+    await term.press('y');
+    await see(term, 'start the live run');
+    await term.press('y');
+    await see(term, 'a stop (safe)');
+    await term.press('a');
+    await see(term, 'Stopped safely. Nothing to roll back.');
+    expect(world.runs.at(-1)).toMatchObject({ kind: 'live', aborted: true });
+    await term.press('q');
+    expect(await exit).toBe(130);
+  });
+
+  it('emergency: lists the credentials the leaked key protected, at the end', async () => {
+    const world = makeWorld({ rows: { 'kek-v1': 3 } });
+    const { term, exit } = start(world, { emergency: true });
+    await see(term, 'EMERGENCY');
+    await see(term, 'kek-v2:••••');
+    await term.press('r');
+    await see(term, 'y key is in the secrets manager');
+    await term.press('y');
+    await see(term, 'Emergency: kek-v2 primary, compromised kek-v1 previous');
+    await term.press('y');
+    await see(term, 'Remove the compromised kek-v1');
+    await term.press('y');
+    await see(term, 'Type kek-v1');
+    await term.type('kek-v1');
+    await term.press(KEYS.enter);
+    const frame = await see(term, 'Rotate these credentials at their providers (3)');
+    expect(frame).toMatch(/\[ \] provider 0\s+openai\s+id-0/);
+    await term.press('y');
+    await see(term, 'Rotation complete');
+    await term.press('q');
+    expect(await exit).toBe(0);
+    expect(world.rows).toEqual({ 'kek-v2': 3 });
+  });
+});
