@@ -26,7 +26,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export function start(args: string[], env: Record<string, string | undefined> = {}, bin = KEK_ROTATE, cwd = emptyDir()): ResultPromise<{ reject: false }> {
+export function start(args: string[], env: Record<string, string | undefined> = {}, bin = KEK_ROTATE, cwd = emptyDir()): ResultPromise<{ reject: false; stdin: 'ignore' }> {
   return execa(process.execPath, [bin, ...args], {
     cwd,
     reject: false,
