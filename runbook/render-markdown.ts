@@ -1,0 +1,53 @@
+// The whole runbook as one Markdown document, generated from the same data the machine and the
+// screens use (`kek-rotate runbook --markdown`), so the document and the tool cannot drift apart.
+import { phaseOf, STEP_IDS, type PhaseId, type StepId } from '../src/machine/contract.js';
+import { GUARD_TEXT } from './guards.js';
+import { PHASE_ORDER, PHASE_TEXT } from './phases.js';
+import { QUIT_TEXT, RUNBOOK_STEPS } from './steps.js';
+import type { StepText } from './types.js';
+
+function phaseHeading(phase: PhaseId): string {
+  const text = PHASE_TEXT[phase];
+  return text.number === undefined ? `## ${text.title}` : `## Phase ${text.number}: ${text.title}`;
+}
+
+function stepSection(step: StepId, text: StepText): string[] {
+  const lines = [`### ${text.title}`, '', `<sub>step \`${step}\`${text.working ? ' · the tool works, you wait' : ''}</sub>`, '', text.does, ''];
+  if (text.why) lines.push(`**Why:** ${text.why}`, '');
+  if (text.risks) lines.push(`**What can go wrong:** ${text.risks}`, '');
+  if (text.undo) lines.push(`**Undo:** ${text.undo}`, '');
+  if (text.actions.length > 0) {
+    lines.push('| You can | Only when |', '| --- | --- |');
+    for (const action of text.actions) lines.push(`| ${action.label} | ${action.guard ? GUARD_TEXT[action.guard] : ''} |`);
+    lines.push('');
+  }
+  return lines;
+}
+
+export function renderRunbookMarkdown(): string {
+  const out = [
+    '# KEK rotation runbook',
+    '',
+    'Rotating the key-encryption key (KEK) of an application that stores secrets with envelope encryption',
+    '(`SECRETS_ENCRYPTION_KEY` = primary, `SECRETS_ENCRYPTION_KEY_PREVIOUS` = one older key, decrypt only).',
+    'Generated from the same source as `kek-rotate`: what you read here is what the tool does.',
+    '',
+    '**Rules that hold at every step**',
+    '',
+    '- Every row stays readable: with the old key or the new one, even if the tool is killed.',
+    '- A value the application changes during the run is never overwritten.',
+    '- Key material and decrypted values never appear in logs, the journal or the report.',
+    `- ${QUIT_TEXT}`,
+    '',
+    '**Phases:** ' + PHASE_ORDER.filter((p) => PHASE_TEXT[p].number !== undefined).map((p) => `${PHASE_TEXT[p].number}. ${PHASE_TEXT[p].title}`).join(' · '),
+    '',
+  ];
+  for (const phase of PHASE_ORDER) {
+    out.push(phaseHeading(phase), '', `_${PHASE_TEXT[phase].goal}_`, '');
+    for (const step of STEP_IDS.filter((id) => phaseOf(id) === phase)) out.push(...stepSection(step, RUNBOOK_STEPS[step]));
+  }
+  out.push('## Rules the tool enforces', '');
+  for (const [name, sentence] of Object.entries(GUARD_TEXT)) out.push(`- **${name}**: ${sentence}`);
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,53 @@
+// Text for phase 0: preflight.
+import type { StepText } from './types.js';
+
+export const PREFLIGHT_STEPS = {
+  'preflight.loading': {
+    title: 'Reading keys and counting rows',
+    does: 'Reads SECRETS_ENCRYPTION_KEY and SECRETS_ENCRYPTION_KEY_PREVIOUS (environment, .env or --env-file), checks both keys, connects to the database and counts every encrypted column by key id. Nothing is written.',
+    why: 'Every later decision depends on which keys are configured and which keys the rows are on.',
+    working: true,
+    actions: [],
+  },
+  'preflight.readingJournal': {
+    title: 'Reading the journal',
+    does: 'Reads the journal of earlier sessions to see whether a rotation was left unfinished.',
+    working: true,
+    actions: [],
+  },
+  'preflight.failed': {
+    title: 'Preflight failed',
+    does: 'The keys or the database could not be read. The message says what is wrong and what to try.',
+    risks: 'Nothing was changed: preflight only reads.',
+    undo: 'Nothing to undo.',
+    actions: [{ event: 'RETRY', label: 'try again' }],
+  },
+  'preflight.blocked': {
+    title: 'Blocked: rows on a key that is not configured',
+    does: 'Some rows are on a key that is neither the primary nor the previous key. A new rotation would leave them on a key nobody has configured: they would become unreadable.',
+    why: 'The application accepts exactly one previous key. Starting a rotation now would push the current previous key out and strand its rows, on top of these.',
+    risks: 'Those rows are unreadable by the application right now; reads of them fail.',
+    undo: 'Repair first: put the missing key back as SECRETS_ENCRYPTION_KEY_PREVIOUS (from your archive), deploy, and finish that rotation (or choose the rollback here, which does exactly that). If the key is lost, those values cannot be recovered: re-enter those credentials in the application.',
+    actions: [
+      { event: 'RETRY', label: 'check again after a repair' },
+      { event: 'START_ROLLBACK', label: 're-add the stranded key as previous and re-encrypt', guard: 'canRollbackStray' },
+    ],
+  },
+  'preflight.resumeOffer': {
+    title: 'A rotation is under way',
+    does: 'The configuration (and the journal) show a rotation that was not finished. Continue where it stands: every phase is safe to run again.',
+    why: 'Re-encryption is idempotent: rows already on the new key are skipped, so re-running a phase never does harm.',
+    risks: 'Starting a new rotation now would strand the rows still on the previous key, so it is only offered when no previous key is configured.',
+    actions: [
+      { event: 'RESUME_FROM_JOURNAL', label: 'continue where the rotation stands' },
+      { event: 'START_FRESH', label: 'start a new rotation', guard: 'canStartFresh' },
+    ],
+  },
+  'preflight.ready': {
+    title: 'Ready to rotate',
+    does: 'Shows the keys, the rows per key id in every column, NULLs, invalid rows and warnings. Choose the standard rotation or the emergency path.',
+    why: 'Look at the counts before anything changes: they are the baseline the verification compares against.',
+    risks: 'Invalid rows (not a payload) cannot be rotated and will block removal of the old key later: repair them first if you can.',
+    actions: [{ event: 'CHOOSE_PATH', label: 'rotate (standard) or emergency (key leaked)' }],
+  },
+} satisfies Record<string, StepText>;
