@@ -12,3 +12,4 @@ export type { ScenarioState, ExposedCredential } from './scenario-state.js';
 export { seedStagingDatabase, type SeedOptions, type SeedResult } from './seed-staging.js';
 export { generateProviders, FIXTURE_MARK, DEFAULT_SEED, type ProviderFixture } from './fixtures.js';
 export { listScenarios, findScenario, scenarioNames, type Scenario, type ScenarioName } from '../../runbook/scenarios/index.js';
+export { applyDeployByIds, type KeyIdsConfig } from './deploy-by-ids.js';

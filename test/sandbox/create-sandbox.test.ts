@@ -95,19 +95,22 @@ describe.each(backends)('createSandbox on $name', (backend) => {
   });
 });
 
+// PGlite on disk takes tens of seconds to initialise on a busy machine: one database per test, generous limits.
 describe('the sandbox directory', () => {
-  it('is a temporary directory removed on close, unless one is given', async () => {
+  it('is a temporary directory, removed on close', async () => {
     const temporary = await createSandbox({ rows: 2 });
     expect(temporary.dataDir && existsSync(temporary.dataDir)).toBeTruthy();
     await temporary.close();
     expect(existsSync(temporary.dataDir!)).toBe(false);
+  }, 180_000);
 
+  it('is kept on close when it was given', async () => {
     const given = join(mkdtempSync(join(tmpdir(), 'kek-rotate-test-')), 'rehearsal');
     const kept = await createSandbox({ rows: 2, dataDir: given });
     await kept.close();
     expect(existsSync(given)).toBe(true);
     rmSync(given, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it('refuses a row count out of range', async () => {
     await expect(createSandbox({ rows: -3 })).rejects.toBeInstanceOf(UserError);

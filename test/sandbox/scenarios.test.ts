@@ -7,6 +7,7 @@ import { generateKek } from '../../src/crypto/generate-key.js';
 import { makeKeyRing } from '../../src/crypto/key-ring.js';
 import { peekKeyId } from '../../src/crypto/payload.js';
 import { applyScenario } from '../../src/sandbox/apply-scenario.js';
+import { applyDeployByIds } from '../../src/sandbox/deploy-by-ids.js';
 import type { CriterionResult } from '../../src/sandbox/criteria.js';
 import { debrief, type Debrief } from '../../src/sandbox/debrief.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
@@ -265,6 +266,20 @@ describe.each(backends)('scenarios on $name', (backend) => {
       } finally {
         await done();
       }
+    }
+  });
+
+  live('a deploy named by key ids reaches every replica, and an unknown id is refused', async () => {
+    const { sandbox, done } = await start('happy-path', 3);
+    try {
+      const app = sandbox.startApp({ replicas: 2, ratePerSecond: 0 });
+      const v2 = generateKek('kek-v2');
+      await expect(applyDeployByIds(sandbox, { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' })).rejects.toThrow(UserError);
+      expect(await applyDeployByIds(sandbox, { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' }, [v2])).toEqual({ primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' });
+      expect(app.replicas().map((r) => r.keyIds)).toEqual([['kek-v2', 'kek-v1'], ['kek-v2', 'kek-v1']]);
+      expect(sandbox.keys.get('kek-v2')).toBe(v2);
+    } finally {
+      await done();
     }
   });
 
