@@ -5,6 +5,7 @@ import type { KeyConfig } from '../../deploy/env-entries.js';
 import { renderSnippet, SNIPPET_FORMATS, SNIPPET_LABELS, type SnippetFormat, type SnippetOptions } from '../../deploy/snippets.js';
 import { reduceTabs } from '../state/tabs.js';
 import { useTheme } from '../theme.js';
+import { ScrollText } from './ScrollText.js';
 
 export interface SnippetTabsProps {
   readonly config: KeyConfig;
@@ -14,9 +15,11 @@ export interface SnippetTabsProps {
   readonly initialFormat?: SnippetFormat;
   /** Listen to ←/→/Tab (false when another control has the keyboard). */
   readonly isActive?: boolean;
+  /** Snippet lines shown at once; longer snippets scroll. */
+  readonly maxLines?: number;
 }
 
-export function SnippetTabs({ config, masked, options = {}, initialFormat = 'dotenv', isActive = true }: SnippetTabsProps) {
+export function SnippetTabs({ config, masked, options = {}, initialFormat = 'dotenv', isActive = true, maxLines = 12 }: SnippetTabsProps) {
   const theme = useTheme();
   const [tabs, dispatch] = useReducer(
     (state: { index: number }, action: Parameters<typeof reduceTabs>[1]) => reduceTabs(state, action, SNIPPET_FORMATS.length),
@@ -41,14 +44,8 @@ export function SnippetTabs({ config, masked, options = {}, initialFormat = 'dot
         ))}
       </Box>
       <Box borderStyle="single" borderColor={theme.tone('muted')} paddingX={1} flexDirection="column">
-        {text
-          .trimEnd()
-          .split('\n')
-          .map((line, index) => (
-            <Text key={index} color={line.startsWith('#') ? theme.tone('muted') : undefined}>
-              {line}
-            </Text>
-          ))}
+        {/* Keyed by format so each tab starts scrolled to its top. */}
+        <ScrollText key={format} lines={text.trimEnd().split('\n')} height={maxLines} isActive={isActive} commentPrefix="#" />
       </Box>
     </Box>
   );

@@ -2,13 +2,14 @@
 // in the formats operators paste, how the two deploy strategies differ, and the deploy confirmation.
 import { Box, Text, useInput } from 'ink';
 import { useReducer } from 'react';
-import { describeConfig, type KeyConfig } from '../../deploy/env-entries.js';
+import type { KeyConfig } from '../../deploy/env-entries.js';
 import type { SnippetOptions } from '../../deploy/snippets.js';
 import { ScreenFrame, type ScreenChrome } from '../components/ScreenFrame.js';
 import { SnippetTabs } from '../components/SnippetTabs.js';
 import { initialReveal, reduceReveal } from '../state/reveal.js';
 import { safeText } from '../safe-text.js';
 import { useTheme } from '../theme.js';
+import { useTerminalSize } from '../use-terminal-size.js';
 import type { ScreenAction } from '../use-action-keys.js';
 
 export interface DeployScreenProps extends ScreenChrome {
@@ -26,6 +27,7 @@ export interface DeployScreenProps extends ScreenChrome {
 
 export function DeployScreen({ config, stageLabel, notes = [], snippetOptions, missingKeys = [], actions, ...chrome }: DeployScreenProps) {
   const theme = useTheme();
+  const { rows, columns } = useTerminalSize();
   const [reveal, dispatch] = useReducer(reduceReveal, initialReveal);
   // Without every key's material an unmasked snippet would be wrong, so it stays masked.
   const canReveal = missingKeys.length === 0;
@@ -43,9 +45,6 @@ export function DeployScreen({ config, stageLabel, notes = [], snippetOptions, m
     >
       <Box flexDirection="column">
         {stageLabel ? <Text bold>{safeText(stageLabel)}</Text> : null}
-        <Text>
-          Deploy: <Text bold>{describeConfig(config)}</Text>
-        </Text>
         {notes.map((note, i) => (
           <Text key={i} color={theme.tone('muted')}>
             {safeText(note)}
@@ -57,7 +56,16 @@ export function DeployScreen({ config, stageLabel, notes = [], snippetOptions, m
           </Text>
         ))}
       </Box>
-      <SnippetTabs config={config} masked={!(canReveal && reveal.revealed)} options={snippetOptions ?? {}} />
+      {canReveal && reveal.revealed && columns < 100 ? (
+        <Text color={theme.tone('warn')}>Lines wider than the window are wrapped: widen it to copy each on one line.</Text>
+      ) : null}
+      <SnippetTabs
+        config={config}
+        masked={!(canReveal && reveal.revealed)}
+        options={snippetOptions ?? {}}
+        // What is left of the screen after the header, runbook text, notes and footer.
+        maxLines={Math.max(4, rows - 14 - notes.length - missingKeys.length - (chrome.step?.does ? 2 : 0))}
+      />
     </ScreenFrame>
   );
 }

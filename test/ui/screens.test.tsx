@@ -1,0 +1,227 @@
+// Each phase screen through the App with a fake actor: what it shows for a given step and
+// context, which keys it offers, which events a key press sends, and that it fits 80x24.
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatKey } from '../../src/crypto/key.js';
+import { SecretKey, type RunbookContext } from '../../src/machine/contract.js';
+import { App } from '../../src/ui/App.js';
+import { fakeActor } from './fake-actor.js';
+import { KEYS, renderInk, widestLine, type Rendered } from './render-ink.js';
+
+const OLD = new SecretKey({ id: 'kek-v1', bytes: Buffer.alloc(32, 1) });
+const NEW = new SecretKey({ id: 'kek-v2', bytes: Buffer.alloc(32, 0xfe) });
+const OLD_B64 = OLD.reveal().bytes.toString('base64');
+const NEW_B64 = NEW.reveal().bytes.toString('base64');
+const KEYS_CTX: Partial<RunbookContext> = {
+  configured: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' },
+  newKeyId: 'kek-v2',
+  oldKeyId: 'kek-v1',
+  secretKeys: { 'kek-v1': OLD, 'kek-v2': NEW },
+};
+const COLUMN = 'llm_providers.api_key_encrypted';
+
+let r: Rendered | undefined;
+afterEach(() => r?.unmount());
+
+async function see(text: string): Promise<string> {
+  const frame = await r!.waitFor((f) => f.includes(text), JSON.stringify(text));
+  expect(widestLine(frame)).toBeLessThanOrEqual(r!.stdout.columns);
+  expect(frame.trimEnd().split('\n').length, `taller than the terminal:\n${frame}`).toBeLessThanOrEqual(r!.stdout.rows);
+  return frame;
+}
+
+describe('preflight', () => {
+  it('blocked: names the stray key, the repair, and offers the rollback that repairs it', async () => {
+    const actor = fakeActor(
+      { preflight: 'blocked' },
+      {
+        configured: { primaryKeyId: 'kek-v2' },
+        inventory: [{ label: COLUMN, total: 12, nulls: 1, invalid: 0, byKeyId: { 'kek-v2': 8, 'kek-v0': 3 } }],
+        stray: [{ keyId: 'kek-v0', rows: 3, columns: [COLUMN] }],
+      },
+      ['RETRY', 'START_ROLLBACK', 'QUIT'],
+    );
+    r = renderInk(<App actor={actor} />);
+    const frame = await see('Blocked: 3 rows on kek-v0, which is neither primary nor previous');
+    expect(frame).toMatch(/kek-v0\s+3\s+NOT CONFIGURED/);
+    expect(frame).toContain('Repair: Configure kek-v0 as SECRETS_ENCRYPTION_KEY_PREVIOUS');
+    expect(frame).toContain('b repair: re-add that key as previous');
+    await r.press('b');
+    expect(actor.sent).toEqual([{ type: 'START_ROLLBACK' }]);
+  });
+
+  it('resume offer: says where the journal stopped; c continues', async () => {
+    const actor = fakeActor(
+      { preflight: 'resumeOffer' },
+      {
+        ...KEYS_CTX,
+        inventory: [{ label: COLUMN, total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }],
+        resumeTarget: 'reencrypt',
+        resumePoint: { rotationId: 'r', path: 'rotate', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'cancelled', time: 't', finished: false },
+      },
+      ['RESUME_FROM_JOURNAL', 'START_FRESH', 'QUIT'],
+    );
+    r = renderInk(<App actor={actor} />);
+    const frame = await see('A rotation is under way (journal: last step reencrypt.live); it can continue');
+    expect(frame).toContain('c continue where it stopped · n start fresh · q quit');
+    await r.press('c');
+    expect(actor.sent).toEqual([{ type: 'RESUME_FROM_JOURNAL' }]);
+  });
+});
+
+describe('generate', () => {
+  it('masked until the machine says revealed; r asks the machine to reveal', async () => {
+    const actor = fakeActor({ generate: 'show' }, { ...KEYS_CTX, keyRevealed: false }, ['REVEAL_KEY', 'WRITE_KEY_FILE', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    await see('kek-v2:••••');
+    expect(r.allFrames()).not.toContain(NEW_B64);
+    await r.press('r');
+    expect(actor.sent).toEqual([{ type: 'REVEAL_KEY' }]);
+    actor.set({ generate: 'show' }, { keyRevealed: true }, ['HIDE_KEY', 'CONFIRM', 'QUIT']);
+    await see(formatKey(NEW.reveal()));
+    await see('y key is in the secrets manager');
+  });
+  it('write to a file: the path prompt can be edited, Esc cancels, Enter sends the path', async () => {
+    const actor = fakeActor({ generate: 'show' }, KEYS_CTX, ['REVEAL_KEY', 'WRITE_KEY_FILE', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    await see('w write to a file');
+    await r.press('w');
+    await see('Write the key to (a new file, mode 0600): kek-v2.key');
+    // While typing, q is text, not quit.
+    await r.type('q');
+    await see('kek-v2.keyq');
+    await r.press(KEYS.escape);
+    await see('w write to a file');
+    await r.press('w');
+    for (let i = 0; i < 'kek-v2.key'.length; i++) await r.press(KEYS.backspace);
+    await r.type('/secure/k.key');
+    await r.press(KEYS.enter);
+    await r.waitFor(() => actor.sent.length > 0, 'WRITE_KEY_FILE');
+    expect(actor.sent).toEqual([{ type: 'WRITE_KEY_FILE', path: '/secure/k.key' }]);
+  });
+});
+
+describe('deploy', () => {
+  it('stage 2a: old primary, new decrypt-only previous; k shows the values, y confirms', async () => {
+    const actor = fakeActor({ deploy: 'stageA' }, { ...KEYS_CTX, deployPlan: 'staged' }, ['CONFIRM', 'CANCEL', 'ABORT', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    let frame = await see('Step 2a of 2: add kek-v2 as decrypt-only previous');
+    expect(frame).toContain('SECRETS_ENCRYPTION_KEY=kek-v1:••••');
+    expect(frame).toContain('SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v2:••••');
+    expect(r.allFrames()).not.toContain(OLD_B64);
+    await r.press('k');
+    frame = await see('widen it to copy');
+    // Wrapped at the box edge, never cut: joined back, the line holds the whole key.
+    expect(frame.replace(/\s*│\s*\n?\s*│?\s*/g, '')).toContain(`SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v2:${NEW_B64}`);
+    await r.press('y');
+    expect(actor.sent).toEqual([{ type: 'CONFIRM' }]);
+  });
+  it('the Kubernetes manifest of the final config scrolls inside 24 rows', async () => {
+    const actor = fakeActor({ remove: 'confirmDeploy' }, KEYS_CTX, ['CONFIRM', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    await see('Remove kek-v1: deploy without a previous key');
+    await r.press(KEYS.tab);
+    await r.press(KEYS.tab);
+    const frame = await see('[Kubernetes Secret]');
+    expect(frame).toContain('kubectl patch secret');
+    await see('↕ lines 1–');
+    for (let i = 0; i < 10; i++) await r.press(KEYS.down);
+    await see("SECRETS_ENCRYPTION_KEY: 'kek-v2:••••••••••••'");
+  });
+  it('removal needs the old key id typed; y alone sends nothing', async () => {
+    const actor = fakeActor({ remove: 'confirmDeploy' }, KEYS_CTX, ['CONFIRM', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    await see('y deployed without kek-v1');
+    await r.press('y');
+    await see('Type kek-v1 and press Enter');
+    await r.press('q');
+    await r.press(KEYS.enter);
+    await see('That is not kek-v1');
+    expect(actor.sent).toEqual([]);
+    await r.press(KEYS.backspace);
+    await r.type('kek-v1');
+    await r.press(KEYS.enter);
+    await r.waitFor(() => actor.sent.length > 0, 'CONFIRM');
+    expect(actor.sent).toEqual([{ type: 'CONFIRM' }]);
+  });
+});
+
+describe('re-encrypt', () => {
+  const counts = { table: COLUMN, total: 1000, processed: 400, rotated: 390, alreadyPrimary: 5, nulls: 2, failed: 3, retried: 1, skippedLocked: 0, vanished: 0, byKeyId: {} };
+  const failures = Array.from({ length: 12 }, (_, i) => ({ table: COLUMN, id: `0190-${i}`, keyId: 'kek-v1', problem: 'tag-mismatch' as const, reason: `tampered \u001b[31mvalue ${i}` }));
+  it('live: progress with rate and ETA, failures scroll, p pauses', async () => {
+    const actor = fakeActor(
+      { reencrypt: 'live' },
+      { ...KEYS_CTX, engine: { kind: 'live', tables: [counts], rowsPerSecond: 2500, etaSeconds: 75, paused: false, warnings: [] }, failures },
+      ['PAUSE', 'ABORT', 'QUIT'],
+    );
+    r = renderInk(<App actor={actor} />);
+    let frame = await see('40% 400/1,000 rows');
+    expect(frame).toContain('2,500 rows/s  ETA 1:15');
+    expect(frame).toContain('12 failed rows (showing 1–5 of 12)');
+    expect(frame).toContain('id=0190-0 (kek-v1): tampered \uFFFD[31mvalue 0');
+    await r.press(KEYS.pageDown);
+    frame = await see('showing 6–10 of 12');
+    await r.press('p');
+    expect(actor.sent).toEqual([{ type: 'PAUSE' }]);
+    actor.set({ reencrypt: 'paused' }, {}, ['RESUME', 'ABORT', 'QUIT']);
+    frame = await see('Paused: the batch in flight finished');
+    expect(frame).toContain('p resume');
+  });
+  it('stopped: both keys work, nothing to roll back, rows per key id', async () => {
+    const actor = fakeActor(
+      { stopped: 'safe' },
+      { ...KEYS_CTX, inventory: [{ label: COLUMN, total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }] },
+      ['RESUME', 'QUIT'],
+    );
+    r = renderInk(<App actor={actor} />);
+    const frame = await see('Stopped safely. Nothing to roll back.');
+    expect(frame).toMatch(/kek-v1\s+4 rows/);
+    expect(frame).toContain('c continue re-encryption');
+  });
+});
+
+describe('verify and after removal', () => {
+  const longSql = Array.from({ length: 40 }, (_, i) => `-- line ${i}`).join('\n');
+  const report = {
+    columns: [{ label: COLUMN, table: '"public"."llm_providers"', valueType: 'bytea', sql: longSql, total: 10, nulls: 1, invalid: 0, byKeyId: { 'kek-v2': 7, 'kek-v1': 2 } }],
+    primaryKeyId: 'kek-v2',
+    passed: false,
+    problems: ['2 rows are still on kek-v1'],
+  };
+  it('refused: rows left on the old key are marked, s shows the SQL inside the screen', async () => {
+    const actor = fakeActor({ verify: 'refused' }, { ...KEYS_CTX, verifySql: report, refusals: ['2 rows are still on kek-v1: re-encrypt again before removing it.'] }, ['RETRY', 'ABORT', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    const frame = await see('✗ 2 rows are still on kek-v1: re-encrypt again');
+    expect(frame).toMatch(/✗ kek-v1\s+2\s+must be 0/);
+    expect(frame).not.toContain('y remove');
+    await r.press('s');
+    await see('-- line 0');
+    await see('of 40 (↑/↓ PgUp/PgDn)');
+  });
+  it('after removal, rows left on the removed key: offers the rollback', async () => {
+    const actor = fakeActor({ remove: 'notMigrated' }, { ...KEYS_CTX, verifySql: report, refusals: ['2 rows are on kek-v1, which is no longer configured.'] }, ['START_ROLLBACK', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    await see('b roll back (re-add old key)');
+    await r.press('b');
+    expect(actor.sent).toEqual([{ type: 'START_ROLLBACK' }]);
+  });
+  it('an effect failed: the error and its hint are shown with retry', async () => {
+    const actor = fakeActor({ verify: 'failed' }, { ...KEYS_CTX, error: { message: 'connection reset', hint: 'Check the database and retry.' } }, ['RETRY', 'ABORT', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    const frame = await see('→ Check the database and retry.');
+    expect(frame).toContain('connection reset');
+    expect(frame).toContain('r retry');
+  });
+});
+
+describe('terminal', () => {
+  it('redraws on resize: a narrower terminal gets a narrower layout', async () => {
+    const actor = fakeActor({ deploy: 'both' }, KEYS_CTX, ['CONFIRM', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    let frame = await see('Deploy both keys (runbook order)');
+    expect(widestLine(frame)).toBe(80);
+    r.resize(60, 24);
+    frame = await r.waitFor((f) => widestLine(f) <= 60 && f.includes('SECRETS_ENCRYPTION_KEY'), 'a 60-column frame');
+    expect(frame).toContain('SECRETS_ENCRYPTION_KEY=kek-v2:');
+  });
+});
