@@ -48,6 +48,11 @@ export function runbookSetup(effects: Effects) {
         const verifyDeep = outputOf<VerifyReport>(event);
         return { verifyDeep, refusals: removalRefusals({ ...context, verifyDeep }) };
       }),
+      // A resumed rotation keeps its journal id, so the report shows one rotation across sessions.
+      adoptRotation: assign(({ context }) => {
+        const journal = context.resumePoint;
+        return journal && !journal.finished && journal.newKeyId === context.newKeyId ? { rotationId: journal.rotationId } : {};
+      }),
       storeSql: assign({ verifySql: ({ event }) => outputOf<VerifyReport>(event) }),
     },
     guards: {

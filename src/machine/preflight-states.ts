@@ -75,12 +75,12 @@ export const preflightStates: RunbookStateConfig = {
       entry: enter('preflight.resumeOffer'),
       on: {
         RESUME_FROM_JOURNAL: [
-          { guard: { type: 'resumeAt', params: { target: 'deploy' } }, target: '#runbook.deploy' },
-          { guard: { type: 'resumeAt', params: { target: 'deploy-2b' } }, target: '#runbook.deploy.stageB', actions: assign({ deployPlan: 'staged' }) },
-          { guard: { type: 'emergencyResumeAt', params: { target: 'reencrypt' } }, target: '#runbook.emergency.reencrypting' },
-          { guard: { type: 'resumeAt', params: { target: 'reencrypt' } }, target: '#runbook.reencrypt' },
-          { guard: { type: 'emergencyResumeAt', params: { target: 'verify' } }, target: '#runbook.emergency.counting' },
-          { guard: { type: 'resumeAt', params: { target: 'verify' } }, target: '#runbook.verify' },
+          { guard: { type: 'resumeAt', params: { target: 'deploy' } }, target: '#runbook.deploy', actions: 'adoptRotation' },
+          { guard: { type: 'resumeAt', params: { target: 'deploy-2b' } }, target: '#runbook.deploy.stageB', actions: ['adoptRotation', assign({ deployPlan: 'staged' as const })] },
+          { guard: { type: 'emergencyResumeAt', params: { target: 'reencrypt' } }, target: '#runbook.emergency.reencrypting', actions: 'adoptRotation' },
+          { guard: { type: 'resumeAt', params: { target: 'reencrypt' } }, target: '#runbook.reencrypt', actions: 'adoptRotation' },
+          { guard: { type: 'emergencyResumeAt', params: { target: 'verify' } }, target: '#runbook.emergency.counting', actions: 'adoptRotation' },
+          { guard: { type: 'resumeAt', params: { target: 'verify' } }, target: '#runbook.verify', actions: 'adoptRotation' },
         ],
         START_FRESH: {
           guard: 'canStartFresh',

@@ -1,0 +1,88 @@
+// A journal as a Markdown audit report: per rotation, who did what when, on which key ids, with
+// which counts and outcome, and the time spent per phase. Only what the journal holds: no secrets.
+import type { JournalEntry } from './entry.js';
+
+function cell(text: string | undefined): string {
+  return (text ?? '').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+function formatCounts(counts: Record<string, number> | undefined): string {
+  return counts ? Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ') : '';
+}
+
+function formatKeys(keys: JournalEntry['keys']): string {
+  if (!keys) return '';
+  const parts: string[] = [];
+  if (keys.old && keys.new) parts.push(`${keys.old} → ${keys.new}`);
+  else if (keys.primary) parts.push(`primary ${keys.primary}`);
+  return parts.join(' ');
+}
+
+function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}
+
+/** Time from the first line of each phase to the first line of the next one. */
+function phaseTimes(entries: readonly JournalEntry[]): [string, number][] {
+  const out: [string, number][] = [];
+  let current: { phase: string; start: number } | undefined;
+  for (const entry of entries) {
+    const at = Date.parse(entry.time);
+    if (current?.phase === entry.phase) continue;
+    if (current) out.push([current.phase, at - current.start]);
+    current = { phase: entry.phase, start: at };
+  }
+  return out;
+}
+
+function rotationSection(id: string, entries: readonly JournalEntry[]): string[] {
+  const first = entries[0]!;
+  const last = entries[entries.length - 1]!;
+  const operators = [...new Set(entries.map((e) => e.operator))].join(', ');
+  const keyLine = [...entries].reverse().find((e) => e.keys?.new && e.keys?.old)?.keys;
+  const finished = entries.some((e) => e.step === 'done.summary' && e.outcome === 'ok');
+  const path = [...entries].reverse().find((e) => e.path)?.path ?? 'rotate';
+  const lines = [
+    `## Rotation ${id}`,
+    '',
+    `- **Path:** ${path}`,
+    `- **Keys:** ${keyLine ? `${keyLine.old} → ${keyLine.new}` : 'no new key recorded'}`,
+    `- **Operators:** ${operators}`,
+    `- **From** ${first.time} **to** ${last.time} (${duration(Date.parse(last.time) - Date.parse(first.time))})`,
+    `- **Outcome:** ${finished ? 'finished' : `not finished; last step ${last.step} (${last.outcome})`}`,
+    '',
+  ];
+  const times = phaseTimes(entries);
+  if (times.length > 0) {
+    lines.push('| Phase | Time |', '| --- | --- |', ...times.map(([phase, ms]) => `| ${phase} | ${duration(ms)} |`), '');
+  }
+  lines.push('| Time | Operator | Step | Outcome | Keys | Counts | Note |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const e of entries) {
+    // "started" lines of steps that then report a result add nothing to an audit: keep results and decisions.
+    if (e.outcome === 'started') continue;
+    lines.push(`| ${cell(e.time)} | ${cell(e.operator)} | ${cell(e.step)} | ${e.outcome} | ${cell(formatKeys(e.keys))} | ${cell(formatCounts(e.counts))} | ${cell(e.message)} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+export function renderReport(entries: readonly JournalEntry[], problems: readonly { line: number; reason: string }[] = []): string {
+  const out = ['# KEK rotation report', ''];
+  if (entries.length === 0) out.push('The journal is empty: no rotation was recorded.', '');
+  const order: string[] = [];
+  const byRotation = new Map<string, JournalEntry[]>();
+  for (const entry of entries) {
+    if (!byRotation.has(entry.rotationId)) {
+      order.push(entry.rotationId);
+      byRotation.set(entry.rotationId, []);
+    }
+    byRotation.get(entry.rotationId)!.push(entry);
+  }
+  for (const id of order) out.push(...rotationSection(id, byRotation.get(id)!));
+  if (problems.length > 0) {
+    out.push('## Journal problems', '', ...problems.map((p) => `- line ${p.line}: ${p.reason}`), '');
+  }
+  out.push('_The journal records key ids, counts and outcomes only: never key material or decrypted values._', '');
+  return out.join('\n');
+}

@@ -1,0 +1,35 @@
+// Where did the last rotation stop? From the journal alone: the last rotation that got past
+// preflight, its last step, and the key ids it was moving between. The machine combines this with
+// what the database shows (the database wins).
+import type { ResumePoint } from '../machine/contract.js';
+import type { JournalEntry } from './entry.js';
+
+/** Lines that say nothing about progress: every session starts with preflight and may end with quit. */
+function marksProgress(entry: JournalEntry): boolean {
+  return entry.phase !== 'preflight' && entry.step !== 'quit';
+}
+
+export function resumePoint(entries: readonly JournalEntry[]): ResumePoint | undefined {
+  const last = [...entries].reverse().find(marksProgress);
+  if (!last) return undefined;
+  const rotation = entries.filter((e) => e.rotationId === last.rotationId);
+  let newKeyId: string | undefined;
+  let oldKeyId: string | undefined;
+  let path: ResumePoint['path'] = 'rotate';
+  for (const entry of rotation) {
+    newKeyId = entry.keys?.new ?? newKeyId;
+    oldKeyId = entry.keys?.old ?? oldKeyId;
+    if (entry.path) path = entry.path;
+  }
+  return {
+    rotationId: last.rotationId,
+    path,
+    phase: last.phase,
+    step: last.step,
+    outcome: last.outcome,
+    time: last.time,
+    newKeyId,
+    oldKeyId,
+    finished: last.phase === 'done' && last.outcome !== 'failed',
+  };
+}
