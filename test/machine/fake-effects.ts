@@ -25,6 +25,8 @@ export interface FakeWorld {
   ignoreNextDeploy?: boolean;
   /** When set, the next run of this kind throws. */
   failNextRun?: 'dry-run' | 'live';
+  /** When set, loadInventory throws once. */
+  failLoad?: boolean;
   /** When true, live runs wait for the abort signal (to test pause/abort). */
   holdLive?: boolean;
   writtenFiles: string[];
@@ -137,12 +139,18 @@ function fakeVerify(world: FakeWorld, check: string): VerifyReport {
 
 export function fakeEffects(world: FakeWorld): Effects {
   return {
-    loadInventory: async () => ({
+    loadInventory: async () => {
+      if (world.failLoad) {
+        world.failLoad = false;
+        throw Object.assign(new Error('SECRETS_ENCRYPTION_KEY is not set'), { hint: 'Set it in .env.' });
+      }
+      return {
       configured: { ...world.config },
       columns: [{ label: LABEL, total: total(world), nulls: world.nulls, byKeyId: { ...world.rows }, invalid: world.invalid }],
       warnings: [],
       keys: [],
-    }),
+      };
+    },
     readResumePoint: async () => world.resumePoint,
     generateKey: async ({ currentPrimaryId }) => {
       const bytes = randomBytes(32);
