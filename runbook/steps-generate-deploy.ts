@@ -1,8 +1,10 @@
 // Text for phase 1 (generate the new key) and phase 2 (deploy with both keys).
-import type { StepText } from './types.js';
+import type { StepAction, StepText } from './types.js';
 
 const DEPLOY_UNDO =
   'Deploy the previous configuration again. As long as the new key has not been used to write anything (before re-encryption), nothing else is needed; after that, keep the new key configured.';
+
+const STOP: StepAction = { event: 'ABORT', label: 'stop' };
 
 export const GENERATE_DEPLOY_STEPS = {
   'generate.creating': {
@@ -58,7 +60,7 @@ export const GENERATE_DEPLOY_STEPS = {
       { event: 'ABORT', label: 'stop here' },
     ],
   },
-  'deploy.applyingBoth': { title: 'Checking the deploy', does: 'Applies the configuration (sandbox) and checks that kek-rotate now has the same keys.', working: true, actions: [] },
+  'deploy.applyingBoth': { title: 'Checking the deploy', does: 'Applies the configuration (sandbox) and checks that kek-rotate now has the same keys.', working: true, actions: [STOP] },
   'deploy.stageA': {
     title: 'Deploy 2a: old key primary, new key decrypt-only',
     does: 'Deploy every replica with the new key as SECRETS_ENCRYPTION_KEY_PREVIOUS. Nothing is written with it yet. Confirm when every replica runs it.',
@@ -71,7 +73,7 @@ export const GENERATE_DEPLOY_STEPS = {
       { event: 'ABORT', label: 'stop here' },
     ],
   },
-  'deploy.applyingA': { title: 'Checking deploy 2a', does: 'Checks that kek-rotate has the 2a keys.', working: true, actions: [] },
+  'deploy.applyingA': { title: 'Checking deploy 2a', does: 'Checks that kek-rotate has the 2a keys.', working: true, actions: [STOP] },
   'deploy.stageB': {
     title: 'Deploy 2b: swap',
     does: 'Deploy every replica with the new key as primary and the old key as previous. Confirm when done.',
@@ -82,7 +84,7 @@ export const GENERATE_DEPLOY_STEPS = {
       { event: 'ABORT', label: 'stop here' },
     ],
   },
-  'deploy.applyingB': { title: 'Checking deploy 2b', does: 'Checks that kek-rotate has the swapped keys.', working: true, actions: [] },
+  'deploy.applyingB': { title: 'Checking deploy 2b', does: 'Checks that kek-rotate has the swapped keys.', working: true, actions: [STOP] },
   'deploy.failed': {
     title: 'The deploy does not match',
     does: 'kek-rotate does not have the keys this step asked for, or the deploy failed. The message names both configurations.',
