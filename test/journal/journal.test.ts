@@ -1,0 +1,167 @@
+// The journal: durable appends, tolerant reads (a torn last line is reported), no key material
+// ever written, the resume point, and the Markdown report.
+import { mkdtempSync, readFileSync, statSync, appendFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { defaultJournalPath, journalEffect, openJournalWriter, parseJournal, readJournal, renderReport, resumePoint, REDACTED, type JournalEntry, type JournalEntryInput } from '../../src/journal/index.js';
+import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
+import { createActor, waitFor } from 'xstate';
+import { fakeEffects, makeWorld } from '../machine/fake-effects.js';
+import { stepIdOf } from '../../src/machine/contract.js';
+
+function tempJournal(): string {
+  return join(mkdtempSync(join(tmpdir(), 'kek-journal-')), 'state', 'journal.jsonl');
+}
+
+const base: JournalEntryInput = { rotationId: 'r1', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'ok', path: 'rotate', keys: { new: 'kek-v2', old: 'kek-v1' }, counts: { rotated: 42, failed: 0 } };
+
+function clock(start = Date.parse('2024-05-01T02:00:00Z')) {
+  let t = start;
+  return () => new Date((t += 60_000));
+}
+
+describe('writer and reader', () => {
+  it('appends one JSON line per entry, private to the owner, and reads them back in order', () => {
+    const path = tempJournal();
+    const writer = openJournalWriter(path, { now: clock(), operator: 'ops@db1' });
+    writer.append({ ...base, step: 'reencrypt.dryRun' });
+    writer.append(base);
+    const read = readJournal(path);
+    expect(read.problems).toEqual([]);
+    expect(read.entries.map((e) => [e.step, e.operator, e.v])).toEqual([['reencrypt.dryRun', 'ops@db1', 1], ['reencrypt.live', 'ops@db1', 1]]);
+    expect(read.entries[1]).toMatchObject({ time: '2024-05-01T02:02:00.000Z', keys: { new: 'kek-v2', old: 'kek-v1' }, counts: { rotated: 42, failed: 0 } });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(3);
+  });
+
+  it('reports a torn last line after a crash and keeps every complete line', () => {
+    const path = tempJournal();
+    openJournalWriter(path, { now: clock() }).append(base);
+    appendFileSync(path, '{"v":1,"time":"2024-05-01T02:0');
+    const read = readJournal(path);
+    expect(read.entries).toHaveLength(1);
+    expect(read.tornLastLine).toBe(true);
+    expect(read.problems).toEqual([{ line: 2, reason: expect.stringMatching(/incomplete/) }]);
+  });
+
+  it('reports a bad line in the middle without dropping the others', () => {
+    const good = JSON.stringify({ v: 1, time: 't', operator: 'o', rotationId: 'r', phase: 'p', step: 's', outcome: 'ok' });
+    const read = parseJournal(`${good}\nnot json\n{"v":2}\n${good}\n`);
+    expect(read.entries).toHaveLength(2);
+    expect(read.tornLastLine).toBe(false);
+    expect(read.problems.map((p) => p.line)).toEqual([2, 3]);
+  });
+
+  it('treats a missing journal as empty', () => {
+    expect(readJournal(join(tmpdir(), 'does-not-exist', 'j.jsonl'))).toEqual({ entries: [], problems: [], tornLastLine: false });
+  });
+
+  it('journalEffect never throws and reports a write failure once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kek-journal-'));
+    writeFileSync(join(dir, 'file'), '');
+    const errors: string[] = [];
+    const append = journalEffect(openJournalWriter(join(dir, 'file', 'journal.jsonl')), (e) => errors.push(e.message));
+    expect(() => { append(base); append(base); }).not.toThrow();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/cannot write the journal/);
+  });
+
+  it('defaults to the XDG state directory', () => {
+    expect(defaultJournalPath({ XDG_STATE_HOME: '/var/state' }, '/home/ops')).toBe('/var/state/kek-rotate/journal.jsonl');
+    expect(defaultJournalPath({}, '/home/ops')).toBe('/home/ops/.local/state/kek-rotate/journal.jsonl');
+  });
+});
+
+describe('no key material', () => {
+  it('redacts key material smuggled into a message and drops fields outside the allow-list', () => {
+    const path = tempJournal();
+    const material = randomBytes(32).toString('base64');
+    const smuggled = { ...base, message: `failed with SECRETS_ENCRYPTION_KEY=kek-v2:${material}`, keys: { new: `kek-v2:${material}` }, secret: material } as JournalEntryInput;
+    openJournalWriter(path, { now: clock() }).append(smuggled);
+    const text = readFileSync(path, 'utf8');
+    expect(text).not.toContain(material);
+    expect(text).toContain(REDACTED);
+    expect(JSON.parse(text)).not.toHaveProperty('secret');
+    expect(JSON.parse(text)).not.toHaveProperty('keys');
+  });
+
+  it('a whole rotation run by the machine writes no key material to the journal file', async () => {
+    const path = tempJournal();
+    const world = makeWorld();
+    const effects = { ...fakeEffects(world), appendJournal: journalEffect(openJournalWriter(path), (e) => { throw e; }) };
+    const actor = createActor(createRunbookMachine(effects), { input: { rotationId: 'r-full' } }).start();
+    const at = (step: string) => waitFor(actor, (s) => stepIdOf(s.value as string) === step, { timeout: 2000 });
+    await at('preflight.ready');
+    actor.send({ type: 'CHOOSE_PATH', path: 'rotate' });
+    await at('generate.show');
+    actor.send({ type: 'REVEAL_KEY' });
+    actor.send({ type: 'CONFIRM' });
+    actor.send({ type: 'CHOOSE_DEPLOY', plan: 'runbook' });
+    actor.send({ type: 'CONFIRM' });
+    for (const step of ['reencrypt.dryRunReview', 'reencrypt.liveReview', 'verify.passed', 'remove.confirmDeploy']) {
+      await at(step);
+      actor.send({ type: 'CONFIRM' });
+    }
+    await at('done.summary');
+    const text = readFileSync(path, 'utf8');
+    for (const material of world.keyMaterialSeen) expect(text).not.toContain(material);
+    const material = actor.getSnapshot().context.secretKeys['kek-v2']!.reveal().bytes.toString('base64');
+    expect(text).not.toContain(material);
+    expect(text).not.toMatch(/[A-Za-z0-9+/]{43}=/);
+    const { entries } = readJournal(path);
+    expect(entries.some((e) => e.step === 'reencrypt.live' && e.outcome === 'ok' && e.counts?.['rotated'] === 10)).toBe(true);
+    expect(resumePoint(entries)).toMatchObject({ rotationId: 'r-full', finished: true });
+  });
+});
+
+function entry(partial: Partial<JournalEntry>): JournalEntry {
+  return { v: 1, time: '2024-05-01T02:00:00.000Z', operator: 'ops@db1', rotationId: 'r1', phase: 'preflight', step: 'preflight.loading', outcome: 'ok', ...partial };
+}
+
+describe('resume point', () => {
+  it('is the last step past preflight of the last rotation, with the keys it was moving between', () => {
+    const entries = [
+      entry({ rotationId: 'r1', phase: 'done', step: 'done.summary' }),
+      entry({ rotationId: 'r2', phase: 'generate', step: 'generate.creating', keys: { new: 'kek-v3', old: 'kek-v2' } }),
+      entry({ rotationId: 'r2', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'started', path: 'rotate' }),
+      entry({ rotationId: 'r3', phase: 'preflight', step: 'preflight.loading' }), // a new session started and crashed in preflight
+      entry({ rotationId: 'r3', phase: 'done', step: 'quit', outcome: 'cancelled' }),
+    ];
+    expect(resumePoint(entries)).toEqual({
+      rotationId: 'r2', path: 'rotate', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'started', time: '2024-05-01T02:00:00.000Z', newKeyId: 'kek-v3', oldKeyId: 'kek-v2', finished: false,
+    });
+  });
+
+  it('is undefined for an empty journal and finished after done', () => {
+    expect(resumePoint([])).toBeUndefined();
+    expect(resumePoint([entry({ phase: 'done', step: 'done.summary' })])?.finished).toBe(true);
+  });
+});
+
+describe('report', () => {
+  it('renders each rotation with path, keys, operators, phase times, decisions and journal problems', () => {
+    const entries = [
+      entry({ time: '2024-05-01T02:00:00.000Z', phase: 'preflight', step: 'preflight.loading', counts: { 'kek-v1': 10 } }),
+      entry({ time: '2024-05-01T02:05:00.000Z', phase: 'generate', step: 'generate.creating', keys: { new: 'kek-v2', old: 'kek-v1' }, path: 'rotate' }),
+      entry({ time: '2024-05-01T02:06:00.000Z', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'started' }),
+      entry({ time: '2024-05-01T02:16:00.000Z', phase: 'reencrypt', step: 'reencrypt.live', counts: { rotated: 10, failed: 0 }, operator: 'oncall@db2' }),
+      entry({ time: '2024-05-01T02:20:00.000Z', phase: 'verify', step: 'verify.refused', outcome: 'refused', message: 'x: 1 row | still on kek-v1.' }),
+    ];
+    const md = renderReport(entries, [{ line: 6, reason: 'the last line is incomplete' }]);
+    expect(md).toContain('## Rotation r1');
+    expect(md).toContain('- **Keys:** kek-v1 → kek-v2');
+    expect(md).toContain('- **Operators:** ops@db1, oncall@db2');
+    expect(md).toContain('not finished; last step verify.refused (refused)');
+    expect(md).toContain('| reencrypt | 14m 0s |');
+    expect(md).toContain('rotated 10, failed 0');
+    expect(md).toContain('1 row \\| still on kek-v1.');
+    expect(md).not.toMatch(/\| started \|/);
+    expect(md).toContain('- line 6: the last line is incomplete');
+  });
+
+  it('says so when the journal is empty', () => {
+    expect(renderReport([])).toContain('The journal is empty');
+  });
+});
