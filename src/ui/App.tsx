@@ -1,12 +1,13 @@
 // The interactive runbook: subscribes to the runbook actor, draws the screen for the current step,
 // and turns key presses into the events the machine accepts. The machine decides; React draws.
 import { useRef } from 'react';
+import { stepText as runbookStepText } from '../../runbook/index.js';
 import { formatKey } from '../crypto/key.js';
 import { rowsByKeyId, stepIdOf, type StepId } from '../machine/contract.js';
 import { actionsFor } from './app/step-actions.js';
 import { phaseBarFor, PHASE_TITLES, rotationPhaseOf, type RotationPhase } from './app/phase-view.js';
 import type { RunbookActor } from './app/runbook-actor.js';
-import { deployText, screenOf } from './app/screen-of-step.js';
+import { deployLabel, screenOf } from './app/screen-of-step.js';
 import { progressFor, snippetConfigFor, verifyColumnsFor } from './app/view-models.js';
 import type { ScreenChrome } from './components/ScreenFrame.js';
 import type { StepTextContent } from './components/StepText.js';
@@ -23,7 +24,7 @@ import { useActorSnapshot } from './use-actor-snapshot.js';
 
 export interface AppProps {
   readonly actor: RunbookActor;
-  /** The runbook's words for a step (runbook/); without it each step shows its title only. */
+  /** The words for a step; defaults to the runbook's (runbook/), the source the Markdown is made from too. */
   readonly stepText?: ((step: StepId) => StepTextContent | undefined) | undefined;
   /** Where we are connected, already masked (e.g. "postgres://app:****@db/prod" or "sandbox"). */
   readonly target?: string | undefined;
@@ -32,7 +33,7 @@ export interface AppProps {
 
 const number = new Intl.NumberFormat('en-US');
 
-export function App({ actor, stepText, target, sandbox = false }: AppProps) {
+export function App({ actor, stepText = defaultStepText, target, sandbox = false }: AppProps) {
   const snapshot = useActorSnapshot(actor);
   const ctx = snapshot.context;
   const step = stepIdOf(snapshot.value);
@@ -41,7 +42,7 @@ export function App({ actor, stepText, target, sandbox = false }: AppProps) {
   const phase = rotationPhaseOf(step) ?? lastPhase.current;
   lastPhase.current = phase;
 
-  const specs = actionsFor(step, ctx, (event) => snapshot.can(event));
+  const specs = actionsFor(step, ctx, (event) => snapshot.can(event), runbookLabel);
   const actions: ScreenAction[] = specs
     .filter((spec) => spec.event.type !== 'WRITE_KEY_FILE')
     .map((spec) => ({ key: spec.key, label: spec.label, typeToConfirm: spec.typeToConfirm, run: () => actor.send(spec.event) }));
@@ -102,15 +103,14 @@ export function App({ actor, stepText, target, sandbox = false }: AppProps) {
       return <DeployChooseScreen {...chrome} newKeyId={newId} oldKeyId={oldId} actions={actions} />;
     case 'deploy': {
       const snippet = snippetConfigFor(ctx, screen.stage);
-      const text = deployText(screen.stage, newId, oldId);
-      if (!snippet) return <SummaryScreen {...chrome} title={text.label} lines={['The keys for this deploy are not known yet.']} actions={actions} />;
+      const label = deployLabel(screen.stage, newId, oldId);
+      if (!snippet) return <SummaryScreen {...chrome} title={label} lines={['The keys for this deploy are not known yet.']} actions={actions} />;
       return (
         <DeployScreen
           {...chrome}
           config={snippet.config}
           missingKeys={snippet.missing}
-          stageLabel={text.label}
-          notes={text.notes}
+          stageLabel={label}
           actions={actions}
         />
       );
@@ -144,7 +144,7 @@ export function App({ actor, stepText, target, sandbox = false }: AppProps) {
       return (
         <SummaryScreen
           {...chrome}
-          title={step === 'emergency.failed' ? 'The emergency path stopped on an error' : emergency ? `Compromised key ${oldId} removed` : step === 'quit' ? 'Stopped' : 'Rotation complete'}
+          title={step === 'emergency.failed' ? 'The emergency path stopped on an error' : emergency ? `Compromised key ${oldId} removed` : step === 'quit' ? 'Stopped' : `Done: ${oldId} → ${newId}`}
           lines={
             step === 'emergency.failed' || step === 'quit'
               ? []
@@ -161,6 +161,16 @@ export function App({ actor, stepText, target, sandbox = false }: AppProps) {
       return _exhaustive;
     }
   }
+}
+
+function defaultStepText(step: StepId): StepTextContent {
+  const text = runbookStepText(step);
+  return { title: text.title, does: text.does, why: text.why, risks: text.risks, undo: text.undo };
+}
+
+function runbookLabel(step: StepId, event: string): string | undefined {
+  const matches = runbookStepText(step).actions.filter((a) => a.event === event);
+  return matches.length === 1 ? matches[0]?.label : undefined;
 }
 
 function assessmentOf(step: StepId, target: string | undefined, journalStep: string | undefined): string | undefined {

@@ -5,6 +5,7 @@ import { createActor } from 'xstate';
 import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
 import { runInteractive } from '../../src/ui/run-interactive.js';
 import { fakeEffects, makeWorld, type FakeWorld } from '../machine/fake-effects.js';
+import { label } from './labels.js';
 import { createFakeTerminal, KEYS, widestLine, type FakeTerminal } from './render-ink.js';
 
 let stopActor: (() => void) | undefined;
@@ -24,9 +25,12 @@ function start(world: FakeWorld, input: { emergency?: boolean } = {}) {
   return { actor, term, exit };
 }
 
+/** Footer and text lines wrap at 80 columns; compare with whitespace runs folded. */
+const flat = (s: string) => s.replace(/\s+/g, ' ');
+
 /** Waits for text, then checks the frame fits 80 columns. */
 async function see(term: FakeTerminal, text: string): Promise<string> {
-  const frame = await term.waitFor((f) => f.includes(text), JSON.stringify(text));
+  const frame = await term.waitFor((f) => flat(f).includes(flat(text)), JSON.stringify(text));
   expect(widestLine(frame), `wider than 80:\n${frame}`).toBeLessThanOrEqual(80);
   return frame;
 }
@@ -45,30 +49,30 @@ describe('App with the real machine', () => {
     const material = world.keyMaterialSeen[0]!;
     expect(term.allFrames()).not.toContain(material);
     // Confirming before the key was seen or written is not offered.
-    expect(frame).not.toContain('key is in the secrets manager');
+    expect(frame).not.toContain(`y ${label('generate.show', 'CONFIRM')}`);
     await term.press('r');
     frame = await see(term, material);
-    await see(term, 'y key is in the secrets manager');
+    await see(term, `y ${label('generate.show', 'CONFIRM')}`);
     await term.press('y');
 
     await see(term, '1 Runbook order');
     await term.press('1');
-    frame = await see(term, 'Deploy both keys (runbook order)');
+    frame = await see(term, 'Both keys, runbook order: kek-v2 primary now');
     expect(frame).toContain('SECRETS_ENCRYPTION_KEY=kek-v2:••••');
     expect(frame).toContain('SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1:••••');
     expect(frame).not.toContain(material);
     await term.press('y');
 
-    await see(term, 'start the live run');
+    await see(term, `y ${label('reencrypt.dryRunReview', 'CONFIRM')}`);
     await term.press('y');
-    await see(term, 'y verify');
+    await see(term, `y ${label('reencrypt.liveReview', 'CONFIRM')}`);
     await term.press('y');
 
-    frame = await see(term, 'y remove kek-v1');
+    frame = await see(term, `y ${label('verify.passed', 'CONFIRM')}`);
     expect(frame).toMatch(/✓ kek-v2\s+10/);
     await term.press('y');
 
-    frame = await see(term, 'Remove kek-v1: deploy without a previous key');
+    frame = await see(term, 'Remove kek-v1: kek-v2 alone');
     expect(frame).not.toContain('SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1');
     await term.press('y');
     await see(term, 'Type kek-v1 and press Enter');
@@ -80,7 +84,7 @@ describe('App with the real machine', () => {
     await term.type('kek-v1');
     await term.press(KEYS.enter);
 
-    await see(term, 'Rotation complete');
+    await see(term, 'Done: kek-v1 → kek-v2');
     await term.press('q');
     expect(await exit).toBe(0);
 
@@ -111,7 +115,7 @@ describe('App with the real machine', () => {
     frame = await see(term, 'Step 2b of 2');
     expect(frame).toContain('SECRETS_ENCRYPTION_KEY=kek-v2:••••');
     await term.press('y');
-    await see(term, 'start the live run');
+    await see(term, `y ${label('reencrypt.dryRunReview', 'CONFIRM')}`);
     expect(world.deploys.map((d) => d.stage)).toEqual(['2a', '2b']);
     await term.press('q');
     // Quit before the end: the operator stopped, so the exit code says cancelled.
@@ -125,14 +129,14 @@ describe('App with the real machine', () => {
     await term.press(KEYS.enter);
     await see(term, 'kek-v2:••••');
     await term.press('r');
-    await see(term, 'y key is in the secrets manager');
+    await see(term, `y ${label('generate.show', 'CONFIRM')}`);
     await term.press('y');
     await term.press('1');
-    await see(term, 'Deploy both keys');
+    await see(term, 'Both keys, runbook order');
     await term.press('y');
-    await see(term, 'start the live run');
+    await see(term, `y ${label('reencrypt.dryRunReview', 'CONFIRM')}`);
     await term.press('y');
-    await see(term, 'a stop (safe)');
+    await see(term, `a ${label('reencrypt.live', 'ABORT')}`);
     await term.press('a');
     await see(term, 'Stopped safely. Nothing to roll back.');
     expect(world.runs.at(-1)).toMatchObject({ kind: 'live', aborted: true });
@@ -146,7 +150,7 @@ describe('App with the real machine', () => {
     await see(term, 'EMERGENCY');
     await see(term, 'kek-v2:••••');
     await term.press('r');
-    await see(term, 'y key is in the secrets manager');
+    await see(term, `y ${label('emergency.show', 'CONFIRM')}`);
     await term.press('y');
     await see(term, 'Emergency: kek-v2 primary, compromised kek-v1 previous');
     await term.press('y');
@@ -158,7 +162,7 @@ describe('App with the real machine', () => {
     const frame = await see(term, 'Rotate these credentials at their providers (3)');
     expect(frame).toMatch(/\[ \] provider 0\s+openai\s+id-0/);
     await term.press('y');
-    await see(term, 'Rotation complete');
+    await see(term, 'Done: kek-v1 → kek-v2');
     await term.press('q');
     expect(await exit).toBe(0);
     expect(world.rows).toEqual({ 'kek-v2': 3 });

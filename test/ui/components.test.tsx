@@ -43,13 +43,15 @@ describe('Header and PhaseBar', () => {
 
 describe('StepText', () => {
   const step = { title: 'Deploy with both keys', does: 'Deploys kek-v2.', why: 'Replicas must read both.', risks: 'A replica misses it.', undo: 'Redeploy the old config.' };
-  it('shows what and why, and the risks and undo only when expanded', async () => {
+  it('shows what it does, and why, the risks and undo only when expanded', async () => {
     const r = show(<StepText step={step} />);
-    let f = await r.waitFor((t) => t.includes('Why: Replicas must read both.'));
+    let f = await r.waitFor((t) => t.includes('Deploys kek-v2.'));
     expect(f).not.toContain('What can go wrong');
-    expect(f).toContain('? shows what can go wrong');
+    expect(f).not.toContain('Why:');
+    expect(f).toContain('? shows why, what can go wrong and how to undo');
     r.rerender(<StepText step={step} expanded />);
     f = await r.waitFor((t) => t.includes('How to undo: Redeploy the old config.'));
+    expect(f).toContain('Why: Replicas must read both.');
     expect(f).toContain('What can go wrong: A replica misses it.');
   });
 });

@@ -96,32 +96,23 @@ export function screenOf(step: StepId, ctx: RunbookContext): ScreenKind {
   }
 }
 
-/** What a deploy stage is called on screen, and what the operator should know about it. */
-export function deployText(stage: DeployStage, newId: string, oldId: string): { label: string; notes: string[] } {
+/** What a deploy stage is called on screen, with the key ids (the runbook text says the rest). */
+export function deployLabel(stage: DeployStage, newId: string, oldId: string): string {
   switch (stage) {
     case 'both':
-      return { label: `Deploy both keys (runbook order): ${newId} primary now`, notes: ['Deploy this everywhere the application runs, then confirm.'] };
+      return `Both keys, runbook order: ${newId} primary now, ${oldId} previous`;
     case '2a':
-      return {
-        label: `Step 2a of 2: add ${newId} as decrypt-only previous`,
-        notes: [`Replicas keep writing with ${oldId}; once deployed, every replica can read ${newId}.`],
-      };
+      return `Step 2a of 2: add ${newId} as decrypt-only previous (${oldId} stays primary)`;
     case '2b':
-      return { label: `Step 2b of 2: swap: ${newId} primary, ${oldId} previous`, notes: ['Every replica already reads both keys, so the order of restarts does not matter.'] };
+      return `Step 2b of 2: swap: ${newId} primary, ${oldId} previous`;
     case 'remove':
-      return {
-        label: `Remove ${oldId}: deploy without a previous key`,
-        notes: [`Archive ${oldId} in separate storage first (backups taken before today still need it).`],
-      };
+      return `Remove ${oldId}: ${newId} alone, archive ${oldId} separately first`;
     case 'rollback':
-      return {
-        label: `Rollback: re-add ${oldId} as previous`,
-        notes: [`Rows still on ${oldId} become readable again once this is deployed; then re-encrypt and verify.`],
-      };
+      return `Rollback: re-add ${oldId} as previous, then re-encrypt and verify`;
     case 'emergency-both':
-      return { label: `Emergency: ${newId} primary, compromised ${oldId} previous, at once`, notes: ['Deploy now; re-encryption starts as soon as you confirm.'] };
+      return `Emergency: ${newId} primary, compromised ${oldId} previous, at once`;
     case 'emergency-remove':
-      return { label: `Remove the compromised ${oldId}`, notes: [`Treat ${oldId} as public from now on; keep it only where old backups need it.`] };
+      return `Remove the compromised ${oldId}: ${newId} alone`;
     default: {
       const _exhaustive: never = stage;
       return _exhaustive;

@@ -39,8 +39,14 @@ function confirmLabel(step: StepId, ctx: RunbookContext): string {
   }
 }
 
+/** The runbook's own label for an event at a step (runbook/ is the one source of the words). */
+export type RunbookLabel = (step: StepId, event: UiEvent['type']) => string | undefined;
+
+// These events need a label per choice or per state, which the runbook's single label cannot give.
+const OWN_LABELS: ReadonlySet<UiEvent['type']> = new Set(['CHOOSE_PATH', 'CHOOSE_DEPLOY', 'REVEAL_KEY', 'HIDE_KEY', 'QUIT']);
+
 /** Every action a step could offer, in footer order; filtered by `can` and de-duplicated by key. */
-export function actionsFor(step: StepId, ctx: RunbookContext, can: (event: UiEvent) => boolean): ActionSpec[] {
+export function actionsFor(step: StepId, ctx: RunbookContext, can: (event: UiEvent) => boolean, runbookLabel?: RunbookLabel): ActionSpec[] {
   const typed = TYPED_CONFIRM_STEPS.includes(step) ? (ctx.oldKeyId ?? undefined) : undefined;
   const candidates: ActionSpec[] = [
     { key: 'enter', label: 'rotate', event: { type: 'CHOOSE_PATH', path: 'rotate' } },
@@ -64,9 +70,14 @@ export function actionsFor(step: StepId, ctx: RunbookContext, can: (event: UiEve
     { key: 'q', label: 'quit', event: { type: 'QUIT' } },
   ];
   const seen = new Set<string>();
-  return candidates.filter((spec) => {
-    if (seen.has(spec.key) || !can(spec.event)) return false;
-    seen.add(spec.key);
-    return true;
-  });
+  return candidates
+    .filter((spec) => {
+      if (seen.has(spec.key) || !can(spec.event)) return false;
+      seen.add(spec.key);
+      return true;
+    })
+    .map((spec) => {
+      const label = OWN_LABELS.has(spec.event.type) ? undefined : runbookLabel?.(step, spec.event.type);
+      return label ? { ...spec, label } : spec;
+    });
 }

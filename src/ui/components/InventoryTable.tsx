@@ -25,7 +25,7 @@ const number = new Intl.NumberFormat('en-US');
 function role(keyId: string, primary: string | undefined, previous: string | undefined): { text: string; tone: Tone } {
   if (keyId === primary) return { text: 'primary', tone: 'ok' };
   if (keyId === previous) return { text: 'previous', tone: 'warn' };
-  return { text: 'NOT CONFIGURED: cannot be read', tone: 'danger' };
+  return { text: 'NOT CONFIGURED: unreadable', tone: 'danger' };
 }
 
 export function InventoryTable({ columns, primaryKeyId, previousKeyId, warnings = [] }: InventoryTableProps) {

@@ -44,7 +44,7 @@ export function ScreenFrame({ header, phases, step, error, children, actions = [
   const help: KeyBinding[] = !free
     ? []
     : [...actions.map((a) => ({ keys: keyLabel(a.key), action: a.label })), ...extraHelp];
-  if (free && (step?.risks || step?.undo)) help.push({ keys: '?', action: expanded ? 'less' : 'more' });
+  if (free && (step?.why || step?.risks || step?.undo)) help.push({ keys: '?', action: expanded ? 'less' : 'more' });
   return (
     <Box flexDirection="column" width={columns}>
       <Header {...header} />

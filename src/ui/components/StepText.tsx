@@ -1,5 +1,6 @@
-// The runbook's words for the current step: what it does and why, and on request what can go
-// wrong and how to undo it. The text comes from runbook/, the single source for screen and docs.
+// The runbook's words for the current step: what it does, and on request why, what can go wrong
+// and how to undo it (folded by default so the step's controls fit 24 rows). The text comes from
+// runbook/, the single source for screen and docs.
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme.js';
 
@@ -13,21 +14,21 @@ export interface StepTextContent {
 
 export interface StepTextProps {
   readonly step: StepTextContent;
-  /** Show "what can go wrong" and "how to undo" (toggled with ? by the screen). */
+  /** Show why, what can go wrong and how to undo (toggled with ? by the screen). */
   readonly expanded?: boolean;
 }
 
 export function StepText({ step, expanded = false }: StepTextProps) {
   const theme = useTheme();
-  const hasMore = Boolean(step.risks || step.undo);
+  const hasMore = Boolean(step.why || step.risks || step.undo);
   return (
     <Box flexDirection="column">
       <Text bold>{step.title}</Text>
       {step.does ? <Text>{step.does}</Text> : null}
-      {step.why ? <Text color={theme.tone('muted')}>Why: {step.why}</Text> : null}
+      {expanded && step.why ? <Text color={theme.tone('muted')}>Why: {step.why}</Text> : null}
       {expanded && step.risks ? <Text color={theme.tone('warn')}>What can go wrong: {step.risks}</Text> : null}
       {expanded && step.undo ? <Text>How to undo: {step.undo}</Text> : null}
-      {!expanded && hasMore ? <Text color={theme.tone('muted')}>(? shows what can go wrong and how to undo)</Text> : null}
+      {!expanded && hasMore ? <Text color={theme.tone('muted')}>(? shows why, what can go wrong and how to undo)</Text> : null}
     </Box>
   );
 }

@@ -64,7 +64,7 @@ export function DeployScreen({ config, stageLabel, notes = [], snippetOptions, m
         masked={!(canReveal && reveal.revealed)}
         options={snippetOptions ?? {}}
         // What is left of the screen after the header, runbook text, notes and footer.
-        maxLines={Math.max(4, rows - 14 - notes.length - missingKeys.length - (chrome.step?.does ? 2 : 0))}
+        maxLines={Math.max(4, rows - 17 - notes.length - missingKeys.length)}
       />
     </ScreenFrame>
   );
