@@ -44,7 +44,7 @@ export function ScreenFrame({ header, phases, step, error, children, actions = [
   const help: KeyBinding[] = !free
     ? []
     : [...actions.map((a) => ({ keys: keyLabel(a.key), action: a.label })), ...extraHelp];
-  if (free && (step?.why || step?.risks || step?.undo)) help.push({ keys: '?', action: expanded ? 'less' : 'more' });
+  if (free && (step?.why || step?.risks || step?.undo)) help.push({ keys: '?', action: expanded ? 'back to the step' : 'more' });
   return (
     <Box flexDirection="column" width={columns}>
       <Header {...header} />
@@ -54,9 +54,12 @@ export function ScreenFrame({ header, phases, step, error, children, actions = [
           <StepText step={step} expanded={expanded} />
         </Box>
       ) : null}
-      <Box marginTop={1} flexDirection="column">
-        {children}
-      </Box>
+      {/* Expanded runbook text takes the body's place, so the screen still fits 24 rows. */}
+      {expanded && step ? null : (
+        <Box marginTop={1} flexDirection="column">
+          {children}
+        </Box>
+      )}
       {error ? <ErrorBox {...error} /> : null}
       {pending?.typeToConfirm ? (
         <ConfirmPrompt

@@ -1,0 +1,14 @@
+// A look at the interactive runbook in a real terminal: the real machine with the fake effects of
+// the machine tests (no database). Built and run by preview.sh, used to eyeball screens in tmux.
+import { createActor } from 'xstate';
+import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
+import { runInteractive } from '../../src/ui/run-interactive.js';
+import { fakeEffects, makeWorld } from '../machine/fake-effects.js';
+
+const world = makeWorld({ rows: { 'kek-v1': 40 }, invalid: 1 });
+const actor = createActor(createRunbookMachine(fakeEffects(world)), {
+  input: { rotationId: 'preview', emergency: process.argv.includes('--emergency') },
+});
+const code = await runInteractive({ actor, target: 'fake database (preview)', sandbox: true });
+process.stdout.write(`exit ${code}; rows now ${JSON.stringify(world.rows)}\n`);
+process.exitCode = code;
