@@ -33,7 +33,14 @@ export interface AppProps {
 
 const number = new Intl.NumberFormat('en-US');
 
-export function App({ actor, stepText = defaultStepText, target, sandbox = false }: AppProps) {
+export function App(props: AppProps) {
+  const snapshot = useActorSnapshot(props.actor);
+  // Keyed by step: local UI state (revealed snippets, a half-typed confirmation, scroll) never
+  // carries over into the next step.
+  return <StepScreen key={stepIdOf(snapshot.value)} {...props} />;
+}
+
+function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false }: AppProps) {
   const snapshot = useActorSnapshot(actor);
   const ctx = snapshot.context;
   const step = stepIdOf(snapshot.value);

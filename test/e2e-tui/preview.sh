@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the preview (src + test fakes) into a temporary directory and runs it in this terminal.
-# Usage: test/e2e-tui/preview.sh [--emergency]
+# Usage: test/e2e-tui/preview.sh [--emergency] [--clean] | --build-only (prints the script's path)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${KEK_PREVIEW_DIR:-/tmp/kek-rotate-preview}
@@ -14,4 +14,6 @@ ln -sfn "$root/node_modules" "$out/node_modules"
 # Type errors are for `npm test` to report; the preview only needs the emitted JavaScript.
 "$root/node_modules/.bin/tsc" -p "$out/tsconfig.json" >/dev/null || echo "(type errors ignored by the preview)" >&2
 [ -e "$out/build/package.json" ] || echo '{"type":"module"}' > "$out/build/package.json"
-exec node "$out/build/test/e2e-tui/preview.js" "$@"
+script="$out/build/test/e2e-tui/preview.js"
+if [ "${1:-}" = "--build-only" ]; then echo "$script"; exit 0; fi
+exec node "$script" "$@"

@@ -5,7 +5,8 @@ import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
 import { runInteractive } from '../../src/ui/run-interactive.js';
 import { fakeEffects, makeWorld } from '../machine/fake-effects.js';
 
-const world = makeWorld({ rows: { 'kek-v1': 40 }, invalid: 1 });
+// --clean: no invalid row, so the rotation can run to the end.
+const world = makeWorld({ rows: { 'kek-v1': 40 }, invalid: process.argv.includes('--clean') ? 0 : 1 });
 const actor = createActor(createRunbookMachine(fakeEffects(world)), {
   input: { rotationId: 'preview', emergency: process.argv.includes('--emergency') },
 });

@@ -229,3 +229,17 @@ describe('terminal', () => {
     expect(frame).toContain('SECRETS_ENCRYPTION_KEY=kek-v2:');
   });
 });
+
+describe('local state per step', () => {
+  it('keys shown in full at 2a are masked again at 2b', async () => {
+    const actor = fakeActor({ deploy: 'stageA' }, { ...KEYS_CTX, deployPlan: 'staged' }, ['CONFIRM', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    await see('Step 2a of 2');
+    await r.press('k');
+    await see('widen it to copy');
+    actor.set({ deploy: 'stageB' }, { deployed: ['2a'] }, ['CONFIRM', 'QUIT']);
+    const frame = await see('Step 2b of 2');
+    expect(frame).toContain('SECRETS_ENCRYPTION_KEY=kek-v2:••••');
+    expect(frame).not.toContain(NEW_B64.slice(0, 16));
+  });
+});

@@ -1,0 +1,41 @@
+// A real pseudo-terminal for end-to-end tests: a command runs in a detached tmux session of a
+// fixed size; tests send keys and wait for text on the screen. Skips cleanly without tmux.
+import { execFileSync, spawnSync } from 'node:child_process';
+
+export const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
+
+export interface TmuxTerminal {
+  screen(): string;
+  send(...keys: string[]): void;
+  waitFor(text: string, timeoutMs?: number): Promise<string>;
+  kill(): void;
+}
+
+const flat = (s: string) => s.replace(/\s+/g, ' ');
+
+export function openTmux(command: string, { columns = 80, rows = 24, env = {} as Record<string, string> } = {}): TmuxTerminal {
+  const name = `kek-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const exports = Object.entries(env).map(([k, v]) => `${k}='${v.replaceAll("'", `'\\''`)}'`).join(' ');
+  // The shell prints the exit code and keeps the pane open, so the test can read how it ended.
+  const wrapped = `${exports} ${command}; echo "EXIT=$?"; sleep 600`;
+  execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), wrapped]);
+  const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', name], { encoding: 'utf8' });
+  return {
+    screen,
+    send: (...keys) => {
+      execFileSync('tmux', ['send-keys', '-t', name, ...keys]);
+    },
+    async waitFor(text, timeoutMs = 20_000) {
+      const start = Date.now();
+      for (;;) {
+        const current = screen();
+        if (flat(current).includes(flat(text))) return current;
+        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${JSON.stringify(text)}; screen:\n${current}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    kill: () => {
+      spawnSync('tmux', ['kill-session', '-t', name]);
+    },
+  };
+}
