@@ -20,7 +20,11 @@ import { StoppedScreen } from './screens/StoppedScreen.js';
 import { SummaryScreen } from './screens/SummaryScreen.js';
 import { VerifyScreen } from './screens/VerifyScreen.js';
 import type { ScreenAction } from './use-action-keys.js';
-import { useActorSnapshot } from './use-actor-snapshot.js';
+import { useActorSnapshot, type SnapshotSource } from './use-actor-snapshot.js';
+import { ReservedRowsContext } from './use-terminal-size.js';
+import type { ActivityLine } from './activity-feed.js';
+import { ActivityPanel } from './components/ActivityPanel.js';
+import { Box } from 'ink';
 
 export interface AppProps {
   readonly actor: RunbookActor;
@@ -29,6 +33,8 @@ export interface AppProps {
   /** Where we are connected, already masked (e.g. "postgres://app:****@db/prod" or "sandbox"). */
   readonly target?: string | undefined;
   readonly sandbox?: boolean | undefined;
+  /** Rehearsal: what the simulated application does, shown under the screen. */
+  readonly activity?: SnapshotSource<readonly ActivityLine[]> | undefined;
 }
 
 const number = new Intl.NumberFormat('en-US');
@@ -37,7 +43,23 @@ export function App(props: AppProps) {
   const snapshot = useActorSnapshot(props.actor);
   // Keyed by step: local UI state (revealed snippets, a half-typed confirmation, scroll) never
   // carries over into the next step.
-  return <StepScreen key={stepIdOf(snapshot.value)} {...props} />;
+  const screen = <StepScreen key={stepIdOf(snapshot.value)} {...props} />;
+  if (!props.activity) return screen;
+  return (
+    <ReservedRowsContext.Provider value={ACTIVITY_ROWS}>
+      <Box flexDirection="column">
+        {screen}
+        <Activity source={props.activity} />
+      </Box>
+    </ReservedRowsContext.Provider>
+  );
+}
+
+const ACTIVITY_ROWS = 3;
+
+function Activity({ source }: { source: SnapshotSource<readonly ActivityLine[]> }) {
+  const lines = useActorSnapshot(source);
+  return <ActivityPanel lines={lines} height={ACTIVITY_ROWS - 1} />;
 }
 
 function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false }: AppProps) {

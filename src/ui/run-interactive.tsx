@@ -74,7 +74,7 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<nu
     const subscription = actor.subscribe({ next: onSnapshot, error: onSnapshot, complete: onSnapshot });
     const instance = render(
       <ThemeProvider color={options.color ?? colorEnabled(process.env)}>
-        <App actor={actor} stepText={options.stepText} target={options.target} sandbox={options.sandbox} />
+        <App actor={actor} stepText={options.stepText} target={options.target} sandbox={options.sandbox} activity={options.activity} />
         <CtrlC onInterrupt={onInterrupt} />
       </ThemeProvider>,
       {

@@ -243,3 +243,19 @@ describe('local state per step', () => {
     expect(frame).not.toContain(NEW_B64.slice(0, 16));
   });
 });
+
+describe('rehearsal activity panel', () => {
+  it('shows the application’s latest events under the screen, failures marked, within 24 rows', async () => {
+    const { createActivityFeed } = await import('../../src/ui/activity-feed.js');
+    const feed = createActivityFeed();
+    const actor = fakeActor({ remove: 'confirmDeploy' }, KEYS_CTX, ['CONFIRM', 'QUIT']);
+    r = renderInk(<App actor={actor} activity={feed} sandbox />);
+    await see('─ application');
+    feed.push({ text: 'replica-1: read 0190-1 (kek-v2)', level: 'info' });
+    feed.push({ text: 'replica-2: READ FAILED 0190-7: no key for kek-v2\u001b[2J', level: 'failure' });
+    const frame = await see('✗ replica-2: READ FAILED 0190-7: no key for kek-v2\uFFFD[2J');
+    expect(frame).toContain('(1 read failures in the last 2)');
+    expect(frame).toContain('replica-1: read 0190-1 (kek-v2)');
+    expect(frame).toContain('[rehearsal]');
+  });
+});
