@@ -8,7 +8,7 @@ import { actionsFor } from './app/step-actions.js';
 import { phaseBarFor, PHASE_TITLES, rotationPhaseOf, type RotationPhase } from './app/phase-view.js';
 import type { RunbookActor } from './app/runbook-actor.js';
 import { deployLabel, screenOf } from './app/screen-of-step.js';
-import { progressFor, snippetConfigFor, verifyColumnsFor } from './app/view-models.js';
+import { phaseTimes, progressFor, snippetConfigFor, verifyColumnsFor } from './app/view-models.js';
 import type { ScreenChrome } from './components/ScreenFrame.js';
 import type { StepTextContent } from './components/StepText.js';
 import { DeployChooseScreen } from './screens/DeployChooseScreen.js';
@@ -177,7 +177,11 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
           lines={
             step === 'emergency.failed' || step === 'quit'
               ? []
-              : [`Primary key: ${newId}. ${oldId} is no longer configured.`, `Rows re-encrypted: ${number.format(rotated)}. Failed: ${number.format(ctx.failures.length)}.`]
+              : [
+                  `Primary key: ${newId}. ${oldId} is no longer configured.`,
+                  `Rows re-encrypted: ${number.format(rotated)}. Failed: ${number.format(ctx.failures.length)}.`,
+                  ...(phaseTimes(ctx.phaseStartedAt) ? [`Time per phase: ${phaseTimes(ctx.phaseStartedAt)}`] : []),
+                ]
           }
           credentials={emergency ? ctx.credentials.map((c) => ({ id: c.id, name: c.name, kind: c.providerType })) : undefined}
           reminders={step === 'done.summary' ? [`Archive ${oldId} in separate storage.`, 'If some data was not migrated, roll back: it re-adds the old key.'] : []}

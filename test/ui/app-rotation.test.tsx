@@ -85,6 +85,7 @@ describe('App with the real machine', () => {
     await term.press(KEYS.enter);
 
     await see(term, 'Done: kek-v1 → kek-v2');
+    await see(term, 'Time per phase: preflight 0:');
     await term.press('q');
     expect(await exit).toBe(0);
 

@@ -55,3 +55,11 @@ describe('tabs and reveal', () => {
     expect(reduceReveal(shown, { type: 'toggle' })).toEqual({ revealed: false, revealedOnce: true });
   });
 });
+
+describe('phase times', () => {
+  it('lists each phase with the time until the next one started, in order', async () => {
+    const { phaseTimes } = await import('../../src/ui/app/view-models.js');
+    expect(phaseTimes({ generate: 12_000, preflight: 0, deploy: 77_000, done: 80_400 })).toBe('preflight 0:12 · generate 1:05 · deploy 0:03');
+    expect(phaseTimes({ preflight: 5 })).toBeUndefined();
+  });
+});
