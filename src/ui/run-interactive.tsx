@@ -3,6 +3,7 @@
 import { render, useInput } from 'ink';
 import { createActor } from 'xstate';
 import { EXIT_CODES } from '../cli/exit-codes.js';
+import { UserError } from '../errors.js';
 import { createRunbookMachine } from '../machine/runbook-machine.js';
 import { stepIdOf, type Effects, type RunbookInput, type StepId } from '../machine/contract.js';
 import { App, type AppProps } from './App.js';
@@ -36,6 +37,14 @@ export function exitCodeForEnd(status: RunbookSnapshot['status'], lastStepBefore
 }
 
 export async function runInteractive(options: RunInteractiveOptions): Promise<number> {
+  const stdin = options.stdin ?? process.stdin;
+  if (!stdin.isTTY) {
+    // Ink needs raw key presses; without a terminal the runbook would hang or crash.
+    throw new UserError(
+      'The interactive runbook needs a terminal (stdin is not a TTY).',
+      'Use the headless commands instead: kek-rotate generate-key, kek-rotate reencrypt [--dry-run], kek-rotate verify. See kek-rotate help.',
+    );
+  }
   const actor =
     'actor' in options ? options.actor : createActor(createRunbookMachine(options.effects), { input: options.input });
   let lastStep: StepId | undefined;
@@ -79,7 +88,7 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<nu
       </ThemeProvider>,
       {
         stdout: options.stdout ?? process.stdout,
-        stdin: options.stdin ?? process.stdin,
+        stdin,
         stderr: options.stderr ?? process.stderr,
         exitOnCtrlC: false,
         patchConsole: false,

@@ -215,3 +215,18 @@ describe('App with the real machine', () => {
     expect(world.deploys.map((d) => d.stage)).toEqual(['both', 'remove', 'rollback', 'remove']);
   });
 });
+
+describe('runInteractive without a terminal', () => {
+  it('refuses with a user error that names the headless commands, before starting the machine', async () => {
+    const world = makeWorld();
+    const actor = createActor(createRunbookMachine(fakeEffects(world)), { input: { rotationId: 'no-tty' } });
+    const term = createFakeTerminal();
+    term.stdin.isTTY = false;
+    const { UserError } = await import('../../src/errors.js');
+    const attempt = runInteractive({ actor, stdin: term.stdin as unknown as NodeJS.ReadStream, stdout: term.stdout as unknown as NodeJS.WriteStream });
+    await expect(attempt).rejects.toBeInstanceOf(UserError);
+    await expect(attempt).rejects.toMatchObject({ hint: expect.stringContaining('kek-rotate reencrypt') });
+    expect(actor.getSnapshot().status).toBe('active');
+    expect(world.journal).toEqual([]);
+  });
+});
