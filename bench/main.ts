@@ -2,12 +2,14 @@
 // measures the reference algorithm, the engine and the database's own rewrite (or, with
 // --memory, the engine's peak RSS at two table sizes), prints the table and the target verdicts,
 // writes the figures as JSON, and drops the scratch schema.
+import { snapshotBuild } from './build-snapshot.js';
 import { BENCH_SCHEMA, dropSchema, openBenchDb, recreateSchema } from './bench-db.js';
 import { makeBenchKeys } from './bench-keys.js';
 import { machineInfo } from './machine-info.js';
 import { MEMORY_SMALL_ROWS, runMemory } from './memory.js';
 import { HelpRequested, USAGE, parseOptions, type BenchOptions } from './options.js';
 import { formatProfile, formatTable, formatTargets, writeResults } from './report.js';
+import { useWorkerScript } from './run-engine.js';
 import { seedRows } from './seed.js';
 import { checkTargets } from './targets.js';
 import { RUN_ORDER, runThroughput } from './throughput.js';
@@ -69,6 +71,8 @@ async function main(): Promise<number> {
     console.error((error as Error).message);
     return 2;
   }
+  const snapshot = snapshotBuild();
+  useWorkerScript(snapshot.workerPath);
   try {
     await (o.memory ? memory(o) : throughput(o));
     return 0;
@@ -76,6 +80,7 @@ async function main(): Promise<number> {
     console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
     return 1;
   } finally {
+    snapshot.remove();
     if (o.keep) log(`schema ${BENCH_SCHEMA} kept (drop it with: DROP SCHEMA ${BENCH_SCHEMA} CASCADE)`);
     else await dropSchema(o.databaseUrl).catch((e: unknown) => console.error(`could not drop schema ${BENCH_SCHEMA}: ${String(e)}`));
   }

@@ -3,7 +3,12 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { EngineJob, EngineJobFailure, EngineJobResult } from './engine-job.js';
 
-const WORKER = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
+let worker = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
+
+/** Forks workers from this script from now on (a snapshot of the build, see build-snapshot.ts). */
+export function useWorkerScript(path: string): void {
+  worker = path;
+}
 
 /** Ink renders only a final frame when it thinks it runs in CI; the TUI simulation must not. */
 function envWithoutCi(): NodeJS.ProcessEnv {
@@ -15,7 +20,7 @@ function envWithoutCi(): NodeJS.ProcessEnv {
 export function runEngineInWorker(job: EngineJob): Promise<EngineJobResult> {
   return new Promise((resolve, reject) => {
     // Output is captured, not shown: Ink restores the cursor on exit, which would land in the table.
-    const child = fork(WORKER, [], { env: envWithoutCi(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(worker, [], { env: envWithoutCi(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
