@@ -1,9 +1,10 @@
 // Envelope encrypt, decrypt, re-encrypt (fresh DEK) and rewrap (same DEK, new KEK), byte-compatible
 // with the application. Every rotated value is decrypted back before it is handed to a writer.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Kek } from './key.js';
-import { makeKeyRing, type KeyRing } from './key-ring.js';
+import type { KeyRing } from './key-ring.js';
 import { DEK_BYTES, NONCE_BYTES, PayloadError, TAG_BYTES, parsePayload, serializePayload, type ParsedPayload } from './payload.js';
+import { randomSlice } from './random-pool.js';
 
 const DEK_AUTH_FAILED = 'data key: authentication failed: encrypted under a different key with this id, or dek_wrapped was altered';
 const VALUE_AUTH_FAILED = 'value: authentication failed: the nonce or ciphertext was altered';
@@ -54,9 +55,9 @@ export function decryptValue(ring: KeyRing, stored: Uint8Array | string): Buffer
 
 /** Encrypts as the application does: fresh random DEK and nonces. */
 export function encryptValue(kek: Kek, plaintext: Uint8Array | string): Buffer {
-  const dek = randomBytes(DEK_BYTES);
-  const dekNonce = randomBytes(NONCE_BYTES);
-  const nonce = randomBytes(NONCE_BYTES);
+  const dek = randomSlice(DEK_BYTES);
+  const dekNonce = randomSlice(NONCE_BYTES);
+  const nonce = randomSlice(NONCE_BYTES);
   return serializePayload({
     keyId: kek.id,
     dekNonce,
@@ -82,16 +83,32 @@ export function rotateValue(ring: KeyRing, stored: Uint8Array | string, target: 
   const parsed = parsePayload(stored);
   const dek = unwrapDek(kekFor(ring, parsed.keyId), parsed);
   const plaintext = openValue(dek, parsed);
-  let payload: Buffer;
   if (mode === 'reencrypt') {
-    payload = encryptValue(target, plaintext);
-  } else {
-    const dekNonce = randomBytes(NONCE_BYTES);
-    payload = serializePayload({ ...parsed, keyId: target.id, dekNonce, wrappedDek: seal(target.bytes, dekNonce, dek) });
+    const payload = encryptValue(target, plaintext);
+    const back = parseBack(payload, target);
+    if (!openValue(unwrapDek(target, back), back).equals(plaintext)) throw decryptBackFailed(target);
+    return { fromKeyId: parsed.keyId, payload };
   }
-  const back = decryptValue(makeKeyRing(target), payload);
-  if (!back.equals(plaintext)) {
-    throw new PayloadError('auth-failed', 'decrypt-back check failed: the new value does not decrypt to the old plaintext', target.id);
+  const dekNonce = randomSlice(NONCE_BYTES);
+  const payload = serializePayload({ ...parsed, keyId: target.id, dekNonce, wrappedDek: seal(target.bytes, dekNonce, dek) });
+  // Decrypt-back for a rewrap: the written value must give back the same DEK under `target`, and
+  // its nonce and ciphertext must be the very bytes that just opened under that DEK. AES-GCM
+  // decryption is a function of (key, nonce, ciphertext), so opening them again could only repeat
+  // the result we already have; the one new thing to check is the DEK, and it is checked.
+  const back = parseBack(payload, target);
+  if (!unwrapDek(target, back).equals(dek) || !back.nonce.equals(parsed.nonce) || !back.ciphertext.equals(parsed.ciphertext)) {
+    throw decryptBackFailed(target);
   }
   return { fromKeyId: parsed.keyId, payload };
+}
+
+/** The new payload as a reader will see it: parsed strictly, and on the key it claims. */
+function parseBack(payload: Buffer, target: Kek): ParsedPayload {
+  const back = parsePayload(payload);
+  if (back.keyId !== target.id) throw decryptBackFailed(target);
+  return back;
+}
+
+function decryptBackFailed(target: Kek): PayloadError {
+  return new PayloadError('auth-failed', 'decrypt-back check failed: the new value does not decrypt to the old plaintext', target.id);
 }

@@ -1,6 +1,7 @@
-// One column, start to finish: the main keyset pass (read a page, rotate it outside any
-// transaction, compare-and-swap it in one short transaction), immediate retries for rows the
-// application changed meanwhile, then a few delayed revisits of rows others held locked.
+// One column (or one id range of it), start to finish: the main keyset pass (read a page, rotate
+// it outside any transaction, compare-and-swap it in one short transaction), immediate retries for
+// rows the application changed meanwhile, then a few delayed revisits of rows others held locked.
+// The pass is pipelined: the next page is read and rotated while this one is being written.
 import type { RotationMode } from '../crypto/envelope.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { Db } from '../db/db.js';
@@ -10,7 +11,8 @@ import type { ColumnTally } from './column-tally.js';
 import { compareAndSwap, type WriteLimits } from './compare-and-swap.js';
 import type { RunKind } from './events.js';
 import { KeysetReader, type KeysetRange } from './keyset-reader.js';
-import { rotateBatch } from './rotate-batch.js';
+import type { BatchCrypto } from './crypto-pool.js';
+import type { RotatedBatch } from './rotate-batch.js';
 import { sleep } from './sleep.js';
 import type { SourceRow } from './source-row.js';
 import type { Throttle } from './throttle.js';
@@ -18,6 +20,8 @@ import type { Throttle } from './throttle.js';
 export interface ColumnPassOptions {
   readonly db: Db;
   readonly ring: KeyRing;
+  /** Where the crypto runs (this thread or workers). */
+  readonly crypto: BatchCrypto;
   readonly column: ResolvedColumn;
   readonly sql: ColumnSql;
   readonly kind: RunKind;
@@ -33,6 +37,11 @@ export interface ColumnPassOptions {
   readonly revisitDelaysMs: readonly number[];
   /** How many times a row the application keeps changing is re-read and retried. */
   readonly changeRetries: number;
+}
+
+interface Page {
+  readonly rows: SourceRow[];
+  readonly rotated: RotatedBatch | undefined;
 }
 
 export interface ColumnPassResult {
@@ -52,10 +61,10 @@ export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassRes
   };
 
   /** Brings rows to a final outcome, or defers them; counts each row exactly once. */
-  const settle = async (rows: readonly SourceRow[], firstRead: boolean): Promise<void> => {
+  const settle = async (rows: readonly SourceRow[], firstRead: boolean, rotated?: RotatedBatch, onLocked?: () => void): Promise<void> => {
     let pending = rows;
     for (let round = 0; pending.length > 0; round++) {
-      const batch = rotateBatch(o.ring, pending, o.mode);
+      const batch = round === 0 && rotated ? rotated : await o.crypto.rotate(pending, o.mode);
       if (firstRead && round === 0) tally.keyIdsFound(batch.keyIds);
       tally.add('nulls', batch.nulls.length);
       tally.add('alreadyPrimary', batch.alreadyPrimary.length);
@@ -66,7 +75,7 @@ export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassRes
         tally.add('rotated', batch.rotated.length);
         return;
       }
-      const out = await compareAndSwap(db, sql, batch.rotated, o.write);
+      const out = await compareAndSwap(db, sql, batch.rotated, o.write, round === 0 ? onLocked : undefined);
       if (out.gaveUp !== undefined) {
         o.warn(`${o.column.label}: a batch of ${batch.rotated.length} rows was rolled back ${out.rollbacks} times (${out.gaveUp}); it will be revisited`);
       }
@@ -91,13 +100,36 @@ export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassRes
     }
   };
 
+  // The pipeline. Page N+1 is read and rotated while page N is written, but its read starts only
+  // once page N's rows are locked by our write (or, in a dry run, at once): so at most one page is
+  // ever read and not yet locked, the same window for the application to change a row under us as
+  // a one-page-at-a-time pass, and an application's DELETE of rows we are writing waits for our
+  // commit instead of making them vanish. Queue depth is one page: memory stays flat.
   const reader = new KeysetReader(db, sql, o.batchSize, o.range);
-  while (!aborted()) {
+  const fetchAndRotate = async (): Promise<Page> => {
     const rows = await reader.next();
-    if (rows.length === 0) break;
-    await settle(rows, true);
+    return { rows, rotated: rows.length > 0 ? await o.crypto.rotate(rows, o.mode) : undefined };
+  };
+  let next: Promise<Page> | undefined = fetchAndRotate();
+  while (next) {
+    const page = await next;
+    next = undefined;
+    if (page.rows.length === 0 || aborted()) break;
+    const readAhead = () => {
+      if (next || aborted()) return;
+      next = fetchAndRotate();
+      next.catch(() => undefined); // awaited below; this only keeps a failure from being "unhandled" meanwhile
+    };
+    if (o.kind === 'dry-run') readAhead();
+    await settle(page.rows, true, page.rotated, readAhead);
     tally.progress();
-    await o.throttle.consume(rows.length, o.signal);
+    await o.throttle.consume(page.rows.length, o.signal);
+    if (aborted()) {
+      // A read already on its way finishes (its rows are not counted) before the run reports.
+      await (next as Promise<Page> | undefined)?.catch(() => undefined);
+      break;
+    }
+    readAhead();
   }
 
   for (const delay of o.revisitDelaysMs) {

@@ -5,6 +5,8 @@ import type { EngineEventListener, RowFailure, TableCounts } from './events.js';
 import { RateMeter } from './rate-meter.js';
 
 export const PROGRESS_INTERVAL_MS = 100;
+/** Failures one column keeps for the summary. */
+export const MAX_KEPT_FAILURES = 1000;
 
 type Outcome = 'rotated' | 'alreadyPrimary' | 'nulls' | 'failed' | 'skippedLocked' | 'vanished';
 
@@ -41,9 +43,15 @@ export class ColumnTally {
     }
   }
 
+  /** Every failure, listed or not. */
+  failureCount = 0;
+
   fail(failure: RowFailure, outcome: 'failed' | 'skippedLocked' = 'failed'): void {
     this.add(outcome, 1);
-    this.failures.push(failure);
+    this.failureCount++;
+    // Listed up to a cap so memory stays flat when a whole table fails (a wrong key); each one
+    // still goes out as an event, and the counters have them all.
+    if (this.failures.length < MAX_KEPT_FAILURES) this.failures.push(failure);
     this.onEvent({ type: 'row-failed', failure });
   }
 

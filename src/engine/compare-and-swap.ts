@@ -36,13 +36,14 @@ export function isTransient(error: unknown): boolean {
   return TRANSIENT.has((error as { code?: unknown })?.code as string);
 }
 
-async function attempt(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limits: WriteLimits) {
+async function attempt(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limits: WriteLimits, onLocked: (() => void) | undefined) {
   return db.transaction(async (tx) => {
     // SET does not take parameters; both values are integers we validated.
     await tx.query(`SET LOCAL lock_timeout = '${Math.trunc(limits.lockTimeoutMs)}ms'`);
     await tx.query(`SET LOCAL statement_timeout = '${Math.trunc(limits.statementTimeoutMs)}ms'`);
     const ids = rows.map((r) => r.id);
     const locked = await tx.query<{ id: string }>(sql.lockFree, [ids]);
+    onLocked?.();
     const lockedIds = new Set(locked.rows.map((r) => r.id));
     const mine = rows.filter((r) => lockedIds.has(r.id));
     let writtenIds = new Set<string>();
@@ -58,13 +59,17 @@ async function attempt(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limi
   });
 }
 
-export async function compareAndSwap(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limits: WriteLimits): Promise<WriteOutcome> {
+/**
+ * Writes `rows` (or reports why not). `onLocked` is called once the rows we could lock are ours
+ * (our writes to them can no longer be overtaken), so a pipelined caller may read ahead then.
+ */
+export async function compareAndSwap(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limits: WriteLimits, onLocked?: () => void): Promise<WriteOutcome> {
   if (rows.length === 0) return { written: [], notLocked: [], changed: [], rollbacks: 0 };
   let rollbacks = 0;
   let lastProblem = '';
   for (let i = 0; i < limits.attempts; i++) {
     try {
-      return { ...(await attempt(db, sql, rows, limits)), rollbacks };
+      return { ...(await attempt(db, sql, rows, limits, onLocked)), rollbacks };
     } catch (error) {
       if (!isTransient(error)) {
         const e = error as { message?: string; code?: string };

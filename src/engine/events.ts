@@ -41,6 +41,9 @@ export interface RunSummary {
   readonly failures: RowFailure[];
   readonly cancelled: boolean;
   readonly elapsedMs: number;
+  /** Failures counted but not in `failures` (it lists at most the first 1000; each went out as a
+   * row-failed event). Absent when every failure is listed. */
+  readonly unlistedFailures?: number;
 }
 
 export type EngineEvent =

@@ -5,9 +5,11 @@ import type { RotationMode } from '../crypto/envelope.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { Db } from '../db/db.js';
 import type { ResolvedColumn } from '../db/column.js';
-import { buildColumnSql } from './column-sql.js';
+import { buildColumnSql, type ColumnSql } from './column-sql.js';
 import { runColumnPass } from './column-pass.js';
-import { ColumnTally } from './column-tally.js';
+import { ColumnTally, MAX_KEPT_FAILURES } from './column-tally.js';
+import { defaultCryptoWorkers, openBatchCrypto, type BatchCrypto } from './crypto-pool.js';
+import { splitIdRanges } from './id-ranges.js';
 import type { EngineEventListener, RowFailure, RunSummary, TableCounts } from './events.js';
 import { Throttle } from './throttle.js';
 
@@ -30,6 +32,20 @@ export interface ReencryptOptions {
   revisitDelaysMs?: readonly number[];
   /** Re-reads of a row the application keeps changing under us (default 5). */
   changeRetries?: number;
+  /**
+   * Workers on disjoint id ranges of a column, each on its own connection (default 2, at most 8).
+   * A column gets fewer when it has under `minRowsPerRange` rows per worker, and PGlite (one
+   * connection) always gets 1.
+   */
+  concurrency?: number;
+  /** Rows a range must have for a column to be split (default 20,000: below, splitting is not worth its setup). */
+  minRowsPerRange?: number;
+  /**
+   * Crypto worker threads (0 = on this thread). Default: the cores but one (at least 1, at most 4)
+   * when the columns hold at least 20,000 rows together, else 0 (starting threads costs more than
+   * they save on small tables). Without the compiled worker (dist/) the crypto runs on this thread.
+   */
+  cryptoWorkers?: number;
 }
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 2000;
@@ -37,12 +53,26 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export const DEFAULT_REVISIT_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000];
 const DEFAULT_CHANGE_RETRIES = 5;
 const WRITE_ATTEMPTS = 5;
+/** Two workers keep both cores of a small server busy (one rotating while the other writes)
+ * without taking more than two of the application's connections; 8 is the most we allow. */
+export const DEFAULT_CONCURRENCY = 2;
+export const MAX_CONCURRENCY = 8;
+export const DEFAULT_MIN_ROWS_PER_RANGE = 20_000;
+const AUTO_WORKERS_MIN_ROWS = 20_000;
+/** Failures listed in the summary; beyond this they are counted (and still sent as events). */
+export const MAX_LISTED_FAILURES = MAX_KEPT_FAILURES;
 
 function checkOptions(o: ReencryptOptions): void {
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${o.batchSize}`);
   for (const [name, value] of [['lockTimeoutMs', o.lockTimeoutMs], ['statementTimeoutMs', o.statementTimeoutMs]] as const) {
     if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
+  const c = o.concurrency;
+  if (c !== undefined && !(Number.isInteger(c) && c >= 1 && c <= MAX_CONCURRENCY)) throw new RangeError(`concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got ${c}`);
+  const w = o.cryptoWorkers;
+  if (w !== undefined && !(Number.isInteger(w) && w >= 0 && w <= 64)) throw new RangeError(`cryptoWorkers must be an integer from 0 to 64, got ${w}`);
+  const m = o.minRowsPerRange;
+  if (m !== undefined && !(Number.isInteger(m) && m >= 1)) throw new RangeError(`minRowsPerRange must be a positive integer, got ${m}`);
 }
 
 export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> {
@@ -67,44 +97,36 @@ export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> 
   const throttle = new Throttle(o.maxRate, now);
   const tables: TableCounts[] = [];
   const failures: RowFailure[] = [];
+  let unlistedFailures = 0;
   let cancelled = false;
-  for (const [i, column] of o.columns.entries()) {
-    if (o.signal?.aborted) {
-      cancelled = true;
-      break;
+  const allRows = totals.reduce((a, b) => a + b, 0);
+  const { crypto, fellBack } = openBatchCrypto(o.ring, o.cryptoWorkers ?? (allRows >= AUTO_WORKERS_MIN_ROWS ? defaultCryptoWorkers() : 0));
+  if (fellBack && o.cryptoWorkers !== undefined) {
+    o.onEvent({ type: 'warning', message: 'crypto worker threads are unavailable (the compiled dist/ is missing): the crypto runs on the main thread' });
+  }
+  try {
+    for (const [i, column] of o.columns.entries()) {
+      if (o.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      const tally = new ColumnTally(column.label, totals[i]!, o.onEvent, now);
+      o.onEvent({ type: 'table-start', table: column.label, total: totals[i]! });
+      const result = await runColumn(o, column, sqls[i]!, totals[i]!, tally, throttle, crypto);
+      tally.progress(true);
+      const counts = tally.snapshot();
+      tables.push(counts);
+      const room = Math.max(0, MAX_LISTED_FAILURES - failures.length);
+      failures.push(...tally.failures.slice(0, room));
+      unlistedFailures += tally.failureCount - Math.min(room, tally.failures.length);
+      o.onEvent({ type: 'table-done', counts });
+      if (result.cancelled) {
+        cancelled = true;
+        break;
+      }
     }
-    const tally = new ColumnTally(column.label, totals[i]!, o.onEvent, now);
-    o.onEvent({ type: 'table-start', table: column.label, total: totals[i]! });
-    const result = await runColumnPass({
-      db: o.db,
-      ring: o.ring,
-      column,
-      sql: sqls[i]!,
-      kind: o.kind,
-      mode: o.mode,
-      batchSize: o.batchSize,
-      throttle,
-      signal: o.signal,
-      write: {
-        lockTimeoutMs: o.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-        statementTimeoutMs: o.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-        attempts: WRITE_ATTEMPTS,
-        signal: o.signal,
-      },
-      tally,
-      warn: (message) => o.onEvent({ type: 'warning', message }),
-      revisitDelaysMs: o.revisitDelaysMs ?? DEFAULT_REVISIT_DELAYS_MS,
-      changeRetries: o.changeRetries ?? DEFAULT_CHANGE_RETRIES,
-    });
-    tally.progress(true);
-    const counts = tally.snapshot();
-    tables.push(counts);
-    failures.push(...tally.failures);
-    o.onEvent({ type: 'table-done', counts });
-    if (result.cancelled) {
-      cancelled = true;
-      break;
-    }
+  } finally {
+    await crypto.close();
   }
 
   const summary: RunSummary = {
@@ -115,7 +137,57 @@ export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> 
     failures,
     cancelled,
     elapsedMs: now() - started,
+    ...(unlistedFailures > 0 ? { unlistedFailures } : {}),
   };
   o.onEvent({ type: 'run-done', summary });
   return summary;
+}
+
+/** One column: split into id ranges run side by side (each on its own connection), or one pass. */
+async function runColumn(o: ReencryptOptions, column: ResolvedColumn, sql: ColumnSql, total: number, tally: ColumnTally, throttle: Throttle, crypto: BatchCrypto) {
+  const wanted = o.db.kind === 'pglite' ? 1 : (o.concurrency ?? DEFAULT_CONCURRENCY);
+  const parts = Math.max(1, Math.min(wanted, Math.floor(total / (o.minRowsPerRange ?? DEFAULT_MIN_ROWS_PER_RANGE))));
+  const ranges = parts > 1 ? await splitIdRanges(o.db, column, total, parts) : [undefined];
+  const forks: Db[] = [];
+  // A range that fails stops the others (they finish their batch in flight), then the error is thrown.
+  const failed = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, failed.signal]) : failed.signal;
+  try {
+    for (let i = 1; i < ranges.length; i++) forks.push(await o.db.fork());
+    const settled = await Promise.allSettled(
+      ranges.map((range, i) =>
+        runColumnPass({
+          db: i === 0 ? o.db : forks[i - 1]!,
+          ring: o.ring,
+          crypto,
+          column,
+          sql,
+          kind: o.kind,
+          mode: o.mode,
+          batchSize: o.batchSize,
+          range,
+          throttle,
+          signal,
+          write: {
+            lockTimeoutMs: o.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+            statementTimeoutMs: o.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+            attempts: WRITE_ATTEMPTS,
+            signal,
+          },
+          tally,
+          warn: (message) => o.onEvent({ type: 'warning', message }),
+          revisitDelaysMs: o.revisitDelaysMs ?? DEFAULT_REVISIT_DELAYS_MS,
+          changeRetries: o.changeRetries ?? DEFAULT_CHANGE_RETRIES,
+        }).catch((error: unknown) => {
+          failed.abort();
+          throw error;
+        }),
+      ),
+    );
+    const error = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (error) throw error.reason;
+    return { cancelled: settled.some((r) => r.status === 'fulfilled' && r.value.cancelled) };
+  } finally {
+    await Promise.all(forks.map((f) => f.close().catch(() => undefined)));
+  }
 }

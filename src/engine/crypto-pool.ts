@@ -1,0 +1,130 @@
+// Where a page's crypto runs: on this thread (rotateBatch directly), or split across worker
+// threads so the crypto uses the other cores and this thread stays free for the database and the
+// UI's event loop. Workers run the compiled module (dist/src/engine/crypto-worker.js); when it is
+// missing (sources run by vitest without a build) the crypto stays on this thread.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RotationMode } from '../crypto/envelope.js';
+import type { Kek } from '../crypto/key.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+import { fromWireBatch, packValues, type WireBatch, type WireJob } from './crypto-wire.js';
+import type { WorkerKeys } from './crypto-worker.js';
+import { rotateBatch, type RotatedBatch } from './rotate-batch.js';
+import type { SourceRow } from './source-row.js';
+
+export interface BatchCrypto {
+  /** Crypto workers in use (0 = this thread). */
+  readonly workers: number;
+  rotate(rows: readonly SourceRow[], mode: RotationMode): Promise<RotatedBatch>;
+  close(): Promise<void>;
+}
+
+/** Below this many rows a slice is not worth a round trip to another thread. */
+const MIN_ROWS_PER_SLICE = 64;
+
+/** The compiled worker: next to this module when it runs from dist/, else dist/ from the sources. */
+export function cryptoWorkerScript(): string | undefined {
+  for (const candidate of ['./crypto-worker.js', '../../dist/src/engine/crypto-worker.js']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+/** Workers when the caller does not say: every core but the one this thread (and the database
+ * client) needs, at least 1, at most 4 (past that the database is the limit anyway). */
+export function defaultCryptoWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+export function inThreadCrypto(ring: KeyRing): BatchCrypto {
+  return {
+    workers: 0,
+    rotate: async (rows, mode) => rotateBatch(ring, rows, mode),
+    close: async () => undefined,
+  };
+}
+
+const wireKek = (k: Kek) => ({ id: k.id, bytes: new Uint8Array(k.bytes) });
+
+class WorkerCrypto implements BatchCrypto {
+  private readonly pool: Worker[];
+  private readonly pending = new Map<number, { rows: readonly SourceRow[]; resolve: (b: RotatedBatch) => void; reject: (e: Error) => void }>();
+  private seq = 0;
+  private turn = 0;
+  private failed: Error | undefined;
+
+  constructor(script: string, ring: KeyRing, count: number) {
+    // Key material goes to the workers in memory (workerData is copied, never written anywhere).
+    const keys: WorkerKeys = { primary: wireKek(ring.primary), previous: ring.previous && wireKek(ring.previous), archived: ring.archived.map(wireKek) };
+    this.pool = Array.from({ length: count }, () => {
+      const worker = new Worker(script, { workerData: keys });
+      worker.on('message', (m: WireBatch | { seq: number; error: string }) => this.settle(m));
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`a crypto worker exited with code ${code}`));
+      });
+      return worker;
+    });
+  }
+
+  get workers(): number {
+    return this.pool.length;
+  }
+
+  private settle(m: WireBatch | { seq: number; error: string }): void {
+    const job = this.pending.get(m.seq);
+    if (!job) return;
+    this.pending.delete(m.seq);
+    if ('error' in m) job.reject(new Error(`crypto worker failed: ${m.error}`));
+    else job.resolve(fromWireBatch(job.rows, m));
+  }
+
+  private fail(error: Error): void {
+    this.failed ??= error;
+    for (const job of this.pending.values()) job.reject(error);
+    this.pending.clear();
+  }
+
+  private slice(rows: readonly SourceRow[], mode: RotationMode): Promise<RotatedBatch> {
+    if (this.failed) return Promise.reject(this.failed);
+    const seq = this.seq++;
+    const worker = this.pool[this.turn++ % this.pool.length]!;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { rows, resolve, reject });
+      const values = packValues(rows.map((r) => r.value));
+      const job: WireJob = { seq, mode, ids: rows.map((r) => r.id), values };
+      worker.postMessage(job, [values.packed]);
+    });
+  }
+
+  async rotate(rows: readonly SourceRow[], mode: RotationMode): Promise<RotatedBatch> {
+    // One slice per worker (if the page is big enough), merged back in page order.
+    const slices = Math.max(1, Math.min(this.pool.length, Math.floor(rows.length / MIN_ROWS_PER_SLICE)));
+    const size = Math.ceil(rows.length / slices);
+    const parts = await Promise.all(Array.from({ length: slices }, (_, i) => this.slice(rows.slice(i * size, (i + 1) * size), mode)));
+    if (parts.length === 1) return parts[0]!;
+    return {
+      nulls: parts.flatMap((p) => p.nulls),
+      alreadyPrimary: parts.flatMap((p) => p.alreadyPrimary),
+      unreadable: parts.flatMap((p) => p.unreadable),
+      rotated: parts.flatMap((p) => p.rotated),
+      keyIds: parts.flatMap((p) => p.keyIds),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.fail(new Error('crypto workers closed'));
+    await Promise.all(this.pool.map((w) => w.terminate()));
+  }
+}
+
+/** `requested` workers (0 = this thread); falls back to this thread when the compiled worker is missing. */
+export function openBatchCrypto(ring: KeyRing, requested: number): { crypto: BatchCrypto; fellBack: boolean } {
+  if (requested <= 0) return { crypto: inThreadCrypto(ring), fellBack: false };
+  const script = cryptoWorkerScript();
+  if (!script) return { crypto: inThreadCrypto(ring), fellBack: true };
+  return { crypto: new WorkerCrypto(script, ring, requested), fellBack: false };
+}
