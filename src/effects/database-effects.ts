@@ -1,0 +1,82 @@
+// The effects every runbook implementation shares, given the database and the key ring the tool
+// holds right now: inventory, the built-in re-encryption, verification and the credentials list.
+// Production and rehearsal differ only in where the keys come from and what "deploy" does.
+import type { KeyRing } from '../crypto/key-ring.js';
+import type { EncryptedColumn, ResolvedColumn } from '../db/column.js';
+import type { Db } from '../db/db.js';
+import { resolveColumns } from '../db/registry.js';
+import type { RunSummary } from '../engine/events.js';
+import { runReencryption, type ReencryptOptions } from '../engine/run-reencryption.js';
+import type { ColumnInventory, CredentialRef, RunRequest, VerifyCheck } from '../machine/contract.js';
+import { verifyColumns } from '../verify/verify-columns.js';
+import type { VerifyReport } from '../verify/verify-report.js';
+import { readColumnInventory, registryWarnings } from './column-inventory.js';
+import { listCredentialsOnKey } from './credentials-sql.js';
+
+export const DEFAULT_RUNBOOK_BATCH_SIZE = 100;
+
+/** How the built-in engine runs (the runbook's --batch-size, --max-rate, --concurrency). */
+export interface EngineTuning {
+  batchSize?: number | undefined;
+  maxRate?: number | undefined;
+  /** Workers per column (the engine's default when absent). */
+  concurrency?: number | undefined;
+}
+
+export interface DatabaseEffectsOptions extends EngineTuning {
+  db: Db;
+  /** Registry entries (the default column, or --config). */
+  entries: readonly EncryptedColumn[];
+  /** Only this registered table (--table). */
+  table?: string | undefined;
+}
+
+export interface DatabaseEffects {
+  readonly db: Db;
+  /** The resolved columns (resolved again at every inventory, so a fixed registry is picked up on retry). */
+  columns(): Promise<ResolvedColumn[]>;
+  inventory(signal: AbortSignal): Promise<{ columns: ColumnInventory[]; warnings: string[] }>;
+  runBuiltin(request: RunRequest, ring: KeyRing): Promise<RunSummary>;
+  verify(check: VerifyCheck, ring: KeyRing, signal: AbortSignal): Promise<VerifyReport>;
+  listCredentials(keyId: string, signal: AbortSignal): Promise<CredentialRef[]>;
+}
+
+export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffects {
+  const { db, entries } = options;
+  let resolved: ResolvedColumn[] | undefined;
+  const resolve = async () => {
+    resolved = await resolveColumns(db, entries, { table: options.table });
+    return resolved;
+  };
+  const columns = async () => resolved ?? (await resolve());
+  return {
+    db,
+    columns,
+    async inventory(signal) {
+      const list = await resolve();
+      return { columns: await readColumnInventory(db, list, signal), warnings: await registryWarnings(db, entries) };
+    },
+    async runBuiltin(request, ring) {
+      // Spread so this compiles whether or not the engine has the option yet (it arrives with the parallel engine).
+      const run: ReencryptOptions = {
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+        db,
+        ring,
+        columns: await columns(),
+        kind: request.kind,
+        mode: request.mode,
+        batchSize: options.batchSize ?? DEFAULT_RUNBOOK_BATCH_SIZE,
+        maxRate: options.maxRate,
+        signal: request.signal,
+        onEvent: request.onEvent,
+      };
+      return runReencryption(run);
+    },
+    async verify(check, ring, signal) {
+      return verifyColumns({ db, ring, columns: await columns(), deep: check === 'deep', onlyPrimary: check === 'only-primary', signal });
+    },
+    async listCredentials(keyId, signal) {
+      return listCredentialsOnKey(db, await columns(), keyId, signal);
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// The runbook's effects against a real database (PostgreSQL or a PGlite directory): keys from the
+// environment / .env / --env-file / --keys-file, re-read after each deploy the operator confirms;
+// the built-in engine or the application's own tool; the journal on disk.
+import path from 'node:path';
+import { chooseNewKeyId, generateKek, writeKeyFile } from '../crypto/generate-key.js';
+import type { EncryptedColumn } from '../db/column.js';
+import type { Db } from '../db/db.js';
+import type { ExternalEngine } from '../engine/external/run-external.js';
+import { UserError } from '../errors.js';
+import { readJournal, resumePoint } from '../journal/index.js';
+import type { JournalEntryInput } from '../journal/entry.js';
+import { SecretKey, type Effects } from '../machine/contract.js';
+import { databaseEffects, DEFAULT_RUNBOOK_BATCH_SIZE, type EngineTuning } from './database-effects.js';
+import { runExternal } from './external-run.js';
+import { journalTap } from './journal-tap.js';
+import { configIdsOf, secretKeysOf } from './key-ring-views.js';
+import { ProductionKeys, type EnvironmentSource } from './production-keys.js';
+
+export type EngineChoice = { type: 'builtin' } | ExternalEngine;
+
+export interface ProductionEffectsOptions extends EngineTuning {
+  db: Db;
+  /** Where the keys come from: the process environment, then ./.env or --env-file (read again after each deploy). */
+  env: EnvironmentSource;
+  /** --keys-file: archived decrypt-only keys. */
+  keysFile?: string | undefined;
+  /** Registry entries (default column or --config). */
+  columns: readonly EncryptedColumn[];
+  table?: string | undefined;
+  engine: EngineChoice;
+  /** Needed by the external engines (the tool connects itself). */
+  databaseUrl?: string | undefined;
+  /** Appends one journal line durably; may throw (the effects swallow it). */
+  journal: { path: string; append(entry: JournalEntryInput): unknown };
+  now?: () => number;
+}
+
+export function createProductionEffects(options: ProductionEffectsOptions): Effects {
+  const { engine } = options;
+  if (engine.type !== 'builtin' && !options.databaseUrl) {
+    throw new UserError(
+      `--engine ${engine.type} needs a database URL: the application's tool connects to the database itself`,
+      'Give --database-url URL (or DATABASE_URL); an embedded --pglite database can only be used with --engine builtin.',
+    );
+  }
+  const keys = new ProductionKeys(options.env, options.keysFile);
+  const data = databaseEffects({ db: options.db, entries: options.columns, table: options.table, batchSize: options.batchSize, maxRate: options.maxRate, concurrency: options.concurrency });
+  const tap = journalTap((entry) => options.journal.append(entry));
+  const cwd = options.env.cwd;
+
+  return {
+    async loadInventory({ signal }) {
+      const ring = keys.load();
+      const { columns, warnings } = await data.inventory(signal);
+      return { configured: configIdsOf(ring), columns, warnings, keys: secretKeysOf(ring) };
+    },
+    async readResumePoint() {
+      return resumePoint(readJournal(options.journal.path).entries);
+    },
+    async generateKey({ currentPrimaryId, idsInDatabase }) {
+      const id = chooseNewKeyId({ ring: keys.active(), currentPrimaryId, idsInDatabase });
+      // Asked twice in one session (a retry), the tool hands back the key it already showed rather
+      // than a second key under the same id.
+      const kek = keys.held(id) ?? generateKek(id);
+      keys.hold(kek);
+      return new SecretKey(kek);
+    },
+    async writeKeyFile({ path: file, key }) {
+      await writeKeyFile(path.resolve(cwd, file), key.reveal());
+    },
+    async applyDeploy(request) {
+      return { toolConfig: keys.afterDeploy(request) };
+    },
+    async runReencryption(request) {
+      const ring = keys.active();
+      const summary =
+        engine.type === 'builtin'
+          ? await data.runBuiltin(request, ring)
+          : await runExternal(
+              { db: options.db, databaseUrl: options.databaseUrl!, engine, batchSize: options.batchSize ?? DEFAULT_RUNBOOK_BATCH_SIZE, entries: options.columns, columns: await data.columns() },
+              request,
+              ring,
+            );
+      tap.recordFailures(summary);
+      return summary;
+    },
+    async verify({ check, signal }) {
+      return data.verify(check, keys.active(), signal);
+    },
+    async listCredentialsProtectedBy({ keyId, signal }) {
+      return data.listCredentials(keyId, signal);
+    },
+    appendJournal: (entry) => tap.append(entry),
+    now: options.now ?? Date.now,
+  };
+}
