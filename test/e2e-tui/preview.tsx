@@ -2,7 +2,7 @@
 // the machine tests (no database). Built and run by preview.sh, used to eyeball screens in tmux.
 import { createActor } from 'xstate';
 import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
-import { runInteractive } from '../../src/ui/run-interactive.js';
+import { loadInkLive } from '../../src/ui/load-ink-live.js';
 import { fakeEffects, makeWorld } from '../machine/fake-effects.js';
 
 // --clean: no invalid row, so the rotation can run to the end.
@@ -10,6 +10,9 @@ const world = makeWorld({ rows: { 'kek-v1': 40 }, invalid: process.argv.includes
 const actor = createActor(createRunbookMachine(fakeEffects(world)), {
   input: { rotationId: 'preview', emergency: process.argv.includes('--emergency') },
 });
+// Ink must draw live in this terminal even under CI (see load-ink-live.ts), so it loads first.
+await loadInkLive();
+const { runInteractive } = await import('../../src/ui/run-interactive.js');
 const code = await runInteractive({ actor, target: 'fake database (preview)', sandbox: true });
 process.stdout.write(`exit ${code}; rows now ${JSON.stringify(world.rows)}\n`);
 process.exitCode = code;
