@@ -25,7 +25,8 @@ export async function runReferenceBaseline(db: Db, keys: BenchKeys, limit: numbe
   let processed = 0;
   for (let offset = 0; processed < limit; offset += REFERENCE_BATCH_SIZE) {
     const { rows } = await db.query<{ id: string; value: Buffer | null }>(
-      `SELECT id::text AS id, ${COLUMN} AS value FROM ${TABLE} ORDER BY id LIMIT $1 OFFSET $2`,
+      // ORDER BY t.id, not the bare name: that would be the text alias and sort every page in full.
+      `SELECT t.id::text AS id, t.${COLUMN} AS value FROM ${TABLE} t ORDER BY t.id LIMIT $1 OFFSET $2`,
       [REFERENCE_BATCH_SIZE, offset],
     );
     if (rows.length === 0) break;
