@@ -43,7 +43,7 @@ export function formatTargets(checks: readonly TargetCheck[]): string {
 
 export function formatProfile(stages: readonly StageTiming[]): string {
   return stages
-    .map((s) => `  ${s.stage.padEnd(44)} ${s.seconds.toFixed(2).padStart(7)} s  ${int.format(s.rows / s.seconds).padStart(9)} rows/s`)
+    .map((s) => `  ${s.stage.padEnd(48)} ${s.seconds.toFixed(2).padStart(7)} s  ${int.format(s.rows / s.seconds).padStart(9)} rows/s`)
     .join('\n');
 }
 
