@@ -17,6 +17,8 @@ import type { SourceRow } from './source-row.js';
 export interface BatchCrypto {
   /** Crypto workers in use (0 = this thread). */
   readonly workers: number;
+  /** Resolves once every worker has started (at once on this thread); until then this thread rotates. */
+  readonly started: Promise<void>;
   rotate(rows: readonly SourceRow[], mode: RotationMode): Promise<RotatedBatch>;
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export function defaultCryptoWorkers(): number {
 export function inThreadCrypto(ring: KeyRing): BatchCrypto {
   return {
     workers: 0,
+    started: Promise.resolve(),
     rotate: async (rows, mode) => rotateBatch(ring, rows, mode),
     close: async () => undefined,
   };
@@ -52,16 +55,27 @@ const wireKek = (k: Kek) => ({ id: k.id, bytes: new Uint8Array(k.bytes) });
 class WorkerCrypto implements BatchCrypto {
   private readonly pool: Worker[];
   private readonly pending = new Map<number, { rows: readonly SourceRow[]; resolve: (b: RotatedBatch) => void; reject: (e: Error) => void }>();
+  private readonly ready: Worker[] = [];
   private seq = 0;
   private turn = 0;
   private failed: Error | undefined;
 
-  constructor(script: string, ring: KeyRing, count: number) {
+  readonly started: Promise<void>;
+  private allStarted!: () => void;
+
+  constructor(script: string, private readonly ring: KeyRing, count: number) {
+    this.started = new Promise((resolve) => (this.allStarted = resolve));
     // Key material goes to the workers in memory (workerData is copied, never written anywhere).
     const keys: WorkerKeys = { primary: wireKek(ring.primary), previous: ring.previous && wireKek(ring.previous), archived: ring.archived.map(wireKek) };
     this.pool = Array.from({ length: count }, () => {
       const worker = new Worker(script, { workerData: keys });
-      worker.on('message', (m: WireBatch | { seq: number; error: string }) => this.settle(m));
+      worker.on('message', (m: WireBatch | { seq: number; error: string } | { ready: true }) => {
+        if ('ready' in m) {
+          this.ready.push(worker);
+          if (this.ready.length === count) this.allStarted();
+        }
+        else this.settle(m);
+      });
       worker.on('error', (e) => this.fail(e));
       worker.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`a crypto worker exited with code ${code}`));
@@ -91,7 +105,7 @@ class WorkerCrypto implements BatchCrypto {
   private slice(rows: readonly SourceRow[], mode: RotationMode): Promise<RotatedBatch> {
     if (this.failed) return Promise.reject(this.failed);
     const seq = this.seq++;
-    const worker = this.pool[this.turn++ % this.pool.length]!;
+    const worker = this.ready[this.turn++ % this.ready.length]!;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { rows, resolve, reject });
       const values = packValues(rows.map((r) => r.value));
@@ -101,8 +115,11 @@ class WorkerCrypto implements BatchCrypto {
   }
 
   async rotate(rows: readonly SourceRow[], mode: RotationMode): Promise<RotatedBatch> {
-    // One slice per worker (if the page is big enough), merged back in page order.
-    const slices = Math.max(1, Math.min(this.pool.length, Math.floor(rows.length / MIN_ROWS_PER_SLICE)));
+    if (this.failed) throw this.failed;
+    // Until a worker has started, this thread does the work: a run never waits for thread start-up.
+    if (this.ready.length === 0) return rotateBatch(this.ring, rows, mode);
+    // One slice per ready worker (if the page is big enough), merged back in page order.
+    const slices = Math.max(1, Math.min(this.ready.length, Math.floor(rows.length / MIN_ROWS_PER_SLICE)));
     const size = Math.ceil(rows.length / slices);
     const parts = await Promise.all(Array.from({ length: slices }, (_, i) => this.slice(rows.slice(i * size, (i + 1) * size), mode)));
     if (parts.length === 1) return parts[0]!;

@@ -21,6 +21,9 @@ const kek = (k: WireKek): Kek => ({ id: k.id, bytes: Buffer.from(k.bytes.buffer,
 const keys = workerData as WorkerKeys;
 const ring = makeKeyRing(kek(keys.primary), keys.previous && kek(keys.previous), keys.archived.map(kek));
 
+// Starting a thread and loading its modules takes a while: the pool rotates on its own thread until this arrives.
+parentPort!.postMessage({ ready: true });
+
 parentPort!.on('message', (job: WireJob) => {
   try {
     const values = unpackValues(job.values);

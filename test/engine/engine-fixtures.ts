@@ -92,7 +92,7 @@ export function recorder(): { events: EngineEvent[]; onEvent: (e: EngineEvent) =
 }
 
 /** A Db that runs `before` ahead of every statement matching `pattern` (inside transactions too):
- * a seam to change the table at exact points of a run, the same way on pg and PGlite. */
+ * a seam to change the table at exact points of a run, the same way on pg and PGlite, on forks too. */
 export function interceptDb(db: Db, pattern: RegExp, before: (sql: string, params: unknown[] | undefined) => Promise<void>): Db {
   const wrap = (q: Queryable): Queryable => ({
     async query<Row>(sql: string, params?: unknown[]) {
@@ -100,5 +100,6 @@ export function interceptDb(db: Db, pattern: RegExp, before: (sql: string, param
       return q.query<Row>(sql, params);
     },
   });
-  return { ...db, query: wrap(db).query, transaction: (work) => db.transaction((tx) => work(wrap(tx))) };
+  // Forks too: id-range workers each run on a fork, and every one of their statements must pass the seam.
+  return { ...db, query: wrap(db).query, transaction: (work) => db.transaction((tx) => work(wrap(tx))), fork: async () => interceptDb(await db.fork(), pattern, before) };
 }
