@@ -51,16 +51,20 @@ export function buildColumnSql(column: ResolvedColumn): ColumnSql {
   const id = column.quotedId;
   const col = column.quotedColumn;
   const idType = column.idType;
-  const v = valueSql(column.valueType, col);
-  const select = `SELECT ${id}::text AS id, ${v.select} AS value FROM ${t}`;
-  const upTo = (n: number) => ` AND ${id} <= $${n}::${idType}`;
+  const v = valueSql(column.valueType, `t.${col}`);
+  // Every reference to the id is qualified with the table alias: a bare ORDER BY "id" would name
+  // the text output column `id` when the id column is itself called id (the application's is),
+  // sorting every remaining row as text on each page instead of walking the index, and for a
+  // numeric id paging in text order ('10' < '9'), which skips rows.
+  const select = `SELECT t.${id}::text AS id, ${v.select} AS value FROM ${t} AS t`;
+  const upTo = (n: number) => ` AND t.${id} <= $${n}::${idType}`;
   return {
     count: `SELECT count(*)::bigint::text AS n FROM ${t}`,
-    firstPage: `${select} ORDER BY ${id} LIMIT $1`,
-    nextPage: `${select} WHERE ${id} > $1::${idType} ORDER BY ${id} LIMIT $2`,
-    firstPageUpTo: `${select} WHERE true${upTo(2)} ORDER BY ${id} LIMIT $1`,
-    nextPageUpTo: `${select} WHERE ${id} > $1::${idType}${upTo(3)} ORDER BY ${id} LIMIT $2`,
-    reread: `${select} WHERE ${id} = ANY($1::${idType}[])`,
+    firstPage: `${select} ORDER BY t.${id} LIMIT $1`,
+    nextPage: `${select} WHERE t.${id} > $1::${idType} ORDER BY t.${id} LIMIT $2`,
+    firstPageUpTo: `${select} WHERE true${upTo(2)} ORDER BY t.${id} LIMIT $1`,
+    nextPageUpTo: `${select} WHERE t.${id} > $1::${idType}${upTo(3)} ORDER BY t.${id} LIMIT $2`,
+    reread: `${select} WHERE t.${id} = ANY($1::${idType}[])`,
     lockFree: `SELECT ${id}::text AS id FROM ${t} WHERE ${id} = ANY($1::${idType}[]) FOR UPDATE SKIP LOCKED`,
     compareAndSwap:
       `UPDATE ${t} AS t SET ${col} = ${v.cast('v.new')} ` +
