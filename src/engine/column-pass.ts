@@ -51,6 +51,7 @@ export interface ColumnPassResult {
 export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassResult> {
   const { tally, sql, db } = o;
   const aborted = () => o.signal?.aborted === true;
+  const work = o.kind === 'dry-run' ? 'decrypt' : o.mode;
   // Rows we could not lock (held by the application, or deleted): id -> key id last seen.
   const deferred = new Map<string, string | undefined>();
 
@@ -64,7 +65,7 @@ export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassRes
   const settle = async (rows: readonly SourceRow[], firstRead: boolean, rotated?: RotatedBatch, onLocked?: () => void): Promise<void> => {
     let pending = rows;
     for (let round = 0; pending.length > 0; round++) {
-      const batch = round === 0 && rotated ? rotated : await o.crypto.rotate(pending, o.mode);
+      const batch = round === 0 && rotated ? rotated : await o.crypto.rotate(pending, work);
       if (firstRead && round === 0) tally.keyIdsFound(batch.keyIds);
       tally.add('nulls', batch.nulls.length);
       tally.add('alreadyPrimary', batch.alreadyPrimary.length);
@@ -108,7 +109,7 @@ export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassRes
   const reader = new KeysetReader(db, sql, o.batchSize, o.range);
   const fetchAndRotate = async (): Promise<Page> => {
     const rows = await reader.next();
-    return { rows, rotated: rows.length > 0 ? await o.crypto.rotate(rows, o.mode) : undefined };
+    return { rows, rotated: rows.length > 0 ? await o.crypto.rotate(rows, work) : undefined };
   };
   let next: Promise<Page> | undefined = fetchAndRotate();
   while (next) {

@@ -6,12 +6,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { RotationMode } from '../crypto/envelope.js';
 import type { Kek } from '../crypto/key.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { fromWireBatch, packValues, type WireBatch, type WireJob } from './crypto-wire.js';
 import type { WorkerKeys } from './crypto-worker.js';
-import { rotateBatch, type RotatedBatch } from './rotate-batch.js';
+import { rotateBatch, type BatchWork, type RotatedBatch } from './rotate-batch.js';
 import type { SourceRow } from './source-row.js';
 
 export interface BatchCrypto {
@@ -19,7 +18,7 @@ export interface BatchCrypto {
   readonly workers: number;
   /** Resolves once every worker has started (at once on this thread); until then this thread rotates. */
   readonly started: Promise<void>;
-  rotate(rows: readonly SourceRow[], mode: RotationMode): Promise<RotatedBatch>;
+  rotate(rows: readonly SourceRow[], mode: BatchWork): Promise<RotatedBatch>;
   close(): Promise<void>;
 }
 
@@ -102,7 +101,7 @@ class WorkerCrypto implements BatchCrypto {
     this.pending.clear();
   }
 
-  private slice(rows: readonly SourceRow[], mode: RotationMode): Promise<RotatedBatch> {
+  private slice(rows: readonly SourceRow[], mode: BatchWork): Promise<RotatedBatch> {
     if (this.failed) return Promise.reject(this.failed);
     const seq = this.seq++;
     const worker = this.ready[this.turn++ % this.ready.length]!;
@@ -114,7 +113,7 @@ class WorkerCrypto implements BatchCrypto {
     });
   }
 
-  async rotate(rows: readonly SourceRow[], mode: RotationMode): Promise<RotatedBatch> {
+  async rotate(rows: readonly SourceRow[], mode: BatchWork): Promise<RotatedBatch> {
     if (this.failed) throw this.failed;
     // Until a worker has started, this thread does the work: a run never waits for thread start-up.
     if (this.ready.length === 0) return rotateBatch(this.ring, rows, mode);

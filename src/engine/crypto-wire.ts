@@ -1,7 +1,7 @@
 // How a page of rows and its rotated batch cross to a crypto worker and back: values packed into
 // one transferable buffer (one copy, no per-value cloning) plus offsets; ids and reasons as
 // plain arrays. Key material never goes through here (the worker gets its ring once, at start).
-import type { RotatedBatch, UnreadableRow } from './rotate-batch.js';
+import type { BatchWork, RotatedBatch, UnreadableRow } from './rotate-batch.js';
 import type { SourceRow, StoredValue } from './source-row.js';
 
 /** Values of one page: kind 0 = NULL, 1 = bytes (in `packed`), 2 = text (in `texts`). */
@@ -55,7 +55,7 @@ export function unpackValues(w: WireValues): (StoredValue | null)[] {
 
 export interface WireJob {
   readonly seq: number;
-  readonly mode: 'reencrypt' | 'rewrap';
+  readonly mode: BatchWork;
   readonly ids: string[];
   readonly values: WireValues;
 }
