@@ -3,17 +3,26 @@
 import type { Command } from './command.js';
 import { generateKeyCommand } from './commands/generate-key.js';
 import { makeHelpCommand } from './commands/help.js';
+import { interactiveCommand } from './commands/interactive.js';
 import { reencryptCommand } from './commands/reencrypt.js';
+import { rehearseCommand } from './commands/rehearse.js';
+import { reportCommand } from './commands/report.js';
+import { runbookCommand } from './commands/runbook.js';
+import { seedCommand } from './commands/seed.js';
 import { verifyCommand } from './commands/verify.js';
 import { formatGlobalHelp } from './global-help.js';
 
 const table = new Map<string, Command>();
 
 export const COMMANDS: readonly Command[] = [
+  rehearseCommand,
   reencryptCommand,
   verifyCommand,
   generateKeyCommand,
-  makeHelpCommand((name) => table.get(name), () => formatGlobalHelp(COMMANDS)),
+  reportCommand,
+  runbookCommand,
+  seedCommand,
+  makeHelpCommand((name) => table.get(name), () => formatGlobalHelp(COMMANDS, NO_COMMAND)),
 ];
 for (const command of COMMANDS) table.set(command.name, command);
 
@@ -21,8 +30,5 @@ export function findCommand(name: string): Command | undefined {
   return table.get(name);
 }
 
-/**
- * What `kek-rotate` does with no command. For now the global help; the interactive runbook
- * (issue 3, `runInteractive` in src/ui/run-interactive.tsx) replaces this one entry.
- */
-export const NO_COMMAND: Command | undefined = undefined;
+/** What `kek-rotate` does with no command (or only options): the interactive runbook. */
+export const NO_COMMAND: Command | undefined = interactiveCommand;

@@ -1,13 +1,24 @@
-// The global --help text, generated from the commands table.
+// The global --help text, generated from the commands table and the no-command entry (the runbook).
 import type { Command } from './command.js';
+import { formatFlagHelp } from './flags.js';
 
-export function formatGlobalHelp(commands: readonly Command[]): string {
+export function formatGlobalHelp(commands: readonly Command[], interactive?: Command): string {
   const width = Math.max(...commands.map((c) => c.name.length));
+  const runbook = interactive
+    ? [
+        'With no command, in a terminal: the interactive runbook (needs a TTY; use the',
+        'commands below for scripts and CI). Options:',
+        formatFlagHelp(interactive.flags.filter((f) => f.name !== 'help')),
+        '',
+      ]
+    : [];
   return [
     'kek-rotate: rotate the key-encryption key of an envelope-encrypted secret store, safely.',
     '',
-    'Usage: kek-rotate <command> [options]',
+    `Usage: kek-rotate [options]${interactive ? '            (the interactive runbook)' : ''}`,
+    '       kek-rotate <command> [options]',
     '',
+    ...runbook,
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
@@ -19,6 +30,7 @@ export function formatGlobalHelp(commands: readonly Command[]): string {
     'Environment: DATABASE_URL, SECRETS_ENCRYPTION_KEY, SECRETS_ENCRYPTION_KEY_PREVIOUS',
     '(read from the environment, then ./.env or --env-file). NO_COLOR disables colour.',
     '',
+    'First time? `kek-rotate rehearse` runs a whole rotation on an embedded database.',
     'Run `kek-rotate <command> --help` for a command\'s options.',
   ].join('\n');
 }

@@ -12,7 +12,7 @@ import { abortOnSignals } from './signals.js';
 import { packageVersion } from './version.js';
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stdin: process.stdin };
 }
 
 function printError(error: unknown, io: CliIo, debug: boolean): number {
@@ -46,7 +46,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<void> {
   }
   if (first === undefined && NO_COMMAND) return runCommand(NO_COMMAND, [], ctx);
   if (first === undefined || first === '--help' || first === '-h') {
-    ctx.io.stdout.write(`${formatGlobalHelp(COMMANDS)}\n`);
+    ctx.io.stdout.write(`${formatGlobalHelp(COMMANDS, NO_COMMAND)}\n`);
     return;
   }
   if (first.startsWith('-')) {
@@ -59,7 +59,8 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<void> {
 }
 
 async function runCommand(command: Command, argv: string[], ctx: CommandContext): Promise<void> {
-  const args = parseFlags(argv, command.flags, command.name, command.positionals ?? false);
+  // The runbook has no command word: its flag errors name plain `kek-rotate`.
+  const args = parseFlags(argv, command.flags, command === NO_COMMAND ? undefined : command.name, command.positionals ?? false);
   if (args.flags.help === true) {
     ctx.io.stdout.write(`${commandHelp(command)}\n`);
     return;

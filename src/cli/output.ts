@@ -13,6 +13,8 @@ export interface CliIo {
   readonly stderr: Stream;
   readonly env: Record<string, string | undefined>;
   readonly cwd: string;
+  /** The terminal the interactive runbook reads keys from; absent in tests and embeddings. */
+  readonly stdin?: NodeJS.ReadStream | undefined;
 }
 
 export type LogLevel = 'INFO' | 'WARN' | 'ERROR';

@@ -1,0 +1,95 @@
+// `kek-rotate` with no command, in a terminal: the interactive runbook against the configured
+// database, with the production effects (keys from the environment, re-read after each deploy).
+import { randomUUID } from 'node:crypto';
+import type { RotationMode } from '../../crypto/envelope.js';
+import { openDatabase } from '../../db/open-database.js';
+import { loadRegistryConfig } from '../../db/registry-config.js';
+import { createProductionEffects } from '../../effects/production-effects.js';
+import { UserError } from '../../errors.js';
+import { defaultJournalPath } from '../../journal/index.js';
+import type { Command } from '../command.js';
+import { CONNECTION_FLAGS, HELP } from '../common-flags.js';
+import { CONCURRENCY_FLAG, ENGINE_FLAGS, parseConcurrency, parseEngine } from '../engine-flags.js';
+import { choiceFlag, positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
+import { endOfSession, inkColor, reportJournal, sessionJournal, terminalStreams, ttyOf } from '../interactive-session.js';
+import { requireTty } from '../require-tty.js';
+import { chooseDatabase, loadEnv } from '../setup.js';
+import { DEFAULT_BATCH_SIZE } from './reencrypt.js';
+
+export const JOURNAL_FLAG: FlagSpec = { name: 'journal', type: 'string', valueName: 'FILE', description: 'Journal file (default: $XDG_STATE_HOME/kek-rotate/journal.jsonl)' };
+
+const FLAGS: readonly FlagSpec[] = [
+  { name: 'emergency', type: 'boolean', description: 'The key leaked: take the emergency path at once' },
+  JOURNAL_FLAG,
+  ...ENGINE_FLAGS,
+  { name: 'mode', type: 'string', valueName: 'MODE', description: 'reencrypt (fresh data key, default) or rewrap' },
+  { name: 'batch-size', short: 'b', type: 'string', valueName: 'N', description: `Rows per batch (default ${DEFAULT_BATCH_SIZE})` },
+  { name: 'max-rate', type: 'string', valueName: 'N', description: 'At most N rows per second (spare the database)' },
+  CONCURRENCY_FLAG,
+  ...CONNECTION_FLAGS,
+  HELP,
+];
+
+function noDatabase(): UserError {
+  return new UserError(
+    'the runbook needs a database: DATABASE_URL is not set',
+    'Set DATABASE_URL (environment or .env) or pass --database-url URL (or --pglite DIR). To practise first without any database, run `kek-rotate rehearse`.',
+  );
+}
+
+export const interactiveCommand: Command = {
+  name: 'kek-rotate',
+  summary: 'The interactive runbook (no command, in a terminal)',
+  usage: 'kek-rotate [options]',
+  description: [
+    'In a terminal, with no command: the interactive runbook. Preflight, new key, deploy',
+    'with both keys, re-encrypt, verify, remove the old key; stop, rollback and the',
+    'emergency path; every step journaled (see `kek-rotate report`).',
+  ].join('\n'),
+  flags: FLAGS,
+  examples: ['kek-rotate --database-url "$DATABASE_URL"', 'kek-rotate --emergency', 'kek-rotate --engine container --image everruns-admin:1.4'],
+  async run({ flags }, ctx) {
+    const { io } = ctx;
+    const mode = choiceFlag<RotationMode>(flags, 'mode', ['reencrypt', 'rewrap'], 'reencrypt');
+    const batchSize = positiveInteger(flags['batch-size'], '--batch-size', DEFAULT_BATCH_SIZE)!;
+    const maxRate = positiveInteger(flags['max-rate'], '--max-rate', undefined);
+    const concurrency = parseConcurrency(flags);
+    const engine = parseEngine(flags);
+    requireTty(ttyOf(io), 'The interactive runbook');
+
+    const env = loadEnv(io, flags);
+    const choice = chooseDatabase(env, flags);
+    if (!choice) throw noDatabase();
+    const columns = loadRegistryConfig(stringFlag(flags, 'config'));
+    const journal = sessionJournal(stringFlag(flags, 'journal') ?? defaultJournalPath(io.env));
+    const db = await openDatabase(choice);
+    try {
+      const effects = createProductionEffects({
+        db,
+        env: { cwd: io.cwd, envFile: stringFlag(flags, 'env-file'), processEnv: io.env },
+        keysFile: stringFlag(flags, 'keys-file'),
+        columns,
+        engine,
+        databaseUrl: choice.databaseUrl,
+        batchSize,
+        maxRate,
+        concurrency,
+        journal,
+      });
+      // Ink and React load only here: headless commands and piped runs never pay for them.
+      const { runInteractive } = await import('../../ui/run-interactive.js');
+      const code = await runInteractive({
+        effects,
+        input: { rotationId: randomUUID(), emergency: flags.emergency === true, mode },
+        target: db.label,
+        color: inkColor(io),
+        signal: ctx.signal,
+        ...terminalStreams(io),
+      });
+      reportJournal(io, journal);
+      endOfSession(code, 'the runbook');
+    } finally {
+      await db.close().catch(() => undefined);
+    }
+  },
+};

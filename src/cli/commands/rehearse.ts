@@ -1,0 +1,106 @@
+// `kek-rotate rehearse` (what `npm start` runs): an embedded database seeded like the application's,
+// a scenario, a simulated application running while the trainee follows the interactive runbook,
+// and a debrief at the end. Exit 0 when the scenario passed, 1 when not.
+import { randomUUID } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { findScenario, listScenarios, scenarioNames } from '../../../runbook/scenarios/index.js';
+import { createSandboxEffects } from '../../effects/sandbox-effects.js';
+import { IncompleteError, UserError } from '../../errors.js';
+import { defaultJournalPath, readJournal } from '../../journal/index.js';
+import { applyScenario, createSandbox, debrief, describeAppEvent, DEFAULT_ROWS, type JournalEntryLike, type Sandbox } from '../../sandbox/index.js';
+import { safeText } from '../../ui/safe-text.js';
+import type { Command } from '../command.js';
+import { HELP } from '../common-flags.js';
+import { positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
+import { endOfSession, inkColor, reportJournal, sessionJournal, terminalStreams, ttyOf } from '../interactive-session.js';
+import type { CliIo } from '../output.js';
+import { renderDebrief } from '../render-debrief.js';
+import { requireTty } from '../require-tty.js';
+
+const FLAGS: readonly FlagSpec[] = [
+  { name: 'scenario', type: 'string', valueName: 'NAME', description: 'Training scenario (default happy-path; see --list-scenarios)' },
+  { name: 'list-scenarios', type: 'boolean', description: 'List the scenarios with their goals and exit' },
+  { name: 'rows', type: 'string', valueName: 'N', description: `Fixture providers to seed (default ${DEFAULT_ROWS})` },
+  { name: 'data', type: 'string', valueName: 'DIR', description: 'Keep the embedded database in DIR (default: a temporary directory)' },
+  { name: 'journal', type: 'string', valueName: 'FILE', description: 'Journal file (default: a new file under $XDG_STATE_HOME/kek-rotate/rehearsals/)' },
+  HELP,
+];
+
+function listText(): string {
+  const scenarios = listScenarios();
+  const width = Math.max(...scenarios.map((s) => s.name.length));
+  return `${scenarios.map((s) => `${s.name.padEnd(width)}  ${s.title}\n${' '.repeat(width + 2)}Goal: ${s.goal}`).join('\n')}\n`;
+}
+
+function rehearsalJournalPath(io: CliIo, scenario: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return join(dirname(defaultJournalPath(io.env)), 'rehearsals', `${scenario}-${stamp}.jsonl`);
+}
+
+function briefing(io: CliIo, sandbox: Sandbox): void {
+  const scenario = sandbox.scenario?.scenario;
+  if (!scenario) return;
+  io.stdout.write(`Rehearsal: ${scenario.title}\nGoal: ${scenario.goal}\n${scenario.briefing.map((l) => `  ${l}`).join('\n')}\n\n`);
+}
+
+export const rehearseCommand: Command = {
+  name: 'rehearse',
+  summary: 'Rehearse a rotation on an embedded database with a simulated application',
+  usage: 'kek-rotate rehearse [options]',
+  description: [
+    'No database or configuration needed. Creates an embedded PostgreSQL (PGlite) with the',
+    'application\'s schema and fixture providers under a fresh kek-v1, starts a simulated',
+    'application, opens the interactive runbook (deploys apply to the simulated replicas),',
+    'then prints a debrief. Exit 0 when the scenario passed, 1 when it did not.',
+  ].join('\n'),
+  flags: FLAGS,
+  examples: ['kek-rotate rehearse', 'kek-rotate rehearse --scenario rolling-deploy', 'kek-rotate rehearse --list-scenarios'],
+  async run({ flags }, ctx) {
+    const { io } = ctx;
+    if (flags['list-scenarios'] === true) {
+      io.stdout.write(listText());
+      return;
+    }
+    const name = stringFlag(flags, 'scenario') ?? 'happy-path';
+    if (!findScenario(name)) throw new UserError(`there is no scenario named "${name}"`, `Scenarios: ${scenarioNames().join(', ')} (see --list-scenarios).`);
+    const rows = positiveInteger(flags.rows, '--rows', DEFAULT_ROWS)!;
+    const data = stringFlag(flags, 'data');
+    requireTty(ttyOf(io), 'The rehearsal', 'Run `kek-rotate rehearse` in a terminal (it is a hands-on exercise). `kek-rotate rehearse --list-scenarios` works anywhere; the headless commands are listed by `kek-rotate --help`.');
+
+    const journalFlag = stringFlag(flags, 'journal');
+    const journal = sessionJournal(journalFlag !== undefined ? resolve(io.cwd, journalFlag) : rehearsalJournalPath(io, name));
+    io.stderr.write('Preparing the rehearsal database (embedded PostgreSQL; this takes a few seconds)...\n');
+    const sandbox = await createSandbox({ rows, ...(data !== undefined ? { dataDir: resolve(io.cwd, data) } : {}) });
+    let passed = false;
+    try {
+      await applyScenario(sandbox, name);
+      briefing(io, sandbox);
+      const app = sandbox.startApp();
+      const [{ runInteractive }, { createActivityFeed }] = await Promise.all([import('../../ui/run-interactive.js'), import('../../ui/activity-feed.js')]);
+      const activity = createActivityFeed();
+      app.subscribe((event) => activity.push({ text: safeText(describeAppEvent(event)), level: event.type === 'read-failed' || event.type === 'error' ? 'failure' : 'info' }));
+      const code = await runInteractive({
+        effects: createSandboxEffects({ sandbox, journal, cwd: io.cwd }),
+        input: { rotationId: randomUUID() },
+        target: 'rehearsal database (embedded)',
+        sandbox: true,
+        activity,
+        color: inkColor(io),
+        signal: ctx.signal,
+        ...terminalStreams(io),
+      });
+      // A trainee who quits still gets the debrief: it says what was left undone.
+      // Journal entries are plain JSON objects: exactly what the debrief's reader takes.
+      const report = await debrief(sandbox, readJournal(journal.path).entries as unknown as readonly JournalEntryLike[]);
+      io.stdout.write(`\n${renderDebrief(report)}`);
+      reportJournal(io, journal);
+      if (code !== 0 && code !== 130) endOfSession(code, 'the rehearsal');
+      passed = report.passed;
+      if (!passed) {
+        throw new IncompleteError(`scenario ${name} not passed`, 'Read the criteria marked FAIL above, then run `kek-rotate rehearse --scenario ' + name + '` again.');
+      }
+    } finally {
+      await sandbox.close().catch(() => undefined);
+    }
+  },
+};

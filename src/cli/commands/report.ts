@@ -1,0 +1,32 @@
+// `kek-rotate report`: a journal rendered as a Markdown audit report of the rotation(s) it holds.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import { defaultJournalPath, readJournal, renderReport } from '../../journal/index.js';
+import type { Command } from '../command.js';
+import { HELP } from '../common-flags.js';
+import { stringFlag } from '../flags.js';
+import { JOURNAL_FLAG } from './interactive.js';
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'Render a rotation journal as a Markdown audit report',
+  usage: 'kek-rotate report [--journal FILE]',
+  description: [
+    'Reads the journal the runbook wrote (default: the user\'s state directory) and prints',
+    'a Markdown report: who did what when, key ids, counts, outcomes. It holds no key material.',
+  ].join('\n'),
+  flags: [JOURNAL_FLAG, HELP],
+  examples: ['kek-rotate report > rotation-report.md', 'kek-rotate report --journal ./rehearsal.jsonl'],
+  async run({ flags }, ctx) {
+    const given = stringFlag(flags, 'journal');
+    const file = given !== undefined ? path.resolve(ctx.io.cwd, given) : defaultJournalPath(ctx.io.env);
+    if (!existsSync(file)) {
+      throw new UserError(`there is no journal at ${file}`, given !== undefined ? 'Check the path given with --journal.' : 'Run the runbook first (`kek-rotate`), or give the journal with --journal FILE.');
+    }
+    const { entries, problems } = readJournal(file);
+    if (entries.length === 0) throw new UserError(`${file} holds no journal entries`, 'Give the journal file the runbook wrote (JSON lines).');
+    const text = renderReport(entries, problems);
+    ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  },
+};
