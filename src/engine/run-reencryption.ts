@@ -41,9 +41,9 @@ export interface ReencryptOptions {
   /** Rows a range must have for a column to be split (default 20,000: below, splitting is not worth its setup). */
   minRowsPerRange?: number;
   /**
-   * Crypto worker threads (0 = on this thread). Default: the cores but one (at least 1, at most 4)
-   * when the columns hold at least 20,000 rows together, else 0 (starting threads costs more than
-   * they save on small tables). Without the compiled worker (dist/) the crypto runs on this thread.
+   * Crypto worker threads (0 = on this thread). Default: the cores but two (at most 4; none on a
+   * 2-core machine, where they measured slower) when the columns hold at least 20,000 rows
+   * together, else 0. Without the compiled worker (dist/) the crypto runs on this thread.
    */
   cryptoWorkers?: number;
 }
