@@ -9,7 +9,7 @@ import { cli, REPO } from './cli-harness.js';
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
 
 describe('README', () => {
-  it.each([[[]], [['reencrypt']], [['verify']], [['generate-key']]])('contains the exact --help of kek-rotate %j', async (command) => {
+  it.each([[[]], [['reencrypt']], [['verify']], [['generate-key']], [['rehearse']], [['seed']], [['report']], [['runbook']]])('contains the exact --help of kek-rotate %j', async (command) => {
     const r = await cli([...command, '--help']);
     expect(r.exitCode).toBe(0);
     expect(README).toContain(`### \`kek-rotate ${[...command, '--help'].join(' ')}\``);
@@ -21,8 +21,15 @@ describe('README', () => {
     for (const entry of Object.values(EXIT_CODES)) expect(README).toMatch(new RegExp(`\\| ${entry.code} \\| ${entry.name} \\|`));
   });
 
-  it('gives the two commands a newcomer needs', () => {
+  it('gives the two commands a newcomer needs, and npm start is the rehearsal', () => {
     expect(README).toContain('npm install && npm start');
     expect(README).toContain('npm test');
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('node bin/kek-rotate rehearse');
+  });
+
+  it('lists every rehearsal scenario', async () => {
+    const { scenarioNames } = await import('../../runbook/scenarios/index.js');
+    for (const name of scenarioNames()) expect(README).toContain(`\`${name}\``);
   });
 });

@@ -13,6 +13,9 @@ import { makeOutput, type Output } from '../output.js';
 import { chooseRendererKind, createRenderer } from '../renderers/renderer.js';
 import { dryRunBreakdown, liveBreakdown, rowsLeftBehind, summaryLine, totals } from '../report-run.js';
 import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, logKeyRing, prepareColumns } from '../setup.js';
+import { CONCURRENCY_FLAG, ENGINE_FLAGS, parseConcurrency, parseEngine } from '../engine-flags.js';
+import { runExternal } from '../../effects/external-run.js';
+import { UserError } from '../../errors.js';
 
 export const DEFAULT_BATCH_SIZE = 100;
 
@@ -22,6 +25,8 @@ const FLAGS: readonly FlagSpec[] = [
   TABLE,
   { name: 'mode', type: 'string', valueName: 'MODE', description: 'reencrypt (fresh data key, default) or rewrap' },
   { name: 'max-rate', type: 'string', valueName: 'N', description: 'At most N rows per second (spare the database)' },
+  CONCURRENCY_FLAG,
+  ...ENGINE_FLAGS,
   JSON_OUTPUT,
   ...CONNECTION_FLAGS,
   HELP,
@@ -91,12 +96,23 @@ export const reencryptCommand: Command = {
     const batchSize = positiveInteger(flags['batch-size'], '--batch-size', DEFAULT_BATCH_SIZE)!;
     const maxRate = positiveInteger(flags['max-rate'], '--max-rate', undefined);
     const mode = choiceFlag<RotationMode>(flags, 'mode', ['reencrypt', 'rewrap'], 'reencrypt');
+    const concurrency = parseConcurrency(flags);
+    const engine = parseEngine(flags);
+    if (engine.type !== 'builtin' && (mode !== 'reencrypt' || maxRate !== undefined || concurrency !== undefined || flags.table !== undefined)) {
+      throw new UserError(
+        `--engine ${engine.type} runs the application's own tool, which has no --mode rewrap, --max-rate, --concurrency or --table`,
+        'Drop those options, or use the built-in engine (the default).',
+      );
+    }
 
     const env = loadEnv(ctx.io, flags);
     const choice = chooseDatabase(env, flags);
     if (!choice) throw databaseRequired();
     const ring = loadRing(env, flags);
     logKeyRing(out, ring);
+    if (engine.type !== 'builtin' && choice.databaseUrl === undefined) {
+      throw new UserError(`--engine ${engine.type} needs --database-url URL (or DATABASE_URL)`, 'The application\'s tool connects to the database itself; an embedded --pglite database works with the built-in engine only.');
+    }
     const db = await connect(choice, out);
     try {
       const { columns } = await prepareColumns(db, flags, out);
@@ -107,20 +123,30 @@ export const reencryptCommand: Command = {
       let state = initialProgress;
       let summary: RunSummary;
       try {
-        summary = await runReencryption({
-          db,
-          ring,
-          columns,
-          kind,
-          mode,
-          batchSize,
-          maxRate,
-          signal: ctx.signal,
-          onEvent: (event) => {
-            state = reduceProgress(state, event);
-            renderer.onEvent(event);
-          },
-        });
+        const onEvent = (event: Parameters<typeof renderer.onEvent>[0]) => {
+          state = reduceProgress(state, event);
+          renderer.onEvent(event);
+        };
+        summary =
+          engine.type === 'builtin'
+            ? await runReencryption({
+                // Absent, the engine picks its own default (2 workers on PostgreSQL, 1 on PGlite).
+                ...(concurrency !== undefined ? { concurrency } : {}),
+                db,
+                ring,
+                columns,
+                kind,
+                mode,
+                batchSize,
+                maxRate,
+                signal: ctx.signal,
+                onEvent,
+              })
+            : await runExternal(
+                { db, databaseUrl: choice.databaseUrl!, engine, batchSize, entries: columns, columns },
+                { kind, mode, signal: ctx.signal, onEvent },
+                ring,
+              );
       } catch (error) {
         await renderer.close();
         if (!ctx.signal.aborted) throw asDatabaseError(error, kind === 'dry-run' ? 'dry run failed' : 're-encryption failed');
