@@ -15,8 +15,8 @@ export function formatGlobalHelp(commands: readonly Command[], interactive?: Com
   return [
     'kek-rotate: rotate the key-encryption key of an envelope-encrypted secret store, safely.',
     '',
-    `Usage: kek-rotate [options]${interactive ? '            (the interactive runbook)' : ''}`,
-    '       kek-rotate <command> [options]',
+    'Usage: kek-rotate <command> [options]',
+    ...(interactive ? ['       kek-rotate [options]             (in a terminal: the interactive runbook)'] : []),
     '',
     ...runbook,
     'Commands:',
