@@ -57,7 +57,7 @@ export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffect
       return { columns: await readColumnInventory(db, list, signal), warnings: await registryWarnings(db, entries) };
     },
     async runBuiltin(request, ring) {
-      // Spread so this compiles whether or not the engine has the option yet (it arrives with the parallel engine).
+      // Absent, the engine picks its own default (2 workers on PostgreSQL, 1 on PGlite).
       const run: ReencryptOptions = {
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         db,
