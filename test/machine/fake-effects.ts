@@ -78,7 +78,7 @@ function runFailures(world: FakeWorld) {
     table: LABEL,
     id: `row-${i}`,
     keyId: undefined,
-    problem: 'bad-json' as const,
+    problem: 'not-json' as const,
     reason: 'not a payload',
   }));
 }

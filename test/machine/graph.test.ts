@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { getShortestPaths } from 'xstate/graph';
 import type { AnyStateNode, AnyEventObject } from 'xstate';
 import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
-import { deployConfigFor, SecretKey, STEP_IDS, stepIdOf, type DeployStage, type Inventory, type ResumePoint, type RunbookContext, type StepId } from '../../src/machine/contract.js';
+import { deployConfigFor, SecretKey, STEP_IDS, stepIdOf, type DeployStage, type Inventory, type RunbookEvent, type ResumePoint, type RunbookContext, type StepId } from '../../src/machine/contract.js';
 import type { RunSummary } from '../../src/engine/events.js';
 import type { VerifyReport } from '../../src/verify/verify-report.js';
 import { RUNBOOK_STEPS } from '../../runbook/index.js';
@@ -95,7 +95,7 @@ function serialize(snapshot: Snap): string {
 }
 
 function reachableSteps(input: { rotationId: string; emergency?: boolean }): Set<StepId> {
-  const paths = getShortestPaths(machine, { input, events: (s) => [...UI_EVENTS, ...effectEvents(s)], serializeState: serialize });
+  const paths = getShortestPaths(machine, { input, events: (s) => [...UI_EVENTS, ...effectEvents(s)] as RunbookEvent[], serializeState: serialize });
   return new Set(paths.map((p) => stepIdOf(p.state.value as string)));
 }
 
