@@ -4,7 +4,7 @@ import { CancelledError } from '../errors.js';
 import { journalEffect, openJournalWriter } from '../journal/index.js';
 import type { JournalEntryInput } from '../journal/entry.js';
 import type { UserError } from '../errors.js';
-import { EXIT_CODES } from './exit-codes.js';
+import type { InteractiveEnd } from '../ui/run-interactive.js';
 import type { CliIo } from './output.js';
 import type { TtyStreams } from './require-tty.js';
 
@@ -45,11 +45,11 @@ export function reportJournal(io: CliIo, journal: SessionJournal): void {
   io.stderr.write(`Journal: ${journal.path} (render it with: kek-rotate report --journal ${journal.path})\n`);
 }
 
-/** runInteractive's exit code as the CLI's outcome: 0 returns, 130 is a cancel, anything else a bug. */
-export function endOfSession(code: number, what: string): void {
-  if (code === EXIT_CODES.ok.code) return;
-  if (code === EXIT_CODES.cancelled.code) {
+/** How runInteractive ended, as the CLI's outcome: finished returns, cancelled is a cancel, failed a bug. */
+export function endOfSession(end: InteractiveEnd, what: string): void {
+  if (end === 'finished') return;
+  if (end === 'cancelled') {
     throw new CancelledError(`${what} was left before it finished; every row is on its old key or the new one and decrypts`);
   }
-  throw new Error(`${what} ended with an internal error (exit ${code})`);
+  throw new Error(`${what} ended with an internal error`);
 }

@@ -2,7 +2,6 @@
 // code when the machine reaches its final state or the operator forces a quit. Never exits the process.
 import { render, useInput } from 'ink';
 import { createActor } from 'xstate';
-import { EXIT_CODES } from '../cli/exit-codes.js';
 import { UserError } from '../errors.js';
 import { createRunbookMachine } from '../machine/runbook-machine.js';
 import { stepIdOf, type Effects, type RunbookInput, type StepId } from '../machine/contract.js';
@@ -29,14 +28,16 @@ export type RunInteractiveOptions = RunbookSource &
 /** Steps after which quitting means the job was finished, not abandoned. */
 const FINISHED_STEPS: readonly StepId[] = ['done.summary', 'emergency.checklist'];
 
-/** The exit code for how the run ended. */
-export function exitCodeForEnd(status: RunbookSnapshot['status'], lastStepBeforeQuit: StepId | undefined): number {
-  if (status === 'error') return EXIT_CODES.internal.code;
-  if (status === 'done' && lastStepBeforeQuit && FINISHED_STEPS.includes(lastStepBeforeQuit)) return EXIT_CODES.ok.code;
-  return EXIT_CODES.cancelled.code;
+/** How a session ended; the CLI turns it into an exit code (the UI knows no exit codes). */
+export type InteractiveEnd = 'finished' | 'cancelled' | 'failed';
+
+export function endOfRun(status: RunbookSnapshot['status'], lastStepBeforeQuit: StepId | undefined): InteractiveEnd {
+  if (status === 'error') return 'failed';
+  if (status === 'done' && lastStepBeforeQuit && FINISHED_STEPS.includes(lastStepBeforeQuit)) return 'finished';
+  return 'cancelled';
 }
 
-export async function runInteractive(options: RunInteractiveOptions): Promise<number> {
+export async function runInteractive(options: RunInteractiveOptions): Promise<InteractiveEnd> {
   const stdin = options.stdin ?? process.stdin;
   if (!stdin.isTTY) {
     // Ink needs raw key presses; without a terminal the runbook would hang or crash.
@@ -54,16 +55,16 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<nu
   };
   track(actor.getSnapshot());
 
-  return await new Promise<number>((resolve) => {
+  return await new Promise<InteractiveEnd>((resolve) => {
     let settled = false;
     let quitRequests = 0;
-    const finish = (code: number) => {
+    const finish = (end: InteractiveEnd) => {
       if (settled) return;
       settled = true;
       subscription.unsubscribe();
       options.signal?.removeEventListener('abort', onInterrupt);
       instance.unmount();
-      resolve(code);
+      resolve(end);
     };
     // Ctrl-C asks the machine to quit (leaving a state aborts its work); a second one stops it outright.
     const onInterrupt = () => {
@@ -71,14 +72,14 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<nu
       if (quitRequests === 1) actor.send({ type: 'QUIT' });
       else {
         actor.stop?.();
-        finish(EXIT_CODES.cancelled.code);
+        finish('cancelled');
       }
     };
     // XState reports the end through `status`; an actor error ends the run as a bug.
     const onSnapshot = () => {
       const snapshot = actor.getSnapshot();
       track(snapshot);
-      if (snapshot.status !== 'active') finish(exitCodeForEnd(snapshot.status, lastStep));
+      if (snapshot.status !== 'active') finish(endOfRun(snapshot.status, lastStep));
     };
     const subscription = actor.subscribe({ next: onSnapshot, error: onSnapshot, complete: onSnapshot });
     const instance = render(

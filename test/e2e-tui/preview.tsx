@@ -13,6 +13,7 @@ const actor = createActor(createRunbookMachine(fakeEffects(world)), {
 // Ink must draw live in this terminal even under CI (see load-ink-live.ts), so it loads first.
 await loadInkLive();
 const { runInteractive } = await import('../../src/ui/run-interactive.js');
-const code = await runInteractive({ actor, target: 'fake database (preview)', sandbox: true });
+const end = await runInteractive({ actor, target: 'fake database (preview)', sandbox: true });
+const code = { finished: 0, cancelled: 130, failed: 70 }[end];
 process.stdout.write(`exit ${code}; rows now ${JSON.stringify(world.rows)}\n`);
 process.exitCode = code;

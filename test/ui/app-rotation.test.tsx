@@ -87,7 +87,7 @@ describe('App with the real machine', () => {
     await see(term, 'Done: kek-v1 → kek-v2');
     await see(term, 'Time per phase: preflight 0:');
     await term.press('q');
-    expect(await exit).toBe(0);
+    expect(await exit).toBe('finished');
 
     expect(world.rows).toEqual({ 'kek-v2': 10 });
     expect(world.config).toEqual({ primaryKeyId: 'kek-v2' });
@@ -120,7 +120,7 @@ describe('App with the real machine', () => {
     expect(world.deploys.map((d) => d.stage)).toEqual(['2a', '2b']);
     await term.press('q');
     // Quit before the end: the operator stopped, so the exit code says cancelled.
-    expect(await exit).toBe(130);
+    expect(await exit).toBe('cancelled');
   });
 
   it('stop during the live run: the screen says both keys work and nothing needs rolling back', async () => {
@@ -142,7 +142,7 @@ describe('App with the real machine', () => {
     await see(term, 'Stopped safely. Nothing to roll back.');
     expect(world.runs.at(-1)).toMatchObject({ kind: 'live', aborted: true });
     await term.press('q');
-    expect(await exit).toBe(130);
+    expect(await exit).toBe('cancelled');
   });
 
   it('emergency: lists the credentials the leaked key protected, at the end', async () => {
@@ -165,7 +165,7 @@ describe('App with the real machine', () => {
     await term.press('y');
     await see(term, 'Done: kek-v1 → kek-v2');
     await term.press('q');
-    expect(await exit).toBe(0);
+    expect(await exit).toBe('finished');
     expect(world.rows).toEqual({ 'kek-v2': 3 });
   });
 
@@ -210,7 +210,7 @@ describe('App with the real machine', () => {
     await term.press(KEYS.enter);
     await see(term, 'Done: kek-v1 → kek-v2');
     await term.press('q');
-    expect(await exit).toBe(0);
+    expect(await exit).toBe('finished');
     expect(world.rows).toEqual({ 'kek-v2': 13 });
     expect(world.deploys.map((d) => d.stage)).toEqual(['both', 'remove', 'rollback', 'remove']);
   });

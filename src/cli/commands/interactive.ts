@@ -78,7 +78,7 @@ export const interactiveCommand: Command = {
       });
       // Ink and React load only here: headless commands and piped runs never pay for them.
       const { runInteractive } = await import('../../ui/run-interactive.js');
-      const code = await runInteractive({
+      const end = await runInteractive({
         effects,
         input: { rotationId: randomUUID(), emergency: flags.emergency === true, mode },
         target: db.label,
@@ -87,7 +87,7 @@ export const interactiveCommand: Command = {
         ...terminalStreams(io),
       });
       reportJournal(io, journal);
-      endOfSession(code, 'the runbook');
+      endOfSession(end, 'the runbook');
     } finally {
       await db.close().catch(() => undefined);
     }

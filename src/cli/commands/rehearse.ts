@@ -79,7 +79,7 @@ export const rehearseCommand: Command = {
       const [{ runInteractive }, { createActivityFeed }] = await Promise.all([import('../../ui/run-interactive.js'), import('../../ui/activity-feed.js')]);
       const activity = createActivityFeed();
       app.subscribe((event) => activity.push({ text: safeText(describeAppEvent(event)), level: event.type === 'read-failed' || event.type === 'error' ? 'failure' : 'info' }));
-      const code = await runInteractive({
+      const end = await runInteractive({
         effects: createSandboxEffects({ sandbox, journal, cwd: io.cwd }),
         input: { rotationId: randomUUID() },
         target: 'rehearsal database (embedded)',
@@ -94,7 +94,8 @@ export const rehearseCommand: Command = {
       const report = await debrief(sandbox, readJournal(journal.path).entries as unknown as readonly JournalEntryLike[]);
       io.stdout.write(`\n${renderDebrief(report)}`);
       reportJournal(io, journal);
-      if (code !== 0 && code !== 130) endOfSession(code, 'the rehearsal');
+      // Quitting early still ends in a debrief (it fails the goal); only a crash is an error here.
+      if (end === 'failed') endOfSession(end, 'the rehearsal');
       passed = report.passed;
       if (!passed) {
         throw new IncompleteError(`scenario ${name} not passed`, 'Read the criteria marked FAIL above, then run `kek-rotate rehearse --scenario ' + name + '` again.');
