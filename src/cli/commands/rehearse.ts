@@ -15,13 +15,14 @@ import { positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
 import { endOfSession, inkColor, reportJournal, sessionJournal, terminalStreams, ttyOf } from '../interactive-session.js';
 import type { CliIo } from '../output.js';
 import { renderDebrief } from '../render-debrief.js';
+import { assertFreshDataDir } from '../rehearsal-data-dir.js';
 import { requireTty } from '../require-tty.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'scenario', type: 'string', valueName: 'NAME', description: 'Training scenario (default happy-path; see --list-scenarios)' },
   { name: 'list-scenarios', type: 'boolean', description: 'List the scenarios with their goals and exit' },
   { name: 'rows', type: 'string', valueName: 'N', description: `Fixture providers to seed (default ${DEFAULT_ROWS})` },
-  { name: 'data', type: 'string', valueName: 'DIR', description: 'Keep the embedded database in DIR (default: a temporary directory)' },
+  { name: 'data', type: 'string', valueName: 'DIR', description: 'Create the embedded database in DIR, new or empty (default: a temporary one)' },
   { name: 'journal', type: 'string', valueName: 'FILE', description: 'Journal file (default: a new file under $XDG_STATE_HOME/kek-rotate/rehearsals/)' },
   HELP,
 ];
@@ -52,6 +53,8 @@ export const rehearseCommand: Command = {
     'application\'s schema and fixture providers under a fresh kek-v1, starts a simulated',
     'application, opens the interactive runbook (deploys apply to the simulated replicas),',
     'then prints a debrief. Exit 0 when the scenario passed, 1 when it did not.',
+    'The temporary database is removed at the end; one in --data DIR is kept for inspection,',
+    'so the next rehearsal needs another (or an emptied) directory.',
   ].join('\n'),
   flags: FLAGS,
   examples: ['kek-rotate rehearse', 'kek-rotate rehearse --scenario rolling-deploy', 'kek-rotate rehearse --list-scenarios'],
@@ -65,6 +68,7 @@ export const rehearseCommand: Command = {
     if (!findScenario(name)) throw new UserError(`there is no scenario named "${name}"`, `Scenarios: ${scenarioNames().join(', ')} (see --list-scenarios).`);
     const rows = positiveInteger(flags.rows, '--rows', DEFAULT_ROWS)!;
     const data = stringFlag(flags, 'data');
+    if (data !== undefined) assertFreshDataDir(resolve(io.cwd, data), data);
     requireTty(ttyOf(io), 'The rehearsal', 'Run `kek-rotate rehearse` in a terminal (it is a hands-on exercise). `kek-rotate rehearse --list-scenarios` works anywhere; the headless commands are listed by `kek-rotate --help`.');
 
     const journalFlag = stringFlag(flags, 'journal');
