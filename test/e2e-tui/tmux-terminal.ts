@@ -8,32 +8,43 @@ export interface TmuxTerminal {
   screen(): string;
   send(...keys: string[]): void;
   waitFor(text: string, timeoutMs?: number): Promise<string>;
+  /** Everything the pane printed, scrollback included, wrapped lines joined (for output longer than the screen). */
+  history(): string;
+  /** Like waitFor, but searches the whole history; returns it. */
+  waitForInHistory(text: string, timeoutMs?: number): Promise<string>;
   kill(): void;
 }
 
 const flat = (s: string) => s.replace(/\s+/g, ' ');
 
-export function openTmux(command: string, { columns = 80, rows = 24, env = {} as Record<string, string> } = {}): TmuxTerminal {
+export function openTmux(
+  command: string,
+  { columns = 80, rows = 24, env = {} as Record<string, string>, cwd = undefined as string | undefined } = {},
+): TmuxTerminal {
   const name = `kek-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const exports = Object.entries(env).map(([k, v]) => `${k}='${v.replaceAll("'", `'\\''`)}'`).join(' ');
   // The shell prints the exit code and keeps the pane open, so the test can read how it ended.
   const wrapped = `${exports} ${command}; echo "EXIT=$?"; sleep 600`;
-  execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), wrapped]);
+  execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), ...(cwd ? ['-c', cwd] : []), wrapped]);
   const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', name], { encoding: 'utf8' });
+  const history = () => execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', '-', '-t', name], { encoding: 'utf8' });
+  const poll = async (read: () => string, text: string, timeoutMs: number) => {
+    const start = Date.now();
+    for (;;) {
+      const current = read();
+      if (flat(current).includes(flat(text))) return current;
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${JSON.stringify(text)}; screen:\n${screen()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
   return {
     screen,
     send: (...keys) => {
       execFileSync('tmux', ['send-keys', '-t', name, ...keys]);
     },
-    async waitFor(text, timeoutMs = 20_000) {
-      const start = Date.now();
-      for (;;) {
-        const current = screen();
-        if (flat(current).includes(flat(text))) return current;
-        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${JSON.stringify(text)}; screen:\n${current}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
+    waitFor: (text, timeoutMs = 20_000) => poll(screen, text, timeoutMs),
+    history,
+    waitForInHistory: (text, timeoutMs = 20_000) => poll(history, text, timeoutMs),
     kill: () => {
       spawnSync('tmux', ['kill-session', '-t', name]);
     },

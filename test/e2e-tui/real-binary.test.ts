@@ -1,0 +1,197 @@
+// The real built binary (bin/kek-rotate -> dist/) in a real pseudo-terminal (tmux, 80 columns):
+// whole rotations driven by key presses, as a person would — the rehearsal, the runbook on a
+// seeded PGlite database (then checked with `verify --only-primary`), and the emergency path.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hasTmux, openTmux, type TmuxTerminal } from './tmux-terminal.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/kek-rotate');
+const built = existsSync(join(root, 'dist/src/cli/main.js'));
+const skipReason = !hasTmux ? 'tmux is not installed' : !built ? 'dist/ is not built (run `npm run build`; `npm test` does)' : '';
+if (skipReason) console.log(`real-binary e2e skipped: ${skipReason}`);
+
+// PGlite start-up and the simulated application make each step slow on a loaded machine.
+const STEP = 45_000;
+const START = 60_000;
+// A key as `kek-vN:` + 44 base64 characters (32 bytes); the masked form is `kek-vN:••••`.
+const KEY_ON_SCREEN = /kek-v\d+:([A-Za-z0-9+/]{43}=)/;
+const KEY_ANYWHERE = /[A-Za-z0-9+/]{43}=/;
+
+let term: TmuxTerminal | undefined;
+let work = '';
+afterEach(() => {
+  term?.kill();
+  term = undefined;
+});
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** Presses `key` once `text` is on the screen. */
+async function press(t: TmuxTerminal, text: string, ...keys: string[]): Promise<string> {
+  const screen = await t.waitFor(text, STEP);
+  t.send(...keys);
+  return screen;
+}
+
+/** Types the old key id at the removal prompt and confirms. */
+async function typeRemoval(t: TmuxTerminal, oldId: string): Promise<void> {
+  await t.waitFor(`Type ${oldId} and press Enter`, STEP);
+  t.send('-l', oldId);
+  await t.waitFor(`Enter (Esc cancels): ${oldId}`, STEP);
+  t.send('Enter');
+}
+
+async function exitCode(t: TmuxTerminal): Promise<number> {
+  const screen = await t.waitFor('EXIT=', STEP);
+  return Number(/EXIT=(\d+)/.exec(screen)![1]);
+}
+
+describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (tmux 80x24)', () => {
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'kek-e2e-real-'));
+  });
+
+  it('rehearse happy-path: a whole rotation by key presses, key masked until revealed, debrief PASSED, exit 0', async () => {
+    term = openTmux(`node ${bin} rehearse --scenario happy-path --rows 30 --journal ${join(work, 'happy.jsonl')}`, {
+      cwd: work,
+      env: { XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
+    });
+    await press(term, 'Enter rotate', 'Enter');
+    await term.waitFor('kek-v2:••••', STEP);
+    expect(KEY_ON_SCREEN.test(term.history()), 'key material on screen before r').toBe(false);
+    term.send('r');
+    const revealed = await term.waitFor('Visible now', STEP);
+    expect(revealed).toMatch(KEY_ON_SCREEN);
+    term.send('y');
+    await press(term, '1 runbook order', '1');
+    await press(term, 'Both keys, runbook order', 'y');
+    await press(term, 'y start the live run', 'y');
+    await press(term, 'Live run result', 'y');
+    await press(term, 'Verified: every value is on kek-v2', 'y');
+    await press(term, 'Remove kek-v1', 'y');
+    await typeRemoval(term, 'kek-v1');
+    await press(term, 'Done: kek-v1 → kek-v2', 'q');
+    expect(await exitCode(term)).toBe(0);
+    const all = await term.waitForInHistory('Debrief:', STEP);
+    expect(all).toMatch(/Debrief: .*\(happy-path\): PASSED/);
+    expect(all).not.toContain('[FAIL]');
+    expect(all).toContain('[PASS] Every row is on the new key.');
+  }, 240_000);
+
+  it('runbook on a seeded PGlite database: key written to a 0600 file, every row on kek-v2 and decrypting, journal without key material', async () => {
+    const db = join(work, 'db');
+    const oldKeyFile = join(work, 'kek-v1.key');
+    const journal = join(work, 'runbook.jsonl');
+    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '20', '--key-out', oldKeyFile], { cwd: work, encoding: 'utf8', timeout: START });
+    expect(seeded.status, seeded.stderr).toBe(0);
+    expect(seeded.stdout).toContain('inserted 20 providers');
+    const oldKey = readFileSync(oldKeyFile, 'utf8').trim();
+    expect(oldKey).toMatch(/^kek-v1:/);
+
+    term = openTmux(`node ${bin} --pglite ${db} --journal ${journal}`, {
+      cwd: work,
+      env: { SECRETS_ENCRYPTION_KEY: oldKey, XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
+    });
+    const preflight = await term.waitFor('Enter rotate', START);
+    expect(preflight).toMatch(/kek-v1\s+17\s+primary/);
+    term.send('Enter');
+    await press(term, 'kek-v2:••••', 'w');
+    await press(term, 'Write the key to', 'Enter');
+    await term.waitFor('Written to kek-v2.key (mode 0600)', STEP);
+    expect(KEY_ON_SCREEN.test(term.history()), 'key material on screen before r').toBe(false);
+    const newKeyFile = join(work, 'kek-v2.key');
+    expect(statSync(newKeyFile).mode & 0o777).toBe(0o600);
+    const newKey = readFileSync(newKeyFile, 'utf8').trim();
+    // The revealed key is the one in the file.
+    term.send('r');
+    const revealed = await term.waitFor('Visible now', STEP);
+    expect(KEY_ON_SCREEN.exec(revealed)?.[0]).toBe(newKey);
+    term.send('y');
+    await press(term, '1 runbook order', '1');
+    // The environment stays untouched: the tool takes the deployed keys from memory.
+    await press(term, 'Both keys, runbook order', 'y');
+    await press(term, 'y start the live run', 'y');
+    const live = await press(term, 'Live run result', 'y');
+    expect(live).toMatch(/rotated 17\s+already 0\s+NULL 3\s+failed 0/);
+    await press(term, 'Verified: every value is on kek-v2', 'y');
+    await press(term, 'Remove kek-v1', 'y');
+    await typeRemoval(term, 'kek-v1');
+    await press(term, 'Done: kek-v1 → kek-v2', 'q');
+    expect(await exitCode(term)).toBe(0);
+    term.kill();
+    term = undefined;
+
+    // The database, read back by the binary with the new key alone.
+    const verify = spawnSync('node', [bin, 'verify', '--pglite', db, '--only-primary', '--json'], {
+      cwd: work,
+      encoding: 'utf8',
+      timeout: START,
+      env: { ...process.env, SECRETS_ENCRYPTION_KEY: newKey, SECRETS_ENCRYPTION_KEY_PREVIOUS: '' },
+    });
+    expect(verify.status, verify.stderr).toBe(0);
+    const report = JSON.parse(verify.stdout) as {
+      passed: boolean;
+      primaryKeyId: string;
+      columns: { total: number; nulls: number; invalid: number; byKeyId: Record<string, number>; deep: { checked: number; ok: number; failed: number; ring: string } }[];
+    };
+    expect(report.passed).toBe(true);
+    expect(report.primaryKeyId).toBe('kek-v2');
+    expect(report.columns).toHaveLength(1);
+    const [column] = report.columns;
+    expect(column).toMatchObject({ total: 20, nulls: 3, invalid: 0, byKeyId: { 'kek-v2': 17 } });
+    expect(column!.deep).toMatchObject({ checked: 17, ok: 17, failed: 0, ring: 'primary-only' });
+
+    // The old key alone no longer reads the rows (they really moved).
+    const withOld = spawnSync('node', [bin, 'verify', '--pglite', db, '--only-primary', '--json'], {
+      cwd: work,
+      encoding: 'utf8',
+      timeout: START,
+      env: { ...process.env, SECRETS_ENCRYPTION_KEY: oldKey, SECRETS_ENCRYPTION_KEY_PREVIOUS: '' },
+    });
+    expect(withOld.status).toBe(1);
+
+    // The journal tells the story without key material.
+    const text = readFileSync(journal, 'utf8');
+    expect(text).toContain('kek-v2');
+    for (const key of [oldKey, newKey]) expect(text.includes(key.split(':')[1]!), 'key material in the journal').toBe(false);
+    expect(KEY_ANYWHERE.test(text), 'a 32-byte base64 value in the journal').toBe(false);
+    const rendered = execFileSync('node', [bin, 'report', '--journal', journal], { cwd: work, encoding: 'utf8' });
+    expect(rendered).toContain('kek-v2');
+    expect(KEY_ANYWHERE.test(rendered), 'a 32-byte base64 value in the report').toBe(false);
+  }, 300_000);
+
+  it('rehearse compromised-key: the emergency path to the credentials checklist, debrief decides the exit code', async () => {
+    term = openTmux(`node ${bin} rehearse --scenario compromised-key --rows 30 --journal ${join(work, 'emergency.jsonl')}`, {
+      cwd: work,
+      env: { XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
+    });
+    await press(term, 'e emergency: key leaked', 'e');
+    await term.waitFor('EMERGENCY: key compromised', STEP);
+    await term.waitFor('kek-v2:••••', STEP);
+    expect(KEY_ON_SCREEN.test(term.history()), 'key material on screen before r').toBe(false);
+    term.send('r');
+    await press(term, 'Visible now', 'y');
+    await press(term, 'Deploy both keys now', 'y');
+    // Re-encryption and verification run on their own on the emergency path.
+    await press(term, 'Remove the leaked key', 'y');
+    await typeRemoval(term, 'kek-v1');
+    const checklist = await term.waitFor('Rotate these credentials at their providers', STEP);
+    expect(checklist).toMatch(/Rotate these credentials at their providers \(\d+\)/);
+    expect(checklist).toContain('Compromised key kek-v1 removed');
+    term.send('y');
+    await press(term, 'Done: kek-v1 → kek-v2', 'q');
+    const code = await exitCode(term);
+    const all = await term.waitForInHistory('Debrief:', STEP);
+    const verdict = /Debrief: .*\(compromised-key\): (PASSED|NOT PASSED) in/.exec(all)?.[1];
+    expect(verdict).toBeDefined();
+    expect(code).toBe(verdict === 'PASSED' ? 0 : 1);
+    // Driven correctly, the emergency scenario passes.
+    expect(verdict).toBe('PASSED');
+    expect(all).toContain('[PASS] Every value got a fresh data key');
+  }, 240_000);
+});
