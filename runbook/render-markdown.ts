@@ -16,9 +16,12 @@ function stepSection(step: StepId, text: StepText): string[] {
   if (text.why) lines.push(`**Why:** ${text.why}`, '');
   if (text.risks) lines.push(`**What can go wrong:** ${text.risks}`, '');
   if (text.undo) lines.push(`**Undo:** ${text.undo}`, '');
-  if (text.actions.length > 0) {
+  if (text.actions.length > 0 && text.actions.every((action) => !action.guard)) {
+    lines.push(`**You can:** ${text.actions.map((action) => action.label).join(' · ')}`, '');
+  } else if (text.actions.length > 0) {
     lines.push('| You can | Only when |', '| --- | --- |');
-    for (const action of text.actions) lines.push(`| ${action.label} | ${action.guard ? GUARD_TEXT[action.guard] : ''} |`);
+    // An action without a guard is always offered; an empty cell would read as a missing condition.
+    for (const action of text.actions) lines.push(`| ${action.label} | ${action.guard ? GUARD_TEXT[action.guard] : 'always'} |`);
     lines.push('');
   }
   return lines;

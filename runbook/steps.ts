@@ -15,7 +15,7 @@ type Exact<T, K extends PropertyKey> = T & Record<Exclude<keyof T, K>, never>;
 export const RUNBOOK_STEPS: Record<StepId, StepText> = ALL satisfies Exact<typeof ALL, StepId>;
 
 /** Quitting is accepted at every step (the machine's root handles QUIT). */
-export const QUIT_TEXT = 'Q quits at any step. What is done stays done; run kek-rotate again and it offers to continue.';
+export const QUIT_TEXT = '`q` quits at any step. What is done stays done; run kek-rotate again and it offers to continue.';
 
 export function stepText(step: StepId): StepText {
   return RUNBOOK_STEPS[step];

@@ -53,6 +53,14 @@ describe('renderRunbookMarkdown', () => {
     expect(md).not.toMatch(/undefined|\[object Object\]/);
   });
 
+  it('lists the actions: a table only where some action is guarded, never an empty condition', () => {
+    expect(md).not.toMatch(/\|\s*\|$/m);
+    expect(md).toContain('| check again after a repair | always |');
+    expect(md).toContain('| reveal the key | always |');
+    expect(md).toMatch(/### Preflight failed[\s\S]*?\*\*You can:\*\* try again\n[\s\S]*?### Blocked/);
+    expect(md).toContain('- `q` quits at any step.');
+  });
+
   it('puts the staged deploy and the emergency order in the document', () => {
     expect(md).toMatch(/### Deploy 2a: old key primary, new key decrypt-only[\s\S]*### Deploy 2b: swap/);
     expect(md.indexOf('### Listing what the leaked key protected')).toBeLessThan(md.indexOf('### Re-encrypting with fresh data keys'));
