@@ -184,7 +184,7 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
                 ]
           }
           credentials={emergency ? ctx.credentials.map((c) => ({ id: c.id, name: c.name, kind: c.providerType })) : undefined}
-          reminders={step === 'done.summary' ? [`Archive ${oldId} in separate storage.`, 'If some data was not migrated, roll back: it re-adds the old key.'] : []}
+          reminders={step === 'done.summary' ? doneReminders(ctx.path === 'emergency', oldId) : []}
           actions={actions}
         />
       );
@@ -214,4 +214,11 @@ function assessmentOf(step: StepId, target: string | undefined, journalStep: str
   }
   if (step === 'preflight.ready') return 'Ready: Enter starts a rotation; e starts the emergency path if the key leaked.';
   return undefined;
+}
+
+/** What to do with the old key after removal: archive a retired key, but never keep a leaked one with good keys. */
+function doneReminders(leaked: boolean, oldId: string): string[] {
+  return leaked
+    ? [`${oldId} leaked: do not archive it with good keys; keep it only as your incident process requires.`, 'If some data was not migrated, roll back: it re-adds the leaked key, so finish quickly.']
+    : [`Archive ${oldId} in separate storage.`, 'If some data was not migrated, roll back: it re-adds the old key.'];
 }
