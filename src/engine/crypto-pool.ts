@@ -34,12 +34,15 @@ export function cryptoWorkerScript(): string | undefined {
   return undefined;
 }
 
-/** Workers when the caller does not say: the cores left after this thread (database client) and
- * the database itself, at most 4. Measured on 2 cores (bench, side by side): a worker there only
- * competes with PostgreSQL for the same two cores and loses its copy costs (dry run 31k rows/s on
- * this thread vs 24k with one worker), so 2 cores get none. */
-export function defaultCryptoWorkers(): number {
-  return Math.max(0, Math.min(4, availableParallelism() - 2));
+/** Workers when the caller does not say. A dry run only decrypts: there a worker competes with
+ * PostgreSQL for the cores and loses its copy costs (2 cores, side by side: 31k rows/s on this thread
+ * vs 24k with one worker), so it gets the cores left after this thread and the database, at most 4.
+ * A live run does six AES-GCM set-ups a row (reencrypt) and is CPU-bound on them: on 2 cores, 100k
+ * rows, concurrency 2, it measured 7.8k rows/s with no worker and 11.6k–12.8k with two (three: 10.7k),
+ * so live runs get at least two. */
+export function defaultCryptoWorkers(kind: 'dry-run' | 'live' = 'dry-run'): number {
+  const spare = availableParallelism() - 2;
+  return kind === 'live' ? Math.max(2, Math.min(4, spare)) : Math.max(0, Math.min(4, spare));
 }
 
 export function inThreadCrypto(ring: KeyRing): BatchCrypto {
