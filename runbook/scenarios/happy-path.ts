@@ -20,6 +20,6 @@ export const happyPath: Scenario = {
   ],
   lesson: {
     pass: 'The compare-and-swap kept every concurrent write, and nothing was left on the old key.',
-    fail: 'Look at the criteria below: each one names the rows or the step that went wrong.',
+    fail: 'Look at the criteria marked FAIL above: each one names the rows or the step that went wrong.',
   },
 };
