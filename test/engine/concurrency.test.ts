@@ -2,32 +2,21 @@
 // moves every row exactly once; deletes, inserts and an abort during a run leave nothing behind
 // that a rerun does not finish; PGlite (one connection) degrades to one worker; failures beyond
 // the listed 1000 are still counted.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptValue } from '../../src/crypto/envelope.js';
 import { buildColumnSql } from '../../src/engine/column-sql.js';
 import { splitIdRanges } from '../../src/engine/id-ranges.js';
 import { KeysetReader } from '../../src/engine/keyset-reader.js';
 import { runReencryption } from '../../src/engine/run-reencryption.js';
-import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { BACKENDS, SKIP_PG_REASON, TEST_DATABASE_URL, type TestDatabase } from '../helpers/test-db.js';
-import { interceptDb, keyIdOf, llmProvidersColumn, makeKeys, plaintextOf, readProviders, recorder, seedProviders } from './engine-fixtures.js';
+import { interceptDb, keyIdOf, llmProvidersColumn, makeKeys, plaintextOf, readProviders, recorder, seedProviders, useFreshApplicationTable } from './engine-fixtures.js';
 
 if (!TEST_DATABASE_URL) console.log(SKIP_PG_REASON);
 const FAST = { concurrency: 3, minRowsPerRange: 10, cryptoWorkers: 2 } as const;
 
 describe.each(BACKENDS)('id-range workers on $name', ({ name, open, available }) => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    if (available) t = await open();
-  });
-  afterAll(async () => {
-    await t?.drop();
-  });
-  beforeEach(async () => {
-    if (!available) return;
-    await t.db.query('DROP TABLE IF EXISTS llm_providers');
-    await createApplicationSchema(t.db);
-  });
+  useFreshApplicationTable({ open, available }, (opened) => (t = opened));
 
   it.skipIf(!available)('splits the ids into disjoint ranges that together read every row once', async () => {
     const keys = makeKeys();

@@ -1,6 +1,7 @@
 // Shared setup for the engine tests: two keys, the application's table seeded with values under
 // the old key, a ResolvedColumn built by hand, and helpers to read back what is stored.
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { decryptValue, encryptValue } from '../../src/crypto/envelope.js';
 import { parseKey, type Kek } from '../../src/crypto/key.js';
 import { makeKeyRing, type KeyRing } from '../../src/crypto/key-ring.js';
@@ -8,6 +9,8 @@ import { peekKeyId } from '../../src/crypto/payload.js';
 import type { Db, Queryable } from '../../src/db/db.js';
 import type { ResolvedColumn, ValueType } from '../../src/db/column.js';
 import type { EngineEvent } from '../../src/engine/events.js';
+import { createApplicationSchema } from '../../src/sandbox/schema.js';
+import type { TestDatabase } from '../helpers/test-db.js';
 
 export function newKek(id: string): Kek {
   return parseKey(`${id}:${randomBytes(32).toString('base64')}`, 'test');
@@ -102,4 +105,20 @@ export function interceptDb(db: Db, pattern: RegExp, before: (sql: string, param
   });
   // Forks too: id-range workers each run on a fork, and every one of their statements must pass the seam.
   return { ...db, query: wrap(db).query, transaction: (work) => db.transaction((tx) => work(wrap(tx))), fork: async () => interceptDb(await db.fork(), pattern, before) };
+}
+
+/** One database for a describe block and a fresh application table before each test (skipped when the backend is not available). */
+export function useFreshApplicationTable(backend: { open: () => Promise<TestDatabase>; available: boolean }, opened: (t: TestDatabase) => void): void {
+  let t: TestDatabase | undefined;
+  beforeAll(async () => {
+    if (backend.available) opened((t = await backend.open()));
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+  beforeEach(async () => {
+    if (!t) return;
+    await t.db.query('DROP TABLE IF EXISTS llm_providers');
+    await createApplicationSchema(t.db);
+  });
 }

@@ -1,14 +1,14 @@
 // Runs whose table changes under them or that are stopped half way: deletes and inserts between
 // pages make nothing get skipped (the reference's OFFSET paging does skip), and an abort ends
 // after the batch in flight, leaving every row readable for a rerun to finish.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encryptValue, rotateValue } from '../../src/crypto/envelope.js';
 import type { KeyRing } from '../../src/crypto/key-ring.js';
 import type { Db } from '../../src/db/db.js';
 import { runReencryption } from '../../src/engine/run-reencryption.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { BACKENDS, SKIP_PG_REASON, TEST_DATABASE_URL, type TestDatabase } from '../helpers/test-db.js';
-import { interceptDb, keyIdOf, llmProvidersColumn, makeKeys, plaintextOf, readProviders, seedProviders } from './engine-fixtures.js';
+import { interceptDb, keyIdOf, llmProvidersColumn, makeKeys, plaintextOf, readProviders, seedProviders, useFreshApplicationTable } from './engine-fixtures.js';
 
 if (!TEST_DATABASE_URL) console.log(SKIP_PG_REASON);
 
@@ -32,17 +32,7 @@ async function referenceOffsetRun(db: Db, ring: KeyRing, batchSize: number, befo
 
 describe.each(BACKENDS)('changing and interrupted runs on $name', ({ open, available }) => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    if (available) t = await open();
-  });
-  afterAll(async () => {
-    await t?.drop();
-  });
-  beforeEach(async () => {
-    if (!available) return;
-    await t.db.query('DROP TABLE IF EXISTS llm_providers');
-    await createApplicationSchema(t.db);
-  });
+  useFreshApplicationTable({ open, available }, (opened) => (t = opened));
 
   /** Before the third page: the application deletes 15 rows already done and adds 5 on the old key. */
   function churn(keys: ReturnType<typeof makeKeys>) {

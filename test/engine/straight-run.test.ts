@@ -1,28 +1,17 @@
 // A run with nobody else writing: every value lands on the new key and still decrypts to its
 // plaintext; NULLs and rows already on the primary are left alone; a dry run writes nothing.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encryptValue } from '../../src/crypto/envelope.js';
 import { parsePayload } from '../../src/crypto/payload.js';
 import { runReencryption } from '../../src/engine/run-reencryption.js';
-import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { BACKENDS, SKIP_PG_REASON, TEST_DATABASE_URL, type TestDatabase } from '../helpers/test-db.js';
-import { column, keyIdOf, llmProvidersColumn, makeKeys, plaintextOf, readProviders, recorder, seedProviders } from './engine-fixtures.js';
+import { column, keyIdOf, llmProvidersColumn, makeKeys, plaintextOf, readProviders, recorder, seedProviders, useFreshApplicationTable } from './engine-fixtures.js';
 
 if (!TEST_DATABASE_URL) console.log(SKIP_PG_REASON);
 
 describe.each(BACKENDS)('re-encryption on $name', ({ open, available }) => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    if (available) t = await open();
-  });
-  afterAll(async () => {
-    await t?.drop();
-  });
-  beforeEach(async () => {
-    if (!available) return;
-    await t.db.query('DROP TABLE IF EXISTS llm_providers');
-    await createApplicationSchema(t.db);
-  });
+  useFreshApplicationTable({ open, available }, (opened) => (t = opened));
 
   /** 57 rows on kek-v1, 5 already on kek-v2, 3 NULL. */
   async function seedMixed() {

@@ -1,11 +1,10 @@
 // Rows that cannot be rotated (tampered, on a key nobody has, not a payload at all): the dry run
 // lists them with a reason, the live run counts them, reports them and leaves them byte for byte.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encryptValue } from '../../src/crypto/envelope.js';
 import { runReencryption } from '../../src/engine/run-reencryption.js';
-import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { BACKENDS, SKIP_PG_REASON, TEST_DATABASE_URL, type TestDatabase } from '../helpers/test-db.js';
-import { keyIdOf, llmProvidersColumn, makeKeys, newKek, readProviders, recorder, seedProviders } from './engine-fixtures.js';
+import { keyIdOf, llmProvidersColumn, makeKeys, newKek, readProviders, recorder, seedProviders, useFreshApplicationTable } from './engine-fixtures.js';
 
 if (!TEST_DATABASE_URL) console.log(SKIP_PG_REASON);
 
@@ -19,17 +18,7 @@ function tamper(payload: Buffer): Buffer {
 
 describe.each(BACKENDS)('unreadable rows on $name', ({ open, available }) => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    if (available) t = await open();
-  });
-  afterAll(async () => {
-    await t?.drop();
-  });
-  beforeEach(async () => {
-    if (!available) return;
-    await t.db.query('DROP TABLE IF EXISTS llm_providers');
-    await createApplicationSchema(t.db);
-  });
+  useFreshApplicationTable({ open, available }, (opened) => (t = opened));
 
   async function seedWithBadRows() {
     const keys = makeKeys();
