@@ -1,9 +1,8 @@
 // Emergency: the credentials the leaked key could read, to be rotated at their providers.
 // Names come from the database and are stripped of control characters.
-import { Box, Text, useInput } from 'ink';
-import { useReducer } from 'react';
+import { Box, Text } from 'ink';
 import { safeText } from '../safe-text.js';
-import { clampOffset, reduceScroll, type ScrollAction, type ScrollState } from '../state/scroll.js';
+import { useScrollWindow } from '../use-scroll-window.js';
 import { useTheme } from '../theme.js';
 
 export interface ChecklistItem {
@@ -23,17 +22,7 @@ export interface ChecklistProps {
 export function Checklist({ title, items, height = 8, isActive = true }: ChecklistProps) {
   const theme = useTheme();
   const bounds = { total: items.length, visible: height };
-  const [scroll, dispatch] = useReducer((s: ScrollState, a: ScrollAction) => reduceScroll(s, a, bounds), { offset: 0 });
-  useInput(
-    (_input, key) => {
-      if (key.upArrow) dispatch({ type: 'up' });
-      else if (key.downArrow) dispatch({ type: 'down' });
-      else if (key.pageUp) dispatch({ type: 'page-up' });
-      else if (key.pageDown) dispatch({ type: 'page-down' });
-    },
-    { isActive: isActive && items.length > height },
-  );
-  const offset = clampOffset(scroll.offset, bounds);
+  const offset = useScrollWindow(bounds, isActive);
   return (
     <Box flexDirection="column">
       <Text bold color={theme.tone('warn')}>

@@ -1,9 +1,8 @@
 // Rows that could not be rotated or verified: id and reason, a few at a time, ↑/↓ PgUp/PgDn to scroll.
 // Ids and reasons come from the database, so they are stripped of control characters.
-import { Box, Text, useInput } from 'ink';
-import { useReducer } from 'react';
+import { Box, Text } from 'ink';
 import { safeText } from '../safe-text.js';
-import { clampOffset, reduceScroll, type ScrollAction, type ScrollState } from '../state/scroll.js';
+import { useScrollWindow } from '../use-scroll-window.js';
 import { useTheme } from '../theme.js';
 
 export interface FailureItem {
@@ -26,19 +25,8 @@ export interface FailureListProps {
 export function FailureList({ failures, height = 5, totalCount, isActive = true, width = 80 }: FailureListProps) {
   const theme = useTheme();
   const bounds = { total: failures.length, visible: height };
-  const [scroll, dispatch] = useReducer((s: ScrollState, a: ScrollAction) => reduceScroll(s, a, bounds), { offset: 0 });
-  useInput(
-    (_input, key) => {
-      if (key.upArrow) dispatch({ type: 'up' });
-      else if (key.downArrow) dispatch({ type: 'down' });
-      else if (key.pageUp) dispatch({ type: 'page-up' });
-      else if (key.pageDown) dispatch({ type: 'page-down' });
-    },
-    { isActive: isActive && failures.length > height },
-  );
+  const offset = useScrollWindow(bounds, isActive);
   if (failures.length === 0) return <Text color={theme.tone('ok')}>No failed rows.</Text>;
-  // The list may shrink between renders (a new run); keep the window inside it.
-  const offset = clampOffset(scroll.offset, bounds);
   const shown = failures.slice(offset, offset + height);
   const total = totalCount ?? failures.length;
   return (

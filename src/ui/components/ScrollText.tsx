@@ -1,8 +1,7 @@
 // Lines of text in a window of fixed height, ↑/↓ PgUp/PgDn to scroll: long SQL and snippets stay
 // inside 24 rows instead of pushing the prompt off the screen.
-import { Box, Text, useInput } from 'ink';
-import { useReducer } from 'react';
-import { clampOffset, reduceScroll, type ScrollAction, type ScrollState } from '../state/scroll.js';
+import { Box, Text } from 'ink';
+import { useScrollWindow } from '../use-scroll-window.js';
 import { useTheme } from '../theme.js';
 
 export interface ScrollTextProps {
@@ -20,17 +19,7 @@ export function ScrollText({ lines, height, isActive = true, commentPrefix }: Sc
   // When scrolling, one line of the window is kept for the position note.
   const visible = Math.max(1, scrollable ? height - 1 : height);
   const bounds = { total: lines.length, visible };
-  const [scroll, dispatch] = useReducer((s: ScrollState, a: ScrollAction) => reduceScroll(s, a, bounds), { offset: 0 });
-  useInput(
-    (_input, key) => {
-      if (key.upArrow) dispatch({ type: 'up' });
-      else if (key.downArrow) dispatch({ type: 'down' });
-      else if (key.pageUp) dispatch({ type: 'page-up' });
-      else if (key.pageDown) dispatch({ type: 'page-down' });
-    },
-    { isActive: isActive && scrollable },
-  );
-  const offset = clampOffset(scroll.offset, bounds);
+  const offset = useScrollWindow(bounds, isActive);
   const shown = lines.slice(offset, offset + visible);
   return (
     <Box flexDirection="column">
