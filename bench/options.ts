@@ -30,7 +30,7 @@ export const USAGE = `npm run bench -- [options]
   --batch-size N[,N]  engine batch sizes to measure (default 100,500,1000,2000)
   --profile           also time fetch / crypto / write separately
   --memory            peak RSS of a dry run and a live run at 100000 rows and at --rows (default 1000000 here)
-  --ui-rounds N       headless/UI-attached pairs for the UI ratio, best of each (default 1)
+  --ui-rounds N       headless/UI-attached pairs for the UI ratio, best of each (default 3)
   --skip-baseline     do not time the reference algorithm
   --keep              leave schema kek_bench in place at the end
   --out FILE          results file (default bench/results.json, or bench/results-memory.json with --memory)
@@ -49,7 +49,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   let profile = false;
   let memory = false;
   let keep = false;
-  let uiRounds = 1;
+  // One pair is at the mercy of the noise (a run varies by 10% here): three pairs, best of each.
+  let uiRounds = 3;
   let skipBaseline = false;
   let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {

@@ -74,7 +74,7 @@ export async function profileStages(db: Db, keys: BenchKeys, batchSize: number, 
   written = 0;
   for (const batch of rotated) {
     written += await db.transaction(async (tx) => {
-      const result = await tx.query(sql.compareAndSwap, [batch.map((r) => r.id), batch.map((r) => r.old), batch.map((r) => r.next)]);
+      const result = await tx.query(sql.compareAndSwap, sql.compareAndSwapParams(batch));
       return result.rowCount;
     });
   }

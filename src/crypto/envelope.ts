@@ -11,7 +11,10 @@ const VALUE_AUTH_FAILED = 'value: authentication failed: the nonce or ciphertext
 
 function seal(key: Buffer, nonce: Buffer, plaintext: Buffer): Buffer {
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  const body = cipher.update(plaintext);
+  // GCM is a stream mode: final() only computes the tag and returns no bytes.
+  cipher.final();
+  return Buffer.concat([body, cipher.getAuthTag()], body.length + TAG_BYTES);
 }
 
 // The two failures get their own problem codes: a DEK that does not unwrap usually means the operator
@@ -20,7 +23,10 @@ function open(key: Buffer, nonce: Buffer, sealed: Buffer, problem: 'dek-auth-fai
   const decipher = createDecipheriv('aes-256-gcm', key, nonce);
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+    const plaintext = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+    // Checks the tag; GCM's final() returns no bytes, so there is nothing to append.
+    decipher.final();
+    return plaintext;
   } catch {
     throw new PayloadError(problem, problem === 'auth-failed' ? VALUE_AUTH_FAILED : DEK_AUTH_FAILED, keyId);
   }

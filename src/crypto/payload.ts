@@ -45,9 +45,22 @@ export interface ParsedPayload {
 const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const FIELDS = ['key_id', 'dek_wrapped', 'nonce', 'ciphertext'] as const;
 
-function decodeField(name: string, value: string): Buffer {
-  if (!STANDARD_BASE64.test(value)) throw new PayloadError('bad-base64', `field ${name} is not standard base64`);
+function decodeField(name: string, value: string, alphabetChecked: boolean): Buffer {
+  if (!(alphabetChecked ? hasPaddedShape(value) : STANDARD_BASE64.test(value))) {
+    throw new PayloadError('bad-base64', `field ${name} is not standard base64`);
+  }
   return Buffer.from(value, 'base64');
+}
+
+/**
+ * For text already known to use only `A-Za-z0-9+/=` (the canonical pattern admits nothing else):
+ * the rest of STANDARD_BASE64 — whole quads, and `=` only as one or two final padding characters.
+ */
+function hasPaddedShape(value: string): boolean {
+  if (value.length % 4 !== 0) return false;
+  const pad = value.indexOf('=');
+  if (pad === -1) return true;
+  return pad >= value.length - 2 && (pad === value.length - 1 || value.charCodeAt(value.length - 1) === 61);
 }
 
 // One decoder for every call: constructing a TextDecoder costs more than decoding a payload.
@@ -79,7 +92,7 @@ function matchCanonical(stored: Uint8Array | string): RegExpExecArray | null {
 export function parsePayload(stored: Uint8Array | string): ParsedPayload {
   if (stored.length === 0) throw new PayloadError('empty', 'value is empty');
   const canonical = matchCanonical(stored);
-  if (canonical) return decodeFields(canonical[1]!, canonical[2]!, canonical[3]!, canonical[4]!);
+  if (canonical) return decodeFields(canonical[1]!, canonical[2]!, canonical[3]!, canonical[4]!, true);
   let json: unknown;
   try {
     json = JSON.parse(asText(stored));
@@ -101,14 +114,14 @@ export function parsePayload(stored: Uint8Array | string): ParsedPayload {
   }
   const keyId = record.key_id as string;
   if (keyId === '') throw new PayloadError('missing-field', 'field key_id is empty');
-  return decodeFields(keyId, record.dek_wrapped as string, record.nonce as string, record.ciphertext as string);
+  return decodeFields(keyId, record.dek_wrapped as string, record.nonce as string, record.ciphertext as string, false);
 }
 
 /** The checks after the JSON structure, shared by the canonical and the general path. */
-function decodeFields(keyId: string, dekWrappedText: string, nonceText: string, ciphertextText: string): ParsedPayload {
-  const dekWrapped = decodeField('dek_wrapped', dekWrappedText);
-  const nonce = decodeField('nonce', nonceText);
-  const ciphertext = decodeField('ciphertext', ciphertextText);
+function decodeFields(keyId: string, dekWrappedText: string, nonceText: string, ciphertextText: string, alphabetChecked: boolean): ParsedPayload {
+  const dekWrapped = decodeField('dek_wrapped', dekWrappedText, alphabetChecked);
+  const nonce = decodeField('nonce', nonceText, alphabetChecked);
+  const ciphertext = decodeField('ciphertext', ciphertextText, alphabetChecked);
   if (nonce.length !== NONCE_BYTES) {
     throw new PayloadError('bad-nonce-length', `nonce is ${nonce.length} bytes, expected ${NONCE_BYTES}`, keyId);
   }

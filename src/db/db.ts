@@ -7,8 +7,24 @@ export interface QueryResult<Row> {
   rowCount: number;
 }
 
+/**
+ * A statement run many times (the engine's pages and writes): the pg adapter prepares it once per
+ * connection under `name` and then only binds parameters, skipping the parse and plan on every batch.
+ * A name must never be reused for another text on the same connection (pg refuses it).
+ */
+export interface NamedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+export type Statement = string | NamedStatement;
+
+export function statementText(statement: Statement): string {
+  return typeof statement === 'string' ? statement : statement.text;
+}
+
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(sql: Statement, params?: unknown[]): Promise<QueryResult<Row>>;
 }
 
 export interface Db extends Queryable {

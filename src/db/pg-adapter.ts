@@ -2,7 +2,7 @@
 // DatabaseErrors that show the URL with its password masked.
 import pg from 'pg';
 import { DatabaseError } from '../errors.js';
-import type { Db, QueryResult, Queryable } from './db.js';
+import type { Db, QueryResult, Queryable, Statement } from './db.js';
 import { maskDatabaseUrl } from './mask-url.js';
 
 function describeFailure(error: unknown): string {
@@ -12,8 +12,8 @@ function describeFailure(error: unknown): string {
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<Row>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
-      const result = await client.query(sql, params as unknown[]);
+    async query<Row>(sql: Statement, params?: unknown[]): Promise<QueryResult<Row>> {
+      const result = typeof sql === 'string' ? await client.query(sql, params) : await client.query({ name: sql.name, text: sql.text, values: params ?? [] });
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     },
   };

@@ -1,7 +1,7 @@
 // The embedded adapter: PGlite (PostgreSQL compiled to WASM), in memory or in a directory.
 // It has one connection, so transactions are serialised; bytea comes back as Buffer like pg's.
 import { PGlite, types } from '@electric-sql/pglite';
-import type { Db, QueryResult, Queryable } from './db.js';
+import { statementText, type Db, type QueryResult, type Queryable, type Statement } from './db.js';
 
 const BYTEA_OID = 17;
 
@@ -25,8 +25,9 @@ interface PgliteQueryable {
 
 function wrap(target: PgliteQueryable): Queryable {
   return {
-    async query<Row>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
-      const result = await target.query<Row>(sql, params);
+    // PGlite has one in-process connection and no per-name statement cache to gain from.
+    async query<Row>(sql: Statement, params?: unknown[]): Promise<QueryResult<Row>> {
+      const result = await target.query<Row>(statementText(sql), params);
       return { rows: toBuffers(result.rows, result.fields), rowCount: result.affectedRows || result.rows.length };
     },
   };

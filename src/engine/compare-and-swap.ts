@@ -38,9 +38,8 @@ export function isTransient(error: unknown): boolean {
 
 async function attempt(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limits: WriteLimits, onLocked: (() => void) | undefined) {
   return db.transaction(async (tx) => {
-    // SET does not take parameters; both values are integers we validated.
-    await tx.query(`SET LOCAL lock_timeout = '${Math.trunc(limits.lockTimeoutMs)}ms'`);
-    await tx.query(`SET LOCAL statement_timeout = '${Math.trunc(limits.statementTimeoutMs)}ms'`);
+    // Transaction-local, like SET LOCAL, in one round trip.
+    await tx.query(sql.setTimeouts, [`${Math.trunc(limits.lockTimeoutMs)}ms`, `${Math.trunc(limits.statementTimeoutMs)}ms`]);
     const ids = rows.map((r) => r.id);
     const locked = await tx.query<{ id: string }>(sql.lockFree, [ids]);
     onLocked?.();
@@ -48,7 +47,7 @@ async function attempt(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limi
     const mine = rows.filter((r) => lockedIds.has(r.id));
     let writtenIds = new Set<string>();
     if (mine.length > 0) {
-      const result = await tx.query<{ id: string }>(sql.compareAndSwap, [mine.map((r) => r.id), mine.map((r) => r.old), mine.map((r) => r.next)]);
+      const result = await tx.query<{ id: string }>(sql.compareAndSwap, sql.compareAndSwapParams(mine));
       writtenIds = new Set(result.rows.map((r) => r.id));
     }
     return {

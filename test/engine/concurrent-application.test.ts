@@ -151,7 +151,7 @@ describe.skipIf(!pg)('the engine next to a live application (PostgreSQL)', () =>
     const holder = await holdOpen(other, (tx) => tx.query('LOCK TABLE llm_providers IN EXCLUSIVE MODE'));
     setTimeout(() => void holder.release(), 300);
     let transactions = 0;
-    const db = interceptDb(t.db, /SET LOCAL lock_timeout/, async () => void transactions++);
+    const db = interceptDb(t.db, /set_config\('lock_timeout'/, async () => void transactions++);
     const summary = await runReencryption({ db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', batchSize: 10, lockTimeoutMs: 100, onEvent: () => undefined });
     expect(summary.failures).toEqual([]);
     expect(summary.tables[0]).toMatchObject({ rotated: 20 });

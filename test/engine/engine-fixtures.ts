@@ -6,7 +6,7 @@ import { decryptValue, encryptValue } from '../../src/crypto/envelope.js';
 import { parseKey, type Kek } from '../../src/crypto/key.js';
 import { makeKeyRing, type KeyRing } from '../../src/crypto/key-ring.js';
 import { peekKeyId } from '../../src/crypto/payload.js';
-import type { Db, Queryable } from '../../src/db/db.js';
+import { statementText, type Db, type Queryable, type Statement } from '../../src/db/db.js';
 import type { ResolvedColumn, ValueType } from '../../src/db/column.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
@@ -98,8 +98,8 @@ export function recorder(): { events: EngineEvent[]; onEvent: (e: EngineEvent) =
  * a seam to change the table at exact points of a run, the same way on pg and PGlite, on forks too. */
 export function interceptDb(db: Db, pattern: RegExp, before: (sql: string, params: unknown[] | undefined) => Promise<void>): Db {
   const wrap = (q: Queryable): Queryable => ({
-    async query<Row>(sql: string, params?: unknown[]) {
-      if (pattern.test(sql)) await before(sql, params);
+    async query<Row>(sql: Statement, params?: unknown[]) {
+      if (pattern.test(statementText(sql))) await before(statementText(sql), params);
       return q.query<Row>(sql, params);
     },
   });
