@@ -108,3 +108,27 @@ describe('error messages never carry secrets', () => {
     }
   });
 });
+
+describe('base64 in the canonical form (checked by shape, not by the general pattern)', () => {
+  const vector = vectors.valid.find((v) => v.key_id === 'kek-v1')!;
+  const nonce = (JSON.parse(vector.payload) as { nonce: string }).nonce;
+  // Every one uses only base64 characters, so the canonical pattern matches and the shape check decides.
+  const misshapen = [`${nonce.slice(0, 8)}=${nonce.slice(9)}`, nonce.slice(1), `${nonce.slice(0, 14)}=A`, `${nonce.slice(0, 13)}===`, `${nonce}====`, `=${nonce.slice(1)}`];
+
+  it.each(misshapen)('nonce %s is refused as bad base64, as the general path refuses it', (bad) => {
+    const canonical = vector.payload.replace(`"nonce":"${nonce}"`, `"nonce":"${bad}"`);
+    expect(canonical).not.toBe(vector.payload);
+    expect(refusal(canonical).problem).toBe('bad-base64');
+    // The same value with one space: not canonical, so JSON.parse and the full pattern judge it.
+    expect(refusal(canonical.replace('{', '{ ')).problem).toBe('bad-base64');
+  });
+
+  it('accepts one and two padding characters where they belong', () => {
+    const payload = JSON.parse(vector.payload) as { dek_wrapped: string; ciphertext: string };
+    expect(payload.dek_wrapped.length % 4).toBe(0);
+    expect(decryptValue(ring, vector.payload).toString('utf8')).toBe(vector.plaintext);
+    const padded = vectors.valid.filter((v) => /=",/.test(v.payload) || /="}$/.test(v.payload));
+    expect(padded.length).toBeGreaterThan(0);
+    for (const v of padded) expect(decryptValue(ring, v.payload).toString('utf8')).toBe(v.plaintext);
+  });
+});
