@@ -25,6 +25,8 @@ export interface EngineJobResult {
   uiBytes: number;
   /** process.resourceUsage().maxRSS of the worker, in kilobytes. */
   maxRssKb: number;
+  /** CPU time of the worker process (every thread) during the run, in seconds. */
+  cpuSeconds: number;
 }
 
 export interface EngineJobFailure {

@@ -27,6 +27,7 @@ async function run(job: EngineJob): Promise<EngineJobResult> {
       finish = () => ui.finish();
     }
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const summary = await runReencryption({
       db,
       ring: rotationRing(fromWire(job.keys)),
@@ -38,11 +39,12 @@ async function run(job: EngineJob): Promise<EngineJobResult> {
     });
     const uiBytes = finish(); // the UI's teardown is part of what an attached UI costs
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
     const total = summary.tables.reduce(
       (acc, t) => ({ processed: acc.processed + t.processed, rotated: acc.rotated + t.rotated, failed: acc.failed + t.failed }),
       { processed: 0, rotated: 0, failed: 0 },
     );
-    return { ok: true, seconds, ...total, events, uiBytes, maxRssKb: process.resourceUsage().maxRSS };
+    return { ok: true, seconds, ...total, events, uiBytes, maxRssKb: process.resourceUsage().maxRSS, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     await db.close();
   }

@@ -8,7 +8,8 @@ import { makeBenchKeys } from './bench-keys.js';
 import { machineInfo } from './machine-info.js';
 import { MEMORY_SMALL_ROWS, runMemory } from './memory.js';
 import { HelpRequested, USAGE, parseOptions, type BenchOptions } from './options.js';
-import { formatProfile, formatTable, formatTargets, writeResults } from './report.js';
+import { gcmCallMicros } from './cpu-budget.js';
+import { formatCpuBudget, formatProfile, formatTable, formatTargets, writeResults } from './report.js';
 import { useWorkerScript } from './run-engine.js';
 import { seedRows } from './seed.js';
 import { checkTargets } from './targets.js';
@@ -23,6 +24,8 @@ async function throughput(o: BenchOptions): Promise<void> {
   const db = await openBenchDb(o.databaseUrl);
   try {
     const machine = await machineInfo(db);
+    const gcmMicros = gcmCallMicros();
+    log(`one AES-256-GCM call (seal or open, 48 bytes, node:crypto): ${gcmMicros.toFixed(2)} µs`);
     log(`seeding ${o.rows} rows on kek-v1 in schema ${BENCH_SCHEMA}`);
     await seedRows(db, keys.old, o.rows);
     log('seeded');
@@ -36,8 +39,13 @@ async function throughput(o: BenchOptions): Promise<void> {
     }
     console.log(`\nTargets (engine at its fastest batch size; reencrypt chose ${r.chosenBatchSize}):`);
     console.log(formatTargets(r.targets));
+    const best = (['dry-run', 'rewrap', 'reencrypt'] as const).flatMap((mode) => (r.best[mode] ? [r.best[mode]] : []));
+    console.log(`\nWhere the CPU goes, per row (each mode's fastest run; ${machine.nproc} CPUs; one AES-256-GCM call ${gcmMicros.toFixed(2)} µs):`);
+    console.log(formatCpuBudget(r.ceiling, best, machine.nproc, gcmMicros));
+    console.log('  client = the engine process, all threads; GCM floor = AES-256-GCM calls a row needs x one call;');
+    console.log('  bound = CPUs / (GCM floor + postgres µs): the most any engine could do here, before its own work.');
     if (r.profile) console.log(`\nWhere the time goes (batch ${r.chosenBatchSize}, each stage alone):\n${formatProfile(r.profile)}`);
-    writeResults(o.out, { machine, options: { ...o, databaseUrl: undefined }, runOrder: RUN_ORDER, measurements: r.measurements, targets: r.targets, profile: r.profile });
+    writeResults(o.out, { machine, options: { ...o, databaseUrl: undefined }, runOrder: RUN_ORDER, measurements: r.measurements, targets: r.targets, profile: r.profile, gcmCallMicros: gcmMicros });
     console.log(`\nWritten to ${o.out}`);
   } finally {
     await db.close();

@@ -1,5 +1,6 @@
-// One measured figure: what ran, on how many rows, how long it took.
+// One measured figure: what ran, on how many rows, how long it took, and the CPU it cost.
 import os from 'node:os';
+import type { CpuPerRow } from './cpu-budget.js';
 
 export type MeasuredKind = 'baseline' | 'ceiling' | 'engine';
 
@@ -17,6 +18,8 @@ export interface Measurement {
   /** Keys found after the run (live runs): proof the work was done. */
   keyIdsAfter?: Record<string, number>;
   note?: string;
+  /** CPU spent per row by the engine process and by PostgreSQL (throughput runs). */
+  cpu?: CpuPerRow;
   /** 1-minute load average when the measurement ended: other work on the machine skews figures. */
   loadAverage: number;
 }

@@ -1,6 +1,7 @@
 // Prints the figures as a table with ratios and target verdicts, and writes them as JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { GCM_CALLS_PER_ROW } from './cpu-budget.js';
 import type { MachineInfo } from './machine-info.js';
 import type { Measurement } from './measurement.js';
 import type { StageTiming } from './profile.js';
@@ -47,6 +48,39 @@ export function formatProfile(stages: readonly StageTiming[]): string {
     .join('\n');
 }
 
+/**
+ * CPU per row of the ceiling and of each mode's fastest run, how busy that kept the machine, and
+ * the bound it implies: rows/s cannot exceed cores / (crypto floor + PostgreSQL's CPU per row),
+ * whatever the engine does around them.
+ */
+export function formatCpuBudget(ceiling: Measurement, best: readonly Measurement[], nproc: number, gcmMicros: number): string {
+  const us = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1));
+  const header = ['what', 'mode', 'rows/s', 'client µs', 'postgres µs', 'total µs', 'machine busy', 'GCM floor µs', 'bound rows/s', 'bound b/c'];
+  const rows = [ceiling, ...best].map((m) => {
+    const calls = m.kind === 'engine' ? GCM_CALLS_PER_ROW[m.mode as keyof typeof GCM_CALLS_PER_ROW] : undefined;
+    const floor = calls === undefined ? undefined : calls * gcmMicros;
+    const pg = m.cpu?.postgresUs;
+    const total = m.cpu ? m.cpu.clientUs + (pg ?? 0) : undefined;
+    const busy = total === undefined || pg === undefined ? undefined : (total * m.rowsPerSecond) / 1e6 / nproc;
+    const bound = floor === undefined || pg === undefined ? undefined : (nproc * 1e6) / (floor + pg);
+    return [
+      m.kind,
+      m.mode,
+      int.format(m.rowsPerSecond),
+      m.kind === 'engine' ? us(m.cpu?.clientUs) : '-',
+      us(pg),
+      m.kind === 'engine' ? us(total) : us(pg),
+      busy === undefined ? '-' : `${Math.round(busy * 100)}%`,
+      floor === undefined ? '-' : `${floor.toFixed(1)} (${calls}x)`,
+      bound === undefined ? '-' : int.format(bound),
+      bound === undefined ? '-' : (bound / ceiling.rowsPerSecond).toFixed(2),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => '  ' + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
 export interface BenchResults {
   machine: MachineInfo;
   options: Record<string, unknown>;
@@ -55,6 +89,8 @@ export interface BenchResults {
   targets: TargetCheck[];
   profile?: StageTiming[];
   memory?: unknown;
+  /** One AES-256-GCM seal or open of a short value through node:crypto on this machine, µs. */
+  gcmCallMicros?: number;
 }
 
 export function writeResults(path: string, results: BenchResults): void {

@@ -7,6 +7,7 @@ import type { Db } from '../src/db/db.js';
 import { runReferenceBaseline } from './baseline-reference.js';
 import { toWire, type BenchKeys } from './bench-keys.js';
 import { runCeiling } from './ceiling.js';
+import { cpuPerRow, postgresCpuSeconds } from './cpu-budget.js';
 import type { Consumer } from './engine-job.js';
 import { measurement, type Measurement } from './measurement.js';
 import type { BenchOptions } from './options.js';
@@ -32,6 +33,8 @@ export interface ThroughputResults {
   targets: TargetCheck[];
   profile: StageTiming[] | undefined;
   chosenBatchSize: number;
+  /** The fastest headless run of each engine mode. */
+  best: Partial<Record<EngineMode, Measurement>>;
 }
 
 type EngineMode = 'dry-run' | 'rewrap' | 'reencrypt';
@@ -46,8 +49,20 @@ export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, lo
 
   await resetTable(db);
   log('ceiling: single-statement rewrite');
+  const ceilingPg = postgresCpuSeconds();
   const c = await runCeiling(db);
-  const ceiling = add(measurement({ kind: 'ceiling', mode: 'UPDATE col = col || \'\'', consumer: '-', batchSize: undefined, ...c, peakRssMb: undefined }));
+  const ceilingPgAfter = postgresCpuSeconds();
+  const ceiling = add(
+    measurement({
+      kind: 'ceiling',
+      mode: 'UPDATE col = col || \'\'',
+      consumer: '-',
+      batchSize: undefined,
+      ...c,
+      peakRssMb: undefined,
+      cpu: cpuPerRow(c.rows, 0, ceilingPg === undefined || ceilingPgAfter === undefined ? undefined : ceilingPgAfter - ceilingPg),
+    }),
+  );
 
   let baseline: Measurement | undefined;
   if (!o.skipBaseline) {
@@ -60,6 +75,7 @@ export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, lo
   const engine = async (mode: EngineMode, batchSize: number, consumer: Consumer): Promise<Measurement> => {
     await resetTable(db);
     const kind = mode === 'dry-run' ? 'dry-run' : 'live';
+    const pgBefore = postgresCpuSeconds();
     const r = await runEngineInWorker({
       databaseUrl: o.databaseUrl,
       keys: toWire(keys),
@@ -68,6 +84,7 @@ export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, lo
       batchSize,
       consumer,
     });
+    const pgAfter = postgresCpuSeconds();
     const keyIdsAfter = kind === 'live' ? await countByKeyId(db) : undefined;
     if (r.failed > 0 || (kind === 'live' && (keyIdsAfter?.['kek-v2'] ?? 0) !== r.rotated)) {
       throw new Error(`engine ${mode} batch ${batchSize}: ${r.failed} failed, ${r.rotated} rotated, keys after: ${JSON.stringify(keyIdsAfter)}`);
@@ -83,6 +100,7 @@ export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, lo
         peakRssMb: r.maxRssKb / 1024,
         ...(keyIdsAfter ? { keyIdsAfter } : {}),
         note: `${r.events} events${consumer === 'ink' ? `, ${r.uiBytes} bytes drawn` : ''}`,
+        cpu: cpuPerRow(r.processed, r.cpuSeconds, pgBefore === undefined || pgAfter === undefined ? undefined : pgAfter - pgBefore),
       }),
     );
   };
@@ -112,5 +130,5 @@ export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, lo
     log(`profile at batch ${chosenBatchSize}:`);
     profile = await profileStages(db, keys, chosenBatchSize, log);
   }
-  return { measurements, baseline, ceiling, targets: checkTargets({ baseline, ceiling, best, uiRatio }), profile, chosenBatchSize };
+  return { measurements, baseline, ceiling, targets: checkTargets({ baseline, ceiling, best, uiRatio }), profile, chosenBatchSize, best };
 }
