@@ -1,6 +1,6 @@
 // What a finished (or stopped) run prints on stdout: the reference tool's summary line, exactly, so
 // scripts that read it keep working, preceded by the per-column breakdown and every failed row.
-import type { RowFailure, RunSummary, TableCounts } from '../engine/events.js';
+import { failureTotal, type RowFailure, type RunSummary, type TableCounts } from '../engine/events.js';
 import { safeText } from '../ui/safe-text.js';
 
 export function totals(tables: readonly TableCounts[]): { rotated: number; processed: number } {
@@ -55,15 +55,15 @@ export function liveBreakdown(summary: RunSummary): string[] {
     if (c.vanished) lines.push(row('deleted meanwhile', c.vanished));
   }
   if (summary.failures.length > 0) {
-    lines.push(`Rows not re-encrypted (${summary.failures.length}), left exactly as they were:`);
+    lines.push(`Rows not re-encrypted (${failureTotal(summary)}), left exactly as they were:`);
     for (const f of summary.failures) lines.push(failureLine(f));
+    if (summary.unlistedFailures) lines.push(`... and ${summary.unlistedFailures} more, counted above but not listed (the first ${summary.failures.length} are).`);
   }
   return lines;
 }
 
-/** Rows a live run did not move onto the primary: failures plus rows it could not reach for locks. */
+/** Rows a live run did not move onto the primary: unreadable ones and the ones it could not
+ * reach for locks (the engine records both as failures, listed or only counted). */
 export function rowsLeftBehind(summary: RunSummary): number {
-  const locked = summary.tables.reduce((n, c) => n + c.skippedLocked, 0);
-  const lockedListed = summary.failures.filter((f) => f.problem === 'locked').length;
-  return summary.failures.length + Math.max(0, locked - lockedListed);
+  return failureTotal(summary);
 }

@@ -46,6 +46,11 @@ export interface RunSummary {
   readonly unlistedFailures?: number;
 }
 
+/** Every row the run could not rotate, listed in `failures` or only counted. */
+export function failureTotal(summary: Pick<RunSummary, 'failures' | 'unlistedFailures'>): number {
+  return summary.failures.length + (summary.unlistedFailures ?? 0);
+}
+
 export type EngineEvent =
   | { type: 'run-start'; kind: RunKind; mode: RotationMode; primaryKeyId: string; keyIds: string[]; tables: { table: string; total: number }[] }
   | { type: 'table-start'; table: string; total: number }

@@ -1,5 +1,6 @@
 // Folds the engine's event stream into the progress the UI draws: latest counts per table,
 // rate, ETA and warnings. Pure, so the machine's assign stays one line.
+import { MAX_KEPT_FAILURES } from '../engine/column-tally.js';
 import type { EngineEvent, RowFailure, TableCounts } from '../engine/events.js';
 import type { EngineProgress } from './contract.js';
 
@@ -41,7 +42,12 @@ export function applyEngineEvent(progress: EngineProgress, event: EngineEvent): 
   }
 }
 
-/** Failures as they stream in (the summary has the full list at the end). */
+/**
+ * Failures as they stream in, the first MAX_KEPT_FAILURES of them like the engine's own list (the
+ * counters have them all): a wrong key fails every row, and a million-row table must not make the
+ * runbook hold, and copy on every event, a million entries.
+ */
 export function addFailure(failures: RowFailure[], event: EngineEvent): RowFailure[] {
-  return event.type === 'row-failed' ? [...failures, event.failure] : failures;
+  if (event.type !== 'row-failed' || failures.length >= MAX_KEPT_FAILURES) return failures;
+  return [...failures, event.failure];
 }

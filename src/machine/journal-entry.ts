@@ -1,7 +1,7 @@
 // What the machine writes to the journal for a step: built from the context's ids and counts only,
 // so key material cannot get in by construction (the writer's sanitizer checks again).
 import type { JournalEntryInput, JournalOutcome } from '../journal/entry.js';
-import type { RunSummary } from '../engine/events.js';
+import { failureTotal, type RunSummary } from '../engine/events.js';
 import { phaseOf, rowsByKeyId, type RunbookContext, type StepId } from './contract.js';
 
 export interface JournalParams {
@@ -37,7 +37,7 @@ export function runCounts(summary: RunSummary): Record<string, number> {
     rotated: sum((t) => t.rotated),
     alreadyPrimary: sum((t) => t.alreadyPrimary),
     nulls: sum((t) => t.nulls),
-    failed: summary.failures.length,
+    failed: failureTotal(summary),
     skippedLocked: sum((t) => t.skippedLocked),
   };
 }

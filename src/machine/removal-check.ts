@@ -1,6 +1,6 @@
 // The rule that guards phase 5: the old key may go only when no row is left on it (or on any other
 // key but the new one) and every value decrypts with the new key alone. Pure, one sentence per reason.
-import type { RunSummary } from '../engine/events.js';
+import { failureTotal, type RunSummary } from '../engine/events.js';
 import type { VerifyReport } from '../verify/verify-report.js';
 
 export interface RemovalEvidence {
@@ -23,8 +23,9 @@ export function removalRefusals(e: RemovalEvidence): string[] {
   if (e.secondDryRun) {
     const rotated = e.secondDryRun.tables.reduce((n, t) => n + t.rotated, 0);
     if (rotated > 0) out.push(`The second dry run still finds ${plural(rotated, 'row', 'rows')} to move onto ${e.newKeyId}.`);
-    if (e.secondDryRun.failures.length > 0) {
-      out.push(`The second dry run cannot read ${plural(e.secondDryRun.failures.length, 'row', 'rows')}.`);
+    const unreadable = failureTotal(e.secondDryRun);
+    if (unreadable > 0) {
+      out.push(`The second dry run cannot read ${plural(unreadable, 'row', 'rows')}.`);
     }
   }
   for (const column of e.verifySql?.columns ?? []) {

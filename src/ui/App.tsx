@@ -3,6 +3,7 @@
 import { useRef } from 'react';
 import { stepText as runbookStepText } from '../../runbook/index.js';
 import { formatKey } from '../crypto/key.js';
+import { failureTotal } from '../engine/events.js';
 import { rowsByKeyId, stepIdOf, type StepId } from '../machine/contract.js';
 import { actionsFor } from './app/step-actions.js';
 import { phaseBarFor, PHASE_TITLES, rotationPhaseOf, type RotationPhase } from './app/phase-view.js';
@@ -179,7 +180,7 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
               ? []
               : [
                   `Primary key: ${newId}. ${oldId} is no longer configured.`,
-                  `Rows re-encrypted: ${number.format(rotated)}. Failed: ${number.format(ctx.failures.length)}.`,
+                  `Rows re-encrypted: ${number.format(rotated)}. Failed: ${number.format(ctx.live ? failureTotal(ctx.live) : ctx.failures.length)}.`,
                   ...(phaseTimes(ctx.phaseStartedAt) ? [`Time per phase: ${phaseTimes(ctx.phaseStartedAt)}`] : []),
                 ]
           }

@@ -1,7 +1,7 @@
 // The state behind ReencryptProgress: a pure reducer over the engine's events. Kept apart from the
 // component so headless renderers can use it without loading Ink and React.
 import type { RotationMode } from '../crypto/envelope.js';
-import type { EngineEvent, RowFailure, RunKind, TableCounts } from '../engine/events.js';
+import { failureTotal, type EngineEvent, type RowFailure, type RunKind, type TableCounts } from '../engine/events.js';
 
 export interface TableProgress {
   readonly table: string;
@@ -83,7 +83,7 @@ export function reduceProgress(state: ProgressState, event: EngineEvent): Progre
         finished: true,
         cancelled: event.summary.cancelled,
         etaSeconds: undefined,
-        failureCount: Math.max(state.failureCount, event.summary.failures.length),
+        failureCount: Math.max(state.failureCount, failureTotal(event.summary)),
         tables: event.summary.tables.reduce<readonly TableProgress[]>(
           (tables, counts) => updateTable(tables, counts.table, (t) => ({ ...t, counts, status: 'done' })),
           state.tables,
