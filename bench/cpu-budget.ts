@@ -25,9 +25,11 @@ export function postgresCpuSeconds(): number | undefined {
     }
     const close = stat.lastIndexOf(')');
     if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-    // Fields after the command: state is field 3, utime 14 and stime 15 (proc(5)).
+    // Fields after the command: state is field 3, utime 14, stime 15, cutime 16, cstime 17
+    // (proc(5)). The children's part matters: a backend that served a finished run has exited,
+    // and its CPU now shows only in the postmaster's cutime/cstime.
     const fields = stat.slice(close + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     found++;
   }
   // USER_HZ is 100 on every Linux this runs on (and /proc has no other way to ask).

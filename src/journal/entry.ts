@@ -13,6 +13,18 @@ export interface JournalKeyIds {
   old?: string | undefined;
 }
 
+/**
+ * A credential the retired key protected (emergency path): where it is stored and what the
+ * application calls it, never its value. Journaled once, before any row moves: afterwards the
+ * database can no longer tell which rows that key protected, and a resumed emergency needs the list.
+ */
+export interface JournalCredential {
+  table: string;
+  id: string;
+  name: string;
+  providerType: string;
+}
+
 /** What the machine hands to the journal; time and operator are added by the writer. */
 export interface JournalEntryInput {
   /** Groups the lines of one rotation (several sessions may share it after a resume). */
@@ -29,6 +41,8 @@ export interface JournalEntryInput {
   counts?: Record<string, number> | undefined;
   /** One sentence for people. Must not contain key material (the sanitizer drops lines that do). */
   message?: string | undefined;
+  /** Emergency path only: the credentials to rotate at their providers (see JournalCredential). */
+  credentials?: JournalCredential[] | undefined;
 }
 
 /** A journal line as stored. */

@@ -16,10 +16,12 @@ export function resumePoint(entries: readonly JournalEntry[]): ResumePoint | und
   let newKeyId: string | undefined;
   let oldKeyId: string | undefined;
   let path: ResumePoint['path'] = 'rotate';
+  let credentials: ResumePoint['credentials'];
   for (const entry of rotation) {
     newKeyId = entry.keys?.new ?? newKeyId;
     oldKeyId = entry.keys?.old ?? oldKeyId;
     if (entry.path) path = entry.path;
+    if (entry.credentials) credentials = entry.credentials;
   }
   return {
     rotationId: last.rotationId,
@@ -31,5 +33,6 @@ export function resumePoint(entries: readonly JournalEntry[]): ResumePoint | und
     newKeyId,
     oldKeyId,
     finished: last.phase === 'done' && last.outcome !== 'failed',
+    ...(credentials ? { credentials } : {}),
   };
 }

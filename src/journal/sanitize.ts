@@ -1,7 +1,7 @@
 // The journal's allow-list: only known fields of known types get written, and any text that looks
 // like key material (a 32-byte base64 key, with or without its id) is replaced. Defence in depth:
 // the machine only hands ids and counts, but a message built from an error could carry anything.
-import { JOURNAL_VERSION, type JournalEntry, type JournalEntryInput, type JournalKeyIds, type JournalOutcome } from './entry.js';
+import { JOURNAL_VERSION, type JournalCredential, type JournalEntry, type JournalEntryInput, type JournalKeyIds, type JournalOutcome } from './entry.js';
 
 const OUTCOMES: readonly JournalOutcome[] = ['started', 'ok', 'confirmed', 'failed', 'cancelled', 'refused', 'info'];
 const PATHS = ['rotate', 'emergency', 'rollback'] as const;
@@ -9,6 +9,8 @@ const PATHS = ['rotate', 'emergency', 'rollback'] as const;
 const KEY_MATERIAL = /[A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{40,}/;
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_TEXT = 500;
+/** Credentials one line may list (about 100 bytes each); `counts.credentials` keeps the total. */
+export const MAX_JOURNALED_CREDENTIALS = 10_000;
 
 export const REDACTED = '[redacted: looked like key material]';
 
@@ -46,6 +48,19 @@ function cleanCounts(counts: Record<string, number> | undefined): Record<string,
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+function cleanCredentials(list: unknown): JournalCredential[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const out: JournalCredential[] = [];
+  for (const item of list.slice(0, MAX_JOURNALED_CREDENTIALS) as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const c = item as Record<string, unknown>;
+    const table = cleanText(c['table']);
+    const id = cleanText(c['id']);
+    if (table && id) out.push({ table, id, name: cleanText(c['name']) ?? '', providerType: cleanText(c['providerType']) ?? '' });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
 /** The entry exactly as it will be written: allowed fields only, text checked. */
 export function sanitizeEntry(input: JournalEntryInput, time: string, operator: string): JournalEntry {
   const entry: JournalEntry = {
@@ -64,5 +79,7 @@ export function sanitizeEntry(input: JournalEntryInput, time: string, operator: 
   if (counts) entry.counts = counts;
   const message = cleanText(input.message);
   if (message) entry.message = message;
+  const credentials = cleanCredentials(input.credentials);
+  if (credentials) entry.credentials = credentials;
   return entry;
 }

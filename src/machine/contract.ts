@@ -190,6 +190,8 @@ export interface ResumePoint {
   readonly oldKeyId?: string | undefined;
   /** True when the journal's last entry closes the rotation (done): nothing to resume. */
   readonly finished: boolean;
+  /** Emergency path: the credentials listed before any row moved (the checklist at the end). */
+  readonly credentials?: readonly CredentialRef[] | undefined;
 }
 
 /** Where preflight proposes to continue, worked out from the database (and the journal). */

@@ -20,7 +20,10 @@ export const emergencyStates: RunbookStateConfig = {
           target: 'generating',
           actions: [
             assign({ credentials: ({ event }) => event.output }),
-            { type: 'journal', params: ({ context }) => ({ step: 'emergency.listingCredentials', outcome: 'ok', counts: { credentials: context.credentials.length } }) },
+            {
+              type: 'journal',
+              params: ({ context }) => ({ step: 'emergency.listingCredentials', outcome: 'ok', counts: { credentials: context.credentials.length }, credentials: context.credentials }),
+            },
           ],
         },
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.listingCredentials' } } },

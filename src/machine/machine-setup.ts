@@ -51,7 +51,9 @@ export function runbookSetup(effects: Effects) {
       // A resumed rotation keeps its journal id, so the report shows one rotation across sessions.
       adoptRotation: assign(({ context }) => {
         const journal = context.resumePoint;
-        return journal && !journal.finished && journal.newKeyId === context.newKeyId ? { rotationId: journal.rotationId } : {};
+        if (!journal || journal.finished || journal.newKeyId !== context.newKeyId) return {};
+        // An emergency resumed after its rows moved cannot list them again: the journal kept them.
+        return { rotationId: journal.rotationId, ...(journal.credentials ? { credentials: [...journal.credentials] } : {}) };
       }),
       storeSql: assign({ verifySql: ({ event }) => outputOf<VerifyReport>(event) }),
     },

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { defaultJournalPath, journalEffect, openJournalWriter, parseJournal, readJournal, renderReport, resumePoint, REDACTED, type JournalEntry, type JournalEntryInput } from '../../src/journal/index.js';
+import { MAX_JOURNALED_CREDENTIALS } from '../../src/journal/sanitize.js';
 import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
 import { createActor, waitFor } from 'xstate';
 import { fakeEffects, makeWorld } from '../machine/fake-effects.js';
@@ -87,6 +88,29 @@ describe('no key material', () => {
     expect(JSON.parse(text)).not.toHaveProperty('keys');
   });
 
+  it('keeps emergency credentials (where, name, type), cleans their text and caps their number', () => {
+    const path = tempJournal();
+    const material = randomBytes(32).toString('base64');
+    const many = Array.from({ length: MAX_JOURNALED_CREDENTIALS + 5 }, (_, i) => ({ table: 't.c', id: `id-${i}`, name: `p${i}`, providerType: 'openai' }));
+    const credentials = [
+      { table: 'llm_providers.api_key_encrypted', id: '0190-a', name: 'prod\u001b[31m openai', providerType: 'openai' },
+      { table: 'llm_providers.api_key_encrypted', id: '0190-b', name: material, providerType: 'anthropic' },
+      { table: 'no id' },
+      'not an object',
+      ...many,
+    ];
+    openJournalWriter(path, { now: clock() }).append({ ...base, credentials } as unknown as JournalEntryInput);
+    const text = readFileSync(path, 'utf8');
+    expect(text).not.toContain(material);
+    const [written] = readJournal(path).entries;
+    expect(written!.credentials!.slice(0, 2)).toEqual([
+      { table: 'llm_providers.api_key_encrypted', id: '0190-a', name: 'prod [31m openai', providerType: 'openai' },
+      { table: 'llm_providers.api_key_encrypted', id: '0190-b', name: REDACTED, providerType: 'anthropic' },
+    ]);
+    // The cap applies to what was handed over (malformed items included); the rest are dropped.
+    expect(written!.credentials).toHaveLength(MAX_JOURNALED_CREDENTIALS - 2);
+  });
+
   it('a whole rotation run by the machine writes no key material to the journal file', async () => {
     const path = tempJournal();
     const world = makeWorld();
@@ -132,6 +156,19 @@ describe('resume point', () => {
     expect(resumePoint(entries)).toEqual({
       rotationId: 'r2', path: 'rotate', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'started', time: '2024-05-01T02:00:00.000Z', newKeyId: 'kek-v3', oldKeyId: 'kek-v2', finished: false,
     });
+  });
+
+  it('carries the emergency credentials journaled for that rotation, and only for it', () => {
+    const listed = [{ table: 'llm_providers.api_key_encrypted', id: 'id-1', name: 'prod openai', providerType: 'openai' }];
+    const entries = [
+      entry({ rotationId: 'r1', path: 'emergency', phase: 'emergency', step: 'emergency.listingCredentials', credentials: [{ ...listed[0]!, name: 'older rotation' }] }),
+      entry({ rotationId: 'r1', phase: 'done', step: 'done.summary' }),
+      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.listingCredentials', credentials: listed, keys: { new: 'kek-v3', old: 'kek-v2' } }),
+      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.reencrypting', outcome: 'started' }),
+    ];
+    expect(resumePoint(entries)).toMatchObject({ rotationId: 'r2', path: 'emergency', credentials: listed });
+    expect(resumePoint(entries.slice(0, 2))).toMatchObject({ rotationId: 'r1', finished: true });
+    expect(resumePoint([entry({ rotationId: 'r3', phase: 'reencrypt', step: 'reencrypt.live' })])).not.toHaveProperty('credentials');
   });
 
   it('is undefined for an empty journal and finished after done', () => {

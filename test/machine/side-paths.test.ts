@@ -1,6 +1,8 @@
 // The side paths: stop during re-encryption, rollback after removal, emergency, preflight
 // blocking, verify refusing removal, and resuming a rotation from the database and the journal.
 import { describe, expect, it } from 'vitest';
+import { resumePoint } from '../../src/journal/resume.js';
+import { sanitizeEntry } from '../../src/journal/sanitize.js';
 import { drive } from './drive.js';
 
 async function toLive(d: ReturnType<typeof drive>) {
@@ -207,6 +209,24 @@ describe('resume', () => {
     await fresh.at('preflight.resumeOffer');
     fresh.send({ type: 'START_FRESH' });
     await fresh.at('preflight.ready');
+  });
+
+  it('a resumed emergency still shows the credentials listed before its rows moved (from the journal)', async () => {
+    const first = drive({ rows: { 'kek-v1': 3 } }, { emergency: true });
+    await first.at('emergency.show');
+    first.send({ type: 'REVEAL_KEY' }, { type: 'CONFIRM' });
+    await first.at('emergency.deployBoth');
+    // The session dies here; the next one finds only the journal and a database half way through.
+    const written = first.world.journal.map((e, i) => sanitizeEntry(e, `2024-01-01T00:00:0${i}Z`, 'ops@host'));
+    const resumePointFromJournal = resumePoint(written);
+    expect(resumePointFromJournal?.credentials?.map((c) => c.name)).toEqual(['provider 0', 'provider 1', 'provider 2']);
+    const d = drive({ resumePoint: resumePointFromJournal, config: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' }, rows: { 'kek-v1': 1, 'kek-v2': 2 } });
+    await d.at('preflight.resumeOffer');
+    d.send({ type: 'RESUME_FROM_JOURNAL' });
+    await d.at('emergency.removeDeploy');
+    d.send({ type: 'CONFIRM' });
+    await d.at('emergency.checklist');
+    expect(d.actor.getSnapshot().context.credentials.map((c) => c.name)).toEqual(['provider 0', 'provider 1', 'provider 2']);
   });
 
   it('resumes an interrupted emergency on the emergency path', async () => {
