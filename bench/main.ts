@@ -60,10 +60,12 @@ async function memory(o: BenchOptions): Promise<void> {
   const big = o.rows.toLocaleString('en-US');
   console.log(`\nkek-rotate bench --memory — peak RSS of the engine worker at ${MEMORY_SMALL_ROWS.toLocaleString('en-US')} and ${big} rows, batch ${m.batchSize}\n`);
   console.log(formatTable(m.measurements, undefined, undefined));
-  console.log(`\nratio ${big} / 100,000: dry run ${m.ratios['dry-run'].toFixed(3)}, live ${m.ratios.live.toFixed(3)}`);
+  const mb = (k: 'dry-run' | 'live') => `${m.medians[k].small.toFixed(1)} -> ${m.medians[k].large.toFixed(1)} MB`;
+  console.log(`\nmedian peak RSS of ${m.rounds} runs, 100,000 -> ${big} rows: dry run ${mb('dry-run')}, live ${mb('live')}`);
+  console.log(`ratio ${big} / 100,000: dry run ${m.ratios['dry-run'].toFixed(3)}, live ${m.ratios.live.toFixed(3)}`);
   const targets = checkTargets({ baseline: undefined, ceiling: undefined, best: {}, uiRatio: undefined, memoryRatio: Math.max(m.ratios['dry-run'], m.ratios.live) }).filter((t) => t.target.startsWith('peak RSS'));
   console.log(formatTargets(targets));
-  writeResults(o.out, { machine, options: { ...o, databaseUrl: undefined }, runOrder: ['per size: seed fresh, reset, dry run (own worker), reset, live reencrypt (own worker)'], measurements: m.measurements, targets, memory: m });
+  writeResults(o.out, { machine, options: { ...o, databaseUrl: undefined }, runOrder: [`per size: seed fresh, then ${o.memoryRounds} times: reset, dry run (own worker), reset, live reencrypt (own worker); ratios of the medians`], measurements: m.measurements, targets, memory: m });
   console.log(`\nWritten to ${o.out}`);
 }
 
