@@ -34,15 +34,14 @@ export function cryptoWorkerScript(): string | undefined {
   return undefined;
 }
 
-/** Workers when the caller does not say. A dry run only decrypts: there a worker competes with
- * PostgreSQL for the cores and loses its copy costs (2 cores, side by side: 31k rows/s on this thread
- * vs 24k with one worker), so it gets the cores left after this thread and the database, at most 4.
- * A live run does six AES-GCM set-ups a row (reencrypt) and is CPU-bound on them: on 2 cores, 100k
- * rows, concurrency 2, it measured 7.8k rows/s with no worker and 11.6k–12.8k with two (three: 10.7k),
- * so live runs get at least two. */
-export function defaultCryptoWorkers(kind: 'dry-run' | 'live' = 'dry-run'): number {
-  const spare = availableParallelism() - 2;
-  return kind === 'live' ? Math.max(2, Math.min(4, spare)) : Math.max(0, Math.min(4, spare));
+/** Workers when the caller does not say: at least two, more on machines with cores to spare, at
+ * most 4. A live run does six AES-GCM set-ups a row (reencrypt) and is CPU-bound on them: on 2 cores,
+ * 100k rows, concurrency 2, it measured 7.8k rows/s with no worker and 11.6k–12.8k with two (three:
+ * 10.7k). A dry run with this thread decrypting was main-thread bound (59% of the machine busy): on
+ * 2 cores, 200k rows, alternating runs, 33.5k–43.3k rows/s (mean 38.1k) with none, 33.0k–39.8k with
+ * one, 42.3k–46.1k (mean 44.1k) with two. (Before statements were prepared, none had won: 31k vs 24k.) */
+export function defaultCryptoWorkers(): number {
+  return Math.max(2, Math.min(4, availableParallelism() - 2));
 }
 
 export function inThreadCrypto(ring: KeyRing): BatchCrypto {

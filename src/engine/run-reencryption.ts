@@ -100,7 +100,7 @@ export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> 
   let unlistedFailures = 0;
   let cancelled = false;
   const allRows = totals.reduce((a, b) => a + b, 0);
-  const { crypto, fellBack } = openBatchCrypto(o.ring, o.cryptoWorkers ?? (allRows >= AUTO_WORKERS_MIN_ROWS ? defaultCryptoWorkers(o.kind) : 0));
+  const { crypto, fellBack } = openBatchCrypto(o.ring, o.cryptoWorkers ?? (allRows >= AUTO_WORKERS_MIN_ROWS ? defaultCryptoWorkers() : 0));
   if (fellBack && o.cryptoWorkers !== undefined) {
     o.onEvent({ type: 'warning', message: 'crypto worker threads are unavailable (the compiled dist/ is missing): the crypto runs on the main thread' });
   }
