@@ -69,10 +69,11 @@ export interface WireBatch {
   /** Index into the job's rows of each rotated row, its key id, and its new value. */
   readonly rotatedIndex: Uint32Array;
   readonly rotatedFrom: string[];
-  readonly rotatedNext: WireValues;
+  /** Absent for a dry run: its rows keep their values, so the page is not copied back. */
+  readonly rotatedNext?: WireValues | undefined;
 }
 
-export function toWireBatch(seq: number, rows: readonly SourceRow[], batch: RotatedBatch): WireBatch {
+export function toWireBatch(seq: number, rows: readonly SourceRow[], batch: RotatedBatch, work: BatchWork): WireBatch {
   const indexOf = new Map(rows.map((r, i) => [r.id, i]));
   return {
     seq,
@@ -82,13 +83,14 @@ export function toWireBatch(seq: number, rows: readonly SourceRow[], batch: Rota
     keyIds: batch.keyIds,
     rotatedIndex: Uint32Array.from(batch.rotated, (r) => indexOf.get(r.id)!),
     rotatedFrom: batch.rotated.map((r) => r.fromKeyId),
-    rotatedNext: packValues(batch.rotated.map((r) => r.next)),
+    ...(work === 'decrypt' ? {} : { rotatedNext: packValues(batch.rotated.map((r) => r.next)) }),
   };
 }
 
 /** Rebuilds the batch against the caller's own rows (their `old` values never left this thread). */
 export function fromWireBatch(rows: readonly SourceRow[], w: WireBatch): RotatedBatch {
-  const next = unpackValues(w.rotatedNext);
+  // A dry run's "new" value is the value as read (rotateBatch, mode 'decrypt').
+  const next = w.rotatedNext ? unpackValues(w.rotatedNext) : undefined;
   return {
     nulls: w.nulls,
     alreadyPrimary: w.alreadyPrimary,
@@ -96,7 +98,7 @@ export function fromWireBatch(rows: readonly SourceRow[], w: WireBatch): Rotated
     keyIds: w.keyIds,
     rotated: Array.from(w.rotatedIndex, (index, i) => {
       const row = rows[index]!;
-      return { id: row.id, fromKeyId: w.rotatedFrom[i]!, old: row.value!, next: next[i]! };
+      return { id: row.id, fromKeyId: w.rotatedFrom[i]!, old: row.value!, next: next ? next[i]! : row.value! };
     }),
   };
 }
