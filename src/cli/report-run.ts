@@ -61,9 +61,3 @@ export function liveBreakdown(summary: RunSummary): string[] {
   }
   return lines;
 }
-
-/** Rows a live run did not move onto the primary: unreadable ones and the ones it could not
- * reach for locks (the engine records both as failures, listed or only counted). */
-export function rowsLeftBehind(summary: RunSummary): number {
-  return failureTotal(summary);
-}

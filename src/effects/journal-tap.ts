@@ -1,7 +1,7 @@
 // The machine's journal effect, plus what only the effects know: the ids of rows a run could not
 // rotate (the machine journals counts only). It remembers the rotation and step the machine last
 // journaled, so its own lines land in the same rotation. Never throws.
-import type { RowFailure, RunSummary } from '../engine/events.js';
+import { failureTotal, type RowFailure, type RunSummary } from '../engine/events.js';
 import type { JournalEntryInput } from '../journal/entry.js';
 
 /** At most this many failed rows are named in the journal per run; the count says the rest. */
@@ -37,7 +37,7 @@ export function journalTap(write: (entry: JournalEntryInput) => void, onAppend?:
       if (!last || summary.failures.length === 0) return;
       const base = { rotationId: last.rotationId, path: last.path, phase: last.phase, step: last.step, keys: last.keys, outcome: 'info' as const };
       for (const failure of summary.failures.slice(0, MAX_JOURNALED_FAILURES)) safeWrite({ ...base, message: failureLine(failure, summary.kind) });
-      const more = summary.failures.length - MAX_JOURNALED_FAILURES + (summary.unlistedFailures ?? 0);
+      const more = failureTotal(summary) - MAX_JOURNALED_FAILURES;
       if (more > 0) safeWrite({ ...base, message: `${more} more row(s) not rotated (not listed)`, counts: { failed: more } });
     },
   };

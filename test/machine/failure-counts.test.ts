@@ -2,9 +2,9 @@
 // summary line, journal, removal refusal, progress, CLI report — is the total, not the length of
 // the capped list, and the runbook's own list stops growing at the cap.
 import { describe, expect, it } from 'vitest';
-import { liveBreakdown, rowsLeftBehind } from '../../src/cli/report-run.js';
+import { liveBreakdown } from '../../src/cli/report-run.js';
 import { MAX_KEPT_FAILURES } from '../../src/engine/column-tally.js';
-import type { EngineEvent, RowFailure, RunSummary, TableCounts } from '../../src/engine/events.js';
+import { failureTotal, type EngineEvent, type RowFailure, type RunSummary, type TableCounts } from '../../src/engine/events.js';
 import { addFailure } from '../../src/machine/engine-progress.js';
 import { runCounts } from '../../src/machine/journal-entry.js';
 import { removalRefusals } from '../../src/machine/removal-check.js';
@@ -39,7 +39,7 @@ describe('failure counts beyond the listed failures', () => {
   it('the journal, the removal check, the progress view and the CLI report count all 1,050', () => {
     const live = bigFailureSummary('live');
     expect(runCounts(live).failed).toBe(1050);
-    expect(rowsLeftBehind(live)).toBe(1050);
+    expect(failureTotal(live)).toBe(1050);
 
     const refusals = removalRefusals({ newKeyId: 'kek-v2', secondDryRun: bigFailureSummary('dry-run'), verifySql: undefined, verifyDeep: undefined });
     expect(refusals).toContain('The second dry run cannot read 1050 rows.');
@@ -54,7 +54,7 @@ describe('failure counts beyond the listed failures', () => {
 
   it('a run whose failures are all listed reports no unlisted line', () => {
     const summary: RunSummary = { ...bigFailureSummary('live'), failures: [failure(1)], unlistedFailures: undefined };
-    expect(rowsLeftBehind(summary)).toBe(1);
+    expect(failureTotal(summary)).toBe(1);
     expect(liveBreakdown(summary).some((l) => l.includes('not listed'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // `kek-rotate reencrypt` (and `reencrypt-secrets`): a drop-in for the application's tool, with the
 // same flags, variables and summary lines, doing the work correctly (see README "Why not the reference").
 import type { RotationMode } from '../../crypto/envelope.js';
-import type { RunSummary } from '../../engine/events.js';
+import { failureTotal, type RunSummary } from '../../engine/events.js';
 import { runReencryption } from '../../engine/run-reencryption.js';
 import { CancelledError, IncompleteError } from '../../errors.js';
 import { initialProgress, reduceProgress, type ProgressState } from '../../ui/reencrypt-progress-state.js';
@@ -11,7 +11,7 @@ import { asDatabaseError } from '../database-errors.js';
 import { choiceFlag, positiveInteger, type FlagSpec } from '../flags.js';
 import { makeOutput, type Output } from '../output.js';
 import { chooseRendererKind, createRenderer } from '../renderers/renderer.js';
-import { dryRunBreakdown, liveBreakdown, rowsLeftBehind, summaryLine, totals } from '../report-run.js';
+import { dryRunBreakdown, liveBreakdown, summaryLine, totals } from '../report-run.js';
 import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, logKeyRing, prepareColumns } from '../setup.js';
 import { CONCURRENCY_FLAG, ENGINE_FLAGS, parseConcurrency, parseEngine } from '../engine-flags.js';
 import { runExternal } from '../../effects/external-run.js';
@@ -64,7 +64,8 @@ function outcome(summary: RunSummary): void {
         'every row is on its old key or the new one and decrypts',
     );
   }
-  const left = rowsLeftBehind(summary);
+  // Unreadable rows and rows it could not reach for locks: the engine records both as failures.
+  const left = failureTotal(summary);
   if (left === 0) return;
   if (summary.kind === 'dry-run') {
     throw new IncompleteError(
