@@ -9,6 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Rebuild dist/ first when a source is newer: the CLI, e2e and worker tests run the build.
+    globalSetup: ['test/setup/build-fresh.ts'],
     setupFiles: ['test/setup/ink-live.ts'],
   },
 });

@@ -1,5 +1,5 @@
 // The application's schema for `llm_providers`, exactly as the application creates it
-// (see shared/EVERRUNS.md). PostgreSQL before 18 has no uuidv7(); there we install a SQL
+// (see docs/FORMAT.md). PostgreSQL before 18 has no uuidv7(); there we install a SQL
 // version of it first, in the target schema, so ids still sort by creation time.
 import type { Queryable } from '../db/db.js';
 

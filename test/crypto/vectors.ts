@@ -1,11 +1,15 @@
 // Loads the interop vectors written by an independent implementation of the application's format.
-// They live beside the repository (<repo>/../shared/vectors), in CI as here; a missing file fails loudly.
+// They are vendored in test/fixtures/vectors (provenance in its README) and checked by sha256, so a
+// clone with nothing beside it tests against exactly the file that was reviewed.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const VECTORS_PATH = path.resolve(REPO_ROOT, '..', 'shared', 'vectors', 'everruns-envelope-v1.json');
+export const VECTORS_PATH = path.join(REPO_ROOT, 'test', 'fixtures', 'vectors', 'everruns-envelope-v1.json');
+/** The sha256 of the vendored file as received; an edit to it fails every test that uses it. */
+export const VECTORS_SHA256 = '235900baa212cdd9fa0a6c7700cdeecef02c385fdacbf60f7ae0e071b27b8ba5';
 
 export interface Vectors {
   keys: Record<string, string>;
@@ -15,13 +19,12 @@ export interface Vectors {
 }
 
 export function loadVectors(): Vectors {
-  let text: string;
-  try {
-    text = readFileSync(VECTORS_PATH, 'utf8');
-  } catch (error) {
-    throw new Error(`interop vectors not found at ${VECTORS_PATH} (expected <repo>/../shared/vectors): ${String(error)}`);
+  const bytes = readFileSync(VECTORS_PATH);
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  if (digest !== VECTORS_SHA256) {
+    throw new Error(`interop vectors at ${VECTORS_PATH} have sha256 ${digest}, expected ${VECTORS_SHA256}: restore the file`);
   }
-  return JSON.parse(text) as Vectors;
+  return JSON.parse(bytes.toString('utf8')) as Vectors;
 }
 
 /** The stored bytes of an invalid vector: text payloads as UTF-8, legacy ones from hex. */

@@ -10,8 +10,9 @@ import { hasTmux, openTmux, type TmuxTerminal } from './tmux-terminal.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/kek-rotate');
-const built = existsSync(join(root, 'dist/src/cli/main.js'));
-const skipReason = !hasTmux ? 'tmux is not installed' : !built ? 'dist/ is not built (run `npm run build`; `npm test` does)' : '';
+// dist/ is built by the global setup (test/setup/build-fresh.ts): its absence fails, never skips.
+if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('dist/src/cli/main.js is missing after the global setup built dist/');
+const skipReason = !hasTmux ? 'tmux is not installed (apt-get install tmux; .ci/run installs it)' : '';
 if (skipReason) console.log(`real-binary e2e skipped: ${skipReason}`);
 
 // PGlite start-up and the simulated application make each step slow on a loaded machine.

@@ -1,5 +1,5 @@
 // Reads one line of the application's reencrypt-secrets output (tracing format, with or without ANSI
-// colours) into a typed record. Formats: /work/shared/EVERRUNS.md and the tool's source.
+// colours) into a typed record. Formats: docs/FORMAT.md.
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
