@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { UserError } from '../errors.js';
 import { compareKeyIds, nextKeyId } from './key-id.js';
-import type { KeyRing } from './key-ring.js';
+import { assertFreshMaterial, type KeyRing } from './key-ring.js';
 import { formatKey, KEY_BYTES, KeyFormatError, parseKey, type Kek } from './key.js';
 
 const FIRST_KEY_ID = 'kek-v1';
@@ -16,9 +16,14 @@ function keyWithId(id: string, bytes: Buffer, source: string): Kek {
   return parseKey(`${id}:${bytes.toString('base64')}`, source);
 }
 
-/** A fresh random key. The id is checked by the same rules the key parser applies to configured keys. */
-export function generateKek(id: string): Kek {
-  return keyWithId(id, randomBytes(KEY_BYTES), 'new key id');
+/**
+ * A fresh random key. The id is checked by the same rules the key parser applies to configured keys,
+ * and the bytes against every key of `ring`, as a configured ring's keys are against each other.
+ */
+export function generateKek(id: string, ring?: KeyRing): Kek {
+  const key = keyWithId(id, randomBytes(KEY_BYTES), 'new key id');
+  assertFreshMaterial(key, ring);
+  return key;
 }
 
 export interface ChooseKeyIdOptions {

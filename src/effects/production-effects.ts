@@ -58,10 +58,11 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
       return resumePoint(readJournal(options.journal.path).entries);
     },
     async generateKey({ currentPrimaryId, idsInDatabase }) {
-      const id = chooseNewKeyId({ ring: keys.active(), currentPrimaryId, idsInDatabase });
+      const ring = keys.active();
+      const id = chooseNewKeyId({ ring, currentPrimaryId, idsInDatabase });
       // Asked twice in one session (a retry), the tool hands back the key it already showed rather
       // than a second key under the same id.
-      const kek = keys.held(id) ?? generateKek(id);
+      const kek = keys.held(id) ?? generateKek(id, ring);
       keys.hold(kek);
       return new SecretKey(kek);
     },

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { keyRingFromEnv, PREVIOUS_VAR, PRIMARY_VAR, readKeysFile } from '../../src/crypto/key-ring.js';
+import { generateKek } from '../../src/crypto/generate-key.js';
+import { assertFreshMaterial, keyRingFromEnv, PREVIOUS_VAR, PRIMARY_VAR, readKeysFile } from '../../src/crypto/key-ring.js';
 import { KeyFormatError } from '../../src/crypto/key.js';
 import { UserError } from '../../src/errors.js';
 import { loadVectors } from './vectors.js';
@@ -98,5 +99,31 @@ describe('readKeysFile', () => {
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain(file);
     expect(error.message).toContain('ENOENT');
+  });
+});
+
+describe('distinct key material', () => {
+  it('refuses the old key bytes under a new id, naming both variables and never the bytes', () => {
+    const forged = `kek-v2:${material(V1)}`;
+    const error = thrown(() => keyRingFromEnv({ env: { [PRIMARY_VAR]: forged, [PREVIOUS_VAR]: V1 } }));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toContain(`${PRIMARY_VAR} (kek-v2)`);
+    expect(error.message).toContain(`${PREVIOUS_VAR} (kek-v1)`);
+    expect(error.message).toContain('same key bytes');
+    expect(`${error.message} ${(error as UserError).hint}`).not.toContain(material(V1));
+  });
+
+  it('refuses an archived key that repeats the primary or previous bytes', () => {
+    const file = path.join(dir, 'same-bytes.keys');
+    writeFileSync(file, `kek-v0:${material(V2)}\n`);
+    const error = thrown(() => keyRingFromEnv({ env: { [PRIMARY_VAR]: V2, [PREVIOUS_VAR]: V1 }, keysFile: file }));
+    expect(error.message).toContain('archived key kek-v0');
+    expect(error.message).toContain(`${PRIMARY_VAR} (kek-v2)`);
+  });
+
+  it('a generated key is checked against the ring it joins', () => {
+    const ring = keyRingFromEnv({ env: { [PRIMARY_VAR]: V2, [PREVIOUS_VAR]: V1 } });
+    expect(() => assertFreshMaterial({ id: 'kek-v3', bytes: Buffer.from(material(V1), 'base64') }, ring)).toThrow(/new key kek-v3 and SECRETS_ENCRYPTION_KEY_PREVIOUS \(kek-v1\) hold the same key bytes/);
+    expect(() => assertFreshMaterial(generateKek('kek-v3', ring), ring)).not.toThrow();
   });
 });

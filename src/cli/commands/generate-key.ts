@@ -54,7 +54,7 @@ export const generateKeyCommand: Command = {
       out.warn('No database given: key ids on rows were not checked (give --database-url or set DATABASE_URL to check them).');
     }
     const id = chooseNewKeyId({ ring, currentPrimaryId: ring?.primary.id, idsInDatabase, requested: stringFlag(flags, 'id') });
-    const key = generateKek(id);
+    const key = generateKek(id, ring);
     const file = stringFlag(flags, 'out');
     if (file !== undefined) {
       await writeKeyFile(file, key);
