@@ -138,6 +138,8 @@ class WorkerCrypto implements BatchCrypto {
       alreadyPrimary: parts.flatMap((p) => p.alreadyPrimary),
       unreadable: parts.flatMap((p) => p.unreadable),
       rotated: parts.flatMap((p) => p.rotated),
+      // Slice i started at row i * size of the page: positions are the page's, not the slice's.
+      rotatedAt: parts.flatMap((p, i) => p.rotatedAt.map((at) => at + i * size)),
       keyIds: parts.flatMap((p) => p.keyIds),
     };
   }

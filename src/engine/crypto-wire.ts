@@ -66,22 +66,21 @@ export interface WireBatch {
   readonly alreadyPrimary: string[];
   readonly unreadable: UnreadableRow[];
   readonly keyIds: (string | undefined)[];
-  /** Index into the job's rows of each rotated row, its key id, and its new value. */
+  /** Position in the job's rows of each rotated row (never looked up by id), its key id, and its new value. */
   readonly rotatedIndex: Uint32Array;
   readonly rotatedFrom: string[];
   /** Absent for a dry run: its rows keep their values, so the page is not copied back. */
   readonly rotatedNext?: WireValues | undefined;
 }
 
-export function toWireBatch(seq: number, rows: readonly SourceRow[], batch: RotatedBatch, work: BatchWork): WireBatch {
-  const indexOf = new Map(rows.map((r, i) => [r.id, i]));
+export function toWireBatch(seq: number, batch: RotatedBatch, work: BatchWork): WireBatch {
   return {
     seq,
     nulls: batch.nulls,
     alreadyPrimary: batch.alreadyPrimary,
     unreadable: batch.unreadable,
     keyIds: batch.keyIds,
-    rotatedIndex: Uint32Array.from(batch.rotated, (r) => indexOf.get(r.id)!),
+    rotatedIndex: Uint32Array.from(batch.rotatedAt),
     rotatedFrom: batch.rotated.map((r) => r.fromKeyId),
     ...(work === 'decrypt' ? {} : { rotatedNext: packValues(batch.rotated.map((r) => r.next)) }),
   };
@@ -96,6 +95,7 @@ export function fromWireBatch(rows: readonly SourceRow[], w: WireBatch): Rotated
     alreadyPrimary: w.alreadyPrimary,
     unreadable: w.unreadable,
     keyIds: w.keyIds,
+    rotatedAt: Array.from(w.rotatedIndex),
     rotated: Array.from(w.rotatedIndex, (index, i) => {
       const row = rows[index]!;
       return { id: row.id, fromKeyId: w.rotatedFrom[i]!, old: row.value!, next: next ? next[i]! : row.value! };

@@ -28,7 +28,7 @@ parentPort!.on('message', (job: WireJob) => {
   try {
     const values = unpackValues(job.values);
     const rows: SourceRow[] = job.ids.map((id, i) => ({ id, value: values[i]! }));
-    const out = toWireBatch(job.seq, rows, rotateBatch(ring, rows, job.mode), job.mode);
+    const out = toWireBatch(job.seq, rotateBatch(ring, rows, job.mode), job.mode);
     parentPort!.postMessage(out, out.rotatedNext ? [out.rotatedNext.packed] : []);
   } catch (error) {
     // A bug, not a row problem (those are in `unreadable`): no value or key in the message.
