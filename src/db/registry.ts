@@ -72,6 +72,32 @@ export function selectTable(entries: readonly EncryptedColumn[], table: string |
   return chosen;
 }
 
+/** PostgreSQL's own schemas: never the application's data, and never ours to rewrite. */
+export function isSystemSchema(schema: string): boolean {
+  return schema === 'information_schema' || schema.startsWith('pg_');
+}
+
+/**
+ * Whether the id column alone identifies a row: NOT NULL and the only key column of a valid,
+ * non-partial, non-expression unique index (a primary key is one). The engine pages by the id
+ * (`id > last`) and writes each row by it: with repeated ids a page boundary inside a run of equal
+ * ids skips rows, and NULL ids are never read at all, so such a column is refused, not tolerated.
+ */
+async function idIsUniqueAndNotNull(db: Queryable, oid: number, idColumn: string): Promise<{ unique: boolean; notNull: boolean }> {
+  const { rows } = await db.query<{ unique: boolean; not_null: boolean }>(
+    `SELECT a.attnotnull AS not_null,
+            EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+                     WHERE i.indrelid = a.attrelid AND i.indisunique AND i.indisvalid
+                       AND i.indpred IS NULL AND i.indexprs IS NULL
+                       AND i.indnkeyatts = 1 AND i.indkey[0] = a.attnum) AS unique
+       FROM pg_catalog.pg_attribute a
+      WHERE a.attrelid = $1::int8::oid AND a.attname = $2 AND NOT a.attisdropped`,
+    [oid, idColumn],
+  );
+  const row = rows[0];
+  return { unique: row?.unique === true, notNull: row?.not_null === true };
+}
+
 async function resolveOne(db: Queryable, entry: EncryptedColumn, where: string): Promise<ResolvedColumn> {
   const label = `${entry.table}.${entry.column}`;
   assertIdentifier(entry.table, `table of ${label}`);
@@ -87,8 +113,14 @@ async function resolveOne(db: Queryable, entry: EncryptedColumn, where: string):
       `Check that you are connected to the application's database and schema (DATABASE_URL, options=-c search_path=...), or ${CONFIG_HINT}.`,
     );
   }
-  const columns = await columnsOf(db, found.oid);
   const qualified = `${found.schema}.${entry.table}`;
+  if (isSystemSchema(found.schema)) {
+    throw new UserError(
+      `${qualified} (registered for ${label}) is in a PostgreSQL system schema; kek-rotate never reads or writes those`,
+      `Register the application's own tables only: ${CONFIG_HINT}.`,
+    );
+  }
+  const columns = await columnsOf(db, found.oid);
   const missing = (name: string, role: string) => {
     const encrypted = columns.filter((c) => c.name.endsWith('_encrypted')).map((c) => c.name);
     return new UserError(
@@ -100,6 +132,19 @@ async function resolveOne(db: Queryable, entry: EncryptedColumn, where: string):
   if (!value) throw missing(entry.column, 'column');
   const id = columns.find((c) => c.name === entry.idColumn);
   if (!id) throw missing(entry.idColumn, 'id column');
+  const identity = await idIsUniqueAndNotNull(db, found.oid, entry.idColumn);
+  if (!identity.unique || !identity.notNull) {
+    const problems = [
+      ...(identity.unique ? [] : ['no primary key or unique index on it alone']),
+      ...(identity.notNull ? [] : ['it allows NULL']),
+    ];
+    throw new UserError(
+      `id column ${entry.idColumn} of ${qualified} (registered for ${label}) does not identify one row: ${problems.join(', and ')}`,
+      'kek-rotate reads in id order and writes each row by its id: repeated or NULL ids would leave rows behind unseen. ' +
+        `Register the table's primary key as "idColumn" (${CONFIG_HINT}), or give the table one ` +
+        `(ALTER TABLE ${qualified} ADD PRIMARY KEY (${entry.idColumn})) after removing repeats and NULLs.`,
+    );
+  }
   if (!(VALUE_TYPES as readonly string[]).includes(value.type)) {
     throw new UserError(
       `${qualified}.${entry.column} has type ${value.type}; encrypted columns must be bytea, text or jsonb`,

@@ -152,6 +152,45 @@ describe.each(BACKENDS)('registry against $name', (backend) => {
     }
   });
 
+  it.skipIf(!backend.available)('refuses an id column that does not identify one row: no unique index, NULLs, partial or composite keys', async () => {
+    const t = await dbs.fresh();
+    try {
+      await t.db.query('CREATE TABLE no_key (id int, secret_encrypted bytea)');
+      await t.db.query('CREATE TABLE nullable_unique (id int UNIQUE, secret_encrypted bytea)');
+      await t.db.query('CREATE TABLE partial_unique (id int NOT NULL, secret_encrypted bytea)');
+      await t.db.query('CREATE UNIQUE INDEX ON partial_unique (id) WHERE id > 0');
+      await t.db.query('CREATE TABLE composite (id int NOT NULL, part int NOT NULL, secret_encrypted bytea, PRIMARY KEY (id, part))');
+      await t.db.query('CREATE TABLE unique_not_null (id int NOT NULL UNIQUE, secret_encrypted bytea)');
+      const refusal = async (table: string) => (await resolveColumns(t.db, [{ table, column: 'secret_encrypted', idColumn: 'id' }]).catch((e: unknown) => e)) as UserError;
+      const noKey = await refusal('no_key');
+      expect(noKey).toBeInstanceOf(UserError);
+      expect(noKey.message).toBe(
+        `id column id of ${t.schema}.no_key (registered for no_key.secret_encrypted) does not identify one row: no primary key or unique index on it alone, and it allows NULL`,
+      );
+      expect(noKey.hint).toMatch(/"idColumn".*ADD PRIMARY KEY \(id\)/);
+      expect((await refusal('nullable_unique')).message).toMatch(/does not identify one row: it allows NULL$/);
+      expect((await refusal('partial_unique')).message).toMatch(/no primary key or unique index on it alone$/);
+      expect((await refusal('composite')).message).toMatch(/no primary key or unique index on it alone$/);
+      await expect(resolveColumns(t.db, [{ table: 'unique_not_null', column: 'secret_encrypted', idColumn: 'id' }])).resolves.toHaveLength(1);
+      await createApplicationSchema(t.db);
+      await expect(resolveColumns(t.db, DEFAULT_COLUMNS)).resolves.toHaveLength(1);
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it.skipIf(!backend.available)('refuses tables in PostgreSQL system schemas', async () => {
+    const t = await dbs.fresh();
+    try {
+      const error = (await resolveColumns(t.db, [{ schema: 'pg_catalog', table: 'pg_class', column: 'relname', idColumn: 'oid' }]).catch((e: unknown) => e)) as UserError;
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.message).toMatch(/pg_catalog\.pg_class .* is in a PostgreSQL system schema/);
+      await expect(resolveColumns(t.db, [{ schema: 'information_schema', table: 'sql_features', column: 'comments', idColumn: 'feature_id' }])).rejects.toThrow(/system schema/);
+    } finally {
+      await t.drop();
+    }
+  });
+
   it.skipIf(!backend.available)('finds *_encrypted columns that are not registered', async () => {
     const t = await dbs.fresh();
     try {
