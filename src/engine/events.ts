@@ -33,6 +33,25 @@ export interface RowFailure {
   readonly reason: string;
 }
 
+/** A row found off the primary key by the recount at the end of a live run. */
+export interface LeftBehindRow {
+  readonly id: string;
+  /** Its key id now; undefined when the value has none (not a payload). */
+  readonly keyId: string | undefined;
+  /** failed / locked: this run listed it; written-during-run: it was not off the primary for this run
+   * (an old-key writer, a row inserted behind the cursor); not-a-payload: no key id at all. */
+  readonly cause: 'failed' | 'locked' | 'written-during-run' | 'not-a-payload';
+}
+
+/** The recount of one column: every row not on the primary at the end (NULLs excepted). */
+export interface LeftBehind {
+  readonly table: string;
+  count: number;
+  readonly byKeyId: Record<string, number>;
+  /** The first MAX_LISTED_LEFT_BEHIND of them. */
+  readonly rows: LeftBehindRow[];
+}
+
 export interface RunSummary {
   readonly kind: RunKind;
   readonly mode: RotationMode;
@@ -44,6 +63,13 @@ export interface RunSummary {
   /** Failures counted but not in `failures` (it lists at most the first 1000; each went out as a
    * row-failed event). Absent when every failure is listed. */
   readonly unlistedFailures?: number;
+  /** Live runs that finished: the recount of each column after the last write. */
+  readonly leftBehind?: LeftBehind[];
+}
+
+/** Rows not on the primary key at the end of a live run, by the recount (0 without one). */
+export function leftBehindTotal(summary: Pick<RunSummary, 'leftBehind'>): number {
+  return (summary.leftBehind ?? []).reduce((n, l) => n + l.count, 0);
 }
 
 /** Every row the run could not rotate, listed in `failures` or only counted. */

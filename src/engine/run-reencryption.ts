@@ -10,7 +10,8 @@ import { runColumnPass } from './column-pass.js';
 import { ColumnTally, MAX_KEPT_FAILURES } from './column-tally.js';
 import { defaultCryptoWorkers, openBatchCrypto, type BatchCrypto } from './crypto-pool.js';
 import { splitIdRanges } from './id-ranges.js';
-import type { EngineEventListener, RowFailure, RunSummary, TableCounts } from './events.js';
+import type { EngineEventListener, LeftBehind, RowFailure, RunSummary, TableCounts } from './events.js';
+import { describeLeftBehind, recountColumn } from './recount.js';
 import { Throttle } from './throttle.js';
 
 export interface ReencryptOptions {
@@ -99,6 +100,7 @@ export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> 
   const failures: RowFailure[] = [];
   let unlistedFailures = 0;
   let cancelled = false;
+  const failuresByColumn: RowFailure[][] = [];
   const allRows = totals.reduce((a, b) => a + b, 0);
   const { crypto, fellBack } = openBatchCrypto(o.ring, o.cryptoWorkers ?? (allRows >= AUTO_WORKERS_MIN_ROWS ? defaultCryptoWorkers() : 0));
   if (fellBack && o.cryptoWorkers !== undefined) {
@@ -116,6 +118,7 @@ export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> 
       tally.progress(true);
       const counts = tally.snapshot();
       tables.push(counts);
+      failuresByColumn.push(tally.failures);
       const room = Math.max(0, MAX_LISTED_FAILURES - failures.length);
       failures.push(...tally.failures.slice(0, room));
       unlistedFailures += tally.failureCount - Math.min(room, tally.failures.length);
@@ -129,6 +132,18 @@ export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> 
     await crypto.close();
   }
 
+  // A live run that finished reads every column once more: rows an old-key writer put back, or
+  // that the run never reached, are found here and make the run not clean (never a silent exit 0).
+  let leftBehind: LeftBehind[] | undefined;
+  if (o.kind === 'live' && !cancelled) {
+    leftBehind = [];
+    for (const [i, column] of o.columns.entries()) {
+      const recount = await recountColumn(o.db, column, o.ring.primary.id, failuresByColumn[i] ?? []);
+      leftBehind.push(recount);
+      if (recount.count > 0) o.onEvent({ type: 'warning', message: describeLeftBehind(recount, o.ring.primary.id) });
+    }
+  }
+
   const summary: RunSummary = {
     kind: o.kind,
     mode: o.mode,
@@ -138,6 +153,7 @@ export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> 
     cancelled,
     elapsedMs: now() - started,
     ...(unlistedFailures > 0 ? { unlistedFailures } : {}),
+    ...(leftBehind ? { leftBehind } : {}),
   };
   o.onEvent({ type: 'run-done', summary });
   return summary;

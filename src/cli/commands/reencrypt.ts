@@ -1,7 +1,7 @@
 // `kek-rotate reencrypt` (and `reencrypt-secrets`): a drop-in for the application's tool, with the
 // same flags, variables and summary lines, doing the work correctly (see README "Why not the reference").
 import type { RotationMode } from '../../crypto/envelope.js';
-import { failureTotal, type RunSummary } from '../../engine/events.js';
+import { failureTotal, leftBehindTotal, type RunSummary } from '../../engine/events.js';
 import { runReencryption } from '../../engine/run-reencryption.js';
 import { CancelledError, IncompleteError } from '../../errors.js';
 import { initialProgress, reduceProgress, type ProgressState } from '../../ui/reencrypt-progress-state.js';
@@ -66,15 +66,30 @@ function outcome(summary: RunSummary): void {
   }
   // Unreadable rows and rows it could not reach for locks: the engine records both as failures.
   const left = failureTotal(summary);
-  if (left === 0) return;
+  // Rows off the primary by the recount that ends a live run (old-key writers included).
+  const behind = leftBehindTotal(summary);
+  if (left === 0 && behind === 0) return;
   if (summary.kind === 'dry-run') {
     throw new IncompleteError(
       `${left} row(s) cannot be decrypted with the configured keys; a live run would leave them as they are`,
       'Look at the rows listed above: restore them from a backup, or add the key they need with --keys-file, before the live run.',
     );
   }
+  const writtenMeanwhile = (summary.leftBehind ?? []).some((l) => l.rows.some((r) => r.cause === 'written-during-run'));
+  if (behind > 0) {
+    throw new IncompleteError(
+      `${behind} row(s) are not on ${summary.primaryKeyId} at the end of the run${left > 0 ? ` (${left} failed during it)` : ''}`,
+      [
+        'Keep the old key configured.',
+        ...(writtenMeanwhile
+          ? [`Rows were written under an old key during the run: check that every replica of the application runs with ${summary.primaryKeyId} as its primary key.`]
+          : []),
+        'Fix the rows listed above (or wait for the locks to clear) and run the same command again: it only touches rows not yet on the primary key.',
+      ].join(' '),
+    );
+  }
   throw new IncompleteError(
-    `${left} row(s) were not re-encrypted and are still on their old key`,
+    `${left} row(s) were not re-encrypted or do not decrypt (listed above); they are left as they were`,
     'Keep the old key configured. Fix the rows listed above (or wait for the locks to clear) and run the same command again: it only touches rows not yet on the primary key.',
   );
 }
