@@ -97,3 +97,34 @@ describe.skipIf(!TEST_DATABASE_URL)('nothing is left behind with exit 0 (real bi
     expect(await keyIdCounts(db)).toEqual({ 'kek-v1': 1, 'kek-v2': 299 });
   });
 });
+
+describe.skipIf(!TEST_DATABASE_URL)('a wrong key under the right id (real binary, PostgreSQL)', () => {
+  let t: TestDatabase | undefined;
+  afterEach(async () => {
+    await t?.drop();
+    t = undefined;
+  });
+
+  it('reencrypt (live and dry run) and verify --deep exit 2 before writing, naming the variable and the id', async () => {
+    t = await freshPg('wrongkey');
+    const s = await seed(t.db, { rows: 6, onV2: 40 });
+    // The rows on kek-v2 were written with s.v2; the operator has another key under the same id.
+    const wrong = makeKek('kek-v2');
+    const env = { DATABASE_URL: t.url, SECRETS_ENCRYPTION_KEY: formatKey(wrong), SECRETS_ENCRYPTION_KEY_PREVIOUS: formatKey(s.v1) };
+    const before = await keyIdCounts(t.db);
+    for (const args of [['reencrypt'], ['reencrypt', '--dry-run'], ['verify', '--deep'], ['generate-key']]) {
+      const r = await cli(args, env);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(
+        'SECRETS_ENCRYPTION_KEY (kek-v2) decrypts none of the 40 rows labelled kek-v2 that were tried: this is not the key these rows were written with. Nothing was written',
+      );
+      expect(r.stderr).toContain('hint: Set SECRETS_ENCRYPTION_KEY to the key the application uses for kek-v2');
+      expect(r.stdout + r.stderr).not.toContain(wrong.bytes.toString('base64'));
+      expect(r.stdout).not.toMatch(/kek-v3:/);
+    }
+    expect(await keyIdCounts(t.db)).toEqual(before);
+    // The right keys pass the same check.
+    const right = await cli(['reencrypt', '--dry-run'], { DATABASE_URL: t.url, ...s.keysEnv });
+    expect(right.exitCode).toBe(0);
+  });
+});

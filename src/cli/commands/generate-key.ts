@@ -9,6 +9,7 @@ import { CONNECTION_FLAGS, HELP } from '../common-flags.js';
 import { asDatabaseError } from '../database-errors.js';
 import { stringFlag, type FlagSpec } from '../flags.js';
 import { makeOutput } from '../output.js';
+import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { chooseDatabase, connect, loadEnv, loadRing, prepareColumns } from '../setup.js';
 
 const FLAGS: readonly FlagSpec[] = [
@@ -39,6 +40,8 @@ export const generateKeyCommand: Command = {
       const db = await connect(choice, out);
       try {
         const { columns } = await prepareColumns(db, flags, out);
+        // A new key is deployed beside the current one: that one must really be the rows' key.
+        if (ring) await proveConfiguredKeys(db, columns, ring, out);
         for (const column of columns) {
           const { rows } = await db
             .query<{ status: string; key_id: string | null; rows: unknown }>(inventorySql(column))

@@ -15,6 +15,7 @@ import { dryRunBreakdown, liveBreakdown, summaryLine, totals } from '../report-r
 import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, logKeyRing, prepareColumns } from '../setup.js';
 import { CONCURRENCY_FLAG, ENGINE_FLAGS, parseConcurrency, parseEngine } from '../engine-flags.js';
 import { runExternal } from '../../effects/external-run.js';
+import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { UserError } from '../../errors.js';
 
 export const DEFAULT_BATCH_SIZE = 100;
@@ -132,6 +133,7 @@ export const reencryptCommand: Command = {
     const db = await connect(choice, out);
     try {
       const { columns } = await prepareColumns(db, flags, out);
+      await proveConfiguredKeys(db, columns, ring, out);
       const renderer = await createRenderer(
         chooseRendererKind({ json, stderrIsTTY: Boolean(ctx.io.stderr.isTTY), stderrColumns: ctx.io.stderr.columns, env: ctx.io.env }),
         out,
