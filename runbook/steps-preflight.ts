@@ -33,6 +33,14 @@ export const PREFLIGHT_STEPS = {
       { event: 'START_ROLLBACK', label: 're-add the stranded key as previous and re-encrypt', guard: 'canRollbackStray' },
     ],
   },
+  'preflight.wrongKey': {
+    title: 'Blocked: a configured key is not the rows\' key',
+    does: 'Each configured key was tried on a sample of the rows that carry its id, and one of them opened none: it has the right id but not the right bytes. Nothing was generated or written.',
+    why: 'Every later step depends on these keys: a new key deployed beside a wrong one, or a re-encryption that cannot read its rows, only fails later, after the deploy.',
+    risks: 'If the application itself runs with this key, it cannot read these rows either: check its configuration too.',
+    undo: 'Nothing to undo: preflight only reads. Set the variable named above to the key the application uses (from your secrets manager), then check again.',
+    actions: [{ event: 'RETRY', label: 'check again after fixing the key' }],
+  },
   'preflight.resumeOffer': {
     title: 'A rotation is under way',
     does: 'The configuration (and the journal) show a rotation that was not finished. Continue where it stands: every phase is safe to run again.',

@@ -7,6 +7,7 @@ import type { Db } from '../db/db.js';
 import { resolveColumns } from '../db/registry.js';
 import type { RunSummary } from '../engine/events.js';
 import { runReencryption, type ReencryptOptions } from '../engine/run-reencryption.js';
+import { describePartlyProven, proveKeys, verdictOf, type KeyProof } from '../engine/prove-keys.js';
 import type { ColumnInventory, CredentialRef, RunRequest, VerifyCheck } from '../machine/contract.js';
 import { verifyColumns } from '../verify/verify-columns.js';
 import type { VerifyReport } from '../verify/verify-report.js';
@@ -35,7 +36,8 @@ export interface DatabaseEffects {
   readonly db: Db;
   /** The resolved columns (resolved again at every inventory, so a fixed registry is picked up on retry). */
   columns(): Promise<ResolvedColumn[]>;
-  inventory(signal: AbortSignal): Promise<{ columns: ColumnInventory[]; warnings: string[] }>;
+  /** Counts per key id, and (with the ring) each key proven on a sample of its rows. */
+  inventory(signal: AbortSignal, ring?: KeyRing): Promise<{ columns: ColumnInventory[]; warnings: string[]; keyProofs: KeyProof[] }>;
   runBuiltin(request: RunRequest, ring: KeyRing): Promise<RunSummary>;
   verify(check: VerifyCheck, ring: KeyRing, signal: AbortSignal): Promise<VerifyReport>;
   listCredentials(keyId: string, signal: AbortSignal): Promise<CredentialRef[]>;
@@ -52,9 +54,11 @@ export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffect
   return {
     db,
     columns,
-    async inventory(signal) {
+    async inventory(signal, ring) {
       const list = await resolve();
-      return { columns: await readColumnInventory(db, list, signal), warnings: await registryWarnings(db, entries) };
+      const keyProofs = ring ? await proveKeys(db, list, ring) : [];
+      const partly = keyProofs.filter((proof) => verdictOf(proof) === 'partly').map(describePartlyProven);
+      return { columns: await readColumnInventory(db, list, signal), warnings: [...partly, ...(await registryWarnings(db, entries))], keyProofs };
     },
     async runBuiltin(request, ring) {
       // Absent, the engine picks its own default (2 workers on PostgreSQL, 1 on PGlite).

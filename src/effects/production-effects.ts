@@ -51,8 +51,8 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
   return {
     async loadInventory({ signal }) {
       const ring = keys.load();
-      const { columns, warnings } = await data.inventory(signal);
-      return { configured: configIdsOf(ring), columns, warnings, keys: secretKeysOf(ring) };
+      const { columns, warnings, keyProofs } = await data.inventory(signal, ring);
+      return { configured: configIdsOf(ring), keyProofs, columns, warnings, keys: secretKeysOf(ring) };
     },
     async readResumePoint() {
       return resumePoint(readJournal(options.journal.path).entries);

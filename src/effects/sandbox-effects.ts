@@ -42,9 +42,9 @@ export function createSandboxEffects(options: SandboxEffectsOptions): Effects {
   return {
     async loadInventory({ signal }) {
       const current = ring();
-      const { columns, warnings } = await data.inventory(signal);
+      const { columns, warnings, keyProofs } = await data.inventory(signal, current);
       const archived = sandbox.archivedKeys.filter((k) => current.get(k.id) === undefined).map((k) => new SecretKey(k));
-      return { configured: configIdsOf(current), columns, warnings, keys: [...secretKeysOf(current), ...archived] };
+      return { configured: configIdsOf(current), columns, warnings, keyProofs, keys: [...secretKeysOf(current), ...archived] };
     },
     async readResumePoint() {
       return resumePoint(readJournal(options.journal.path).entries);

@@ -6,6 +6,7 @@ import type { RotationMode } from '../crypto/envelope.js';
 import type { EngineEvent, RowFailure, RunKind, RunSummary, TableCounts } from '../engine/events.js';
 import type { VerifyReport } from '../verify/verify-report.js';
 import type { JournalEntryInput } from '../journal/entry.js';
+import type { KeyProof } from '../engine/prove-keys.js';
 
 // ---------------------------------------------------------------------------------------------
 // Phases and steps
@@ -26,6 +27,7 @@ export const STEP_IDS = [
   'preflight.readingJournal', // invoke readResumePoint
   'preflight.failed', // error: RETRY | QUIT
   'preflight.blocked', // rows on a key neither primary nor previous: repair text; RETRY | START_ROLLBACK (one stray key) | QUIT
+  'preflight.wrongKey', // a configured key opens none of the rows that claim its id: RETRY | QUIT
   'preflight.resumeOffer', // a rotation is under way: RESUME_FROM_JOURNAL | START_FRESH (guarded) | QUIT
   'preflight.ready', // inventory shown: CHOOSE_PATH {path} | QUIT
   // Phase 1: a new key.
@@ -175,6 +177,8 @@ export interface Inventory {
   readonly warnings: string[];
   /** The configured keys, as SecretKey (for snippets). Stored in context.secretKeys, never journaled. */
   readonly keys: SecretKey[];
+  /** Each configured key tried on a sample of the rows that claim its id (ids and counts only). */
+  readonly keyProofs: readonly KeyProof[];
 }
 
 /** What a journal tells about the last rotation (src/journal/resume.ts works it out). */
@@ -311,6 +315,8 @@ export interface RunbookContext {
   inventory: ColumnInventory[];
   warnings: string[];
   stray: StrayKey[];
+  /** From preflight: how each configured key did on a sample of its rows. */
+  keyProofs: readonly KeyProof[];
   resumePoint: ResumePoint | undefined;
   resumeTarget: ResumeTarget | undefined;
   /** The new key is on screen now (REVEAL_KEY / HIDE_KEY). */

@@ -15,6 +15,7 @@ export function initialContext(input: RunbookInput): RunbookContext {
     inventory: [],
     warnings: [],
     stray: [],
+    keyProofs: [],
     resumePoint: undefined,
     resumeTarget: undefined,
     keyRevealed: false,

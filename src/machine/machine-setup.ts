@@ -8,6 +8,7 @@ import { removalRefusals } from './removal-check.js';
 import { addFailure, applyEngineEvent, emptyProgress } from './engine-progress.js';
 import { journalEntryFor, type JournalParams } from './journal-entry.js';
 import { sameConfig, toolConfigMismatch } from './deploy-check.js';
+import { verdictOf } from '../engine/prove-keys.js';
 
 type Ctx = RunbookContext;
 
@@ -59,6 +60,7 @@ export function runbookSetup(effects: Effects) {
     },
     guards: {
       hasStray: ({ context }) => context.stray.length > 0,
+      hasWrongKey: ({ context }) => context.keyProofs.some((proof) => verdictOf(proof) === 'wrong-key'),
       emergencyCanStart: ({ context }) => context.emergencyRequested && context.configured?.previousKeyId === undefined,
       hasResumeTarget: ({ context }) => context.resumeTarget !== undefined,
       canStartFresh: ({ context }) => context.configured?.previousKeyId === undefined,

@@ -20,6 +20,7 @@ export const preflightStates: RunbookStateConfig = {
               configured: event.output.configured,
               inventory: event.output.columns,
               warnings: event.output.warnings,
+              keyProofs: event.output.keyProofs,
               secretKeys: { ...context.secretKeys, ...Object.fromEntries(event.output.keys.map((k) => [k.id, k])) },
               error: undefined,
             })),
@@ -53,6 +54,8 @@ export const preflightStates: RunbookStateConfig = {
     // Not a step: decides where preflight rests.
     route: {
       always: [
+        // Before anything else: a key that is not the rows' key makes every later step wrong.
+        { guard: 'hasWrongKey', target: 'wrongKey' },
         { guard: 'hasStray', target: 'blocked' },
         { guard: 'emergencyCanStart', target: '#runbook.emergency' },
         { guard: 'hasResumeTarget', target: 'resumeOffer' },
@@ -70,6 +73,10 @@ export const preflightStates: RunbookStateConfig = {
           actions: assign(({ context }) => ({ path: 'rollback' as const, newKeyId: context.configured?.primaryKeyId, oldKeyId: context.stray[0]?.keyId })),
         },
       },
+    },
+    wrongKey: {
+      entry: [...enter('preflight.wrongKey'), { type: 'journal', params: { step: 'preflight.wrongKey', outcome: 'refused' } }],
+      on: { RETRY: 'loading' },
     },
     resumeOffer: {
       entry: enter('preflight.resumeOffer'),

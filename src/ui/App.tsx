@@ -4,7 +4,8 @@ import { useRef } from 'react';
 import { stepText as runbookStepText } from '../../runbook/index.js';
 import { formatKey } from '../crypto/key.js';
 import { failureTotal } from '../engine/events.js';
-import { rowsByKeyId, stepIdOf, type StepId } from '../machine/contract.js';
+import { rowsByKeyId, stepIdOf, type RunbookContext, type StepId } from '../machine/contract.js';
+import { describeWrongKey, verdictOf } from '../engine/prove-keys.js';
 import { actionsFor } from './app/step-actions.js';
 import { phaseBarFor, PHASE_TITLES, rotationPhaseOf, type RotationPhase } from './app/phase-view.js';
 import type { RunbookActor } from './app/runbook-actor.js';
@@ -103,14 +104,7 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
           previousKeyId={ctx.configured?.previousKeyId}
           warnings={ctx.warnings}
           assessment={assessmentOf(step, ctx.resumeTarget, ctx.resumePoint?.step)}
-          blocked={
-            ctx.stray.length > 0
-              ? {
-                  reason: ctx.stray.map((s) => `${number.format(s.rows)} rows on ${s.keyId}, which is neither primary nor previous`).join('; '),
-                  repair: `Configure ${ctx.stray[0]?.keyId} as SECRETS_ENCRYPTION_KEY_PREVIOUS (from your archive), finish moving those rows to the primary, then start the new rotation.`,
-                }
-              : undefined
-          }
+          blocked={blockedOf(step, ctx)}
           actions={actions}
         />
       );
@@ -205,6 +199,22 @@ function defaultStepText(step: StepId): StepTextContent {
 function runbookLabel(step: StepId, event: string): string | undefined {
   const matches = runbookStepText(step).actions.filter((a) => a.event === event);
   return matches.length === 1 ? matches[0]?.label : undefined;
+}
+
+/** Why preflight cannot go on, and the repair, for the two blocking steps. */
+function blockedOf(step: StepId, ctx: RunbookContext): { reason: string; repair: string } | undefined {
+  if (step === 'preflight.wrongKey') {
+    const wrong = ctx.keyProofs.filter((proof) => verdictOf(proof) === 'wrong-key');
+    return {
+      reason: wrong.map(describeWrongKey).join('; '),
+      repair: `Set ${wrong.map((p) => p.source).join(' and ')} to the key the application uses for ${wrong.map((p) => p.keyId).join(' and ')} (from your secrets manager), then check again. Nothing was generated or written.`,
+    };
+  }
+  if (ctx.stray.length === 0) return undefined;
+  return {
+    reason: ctx.stray.map((s) => `${number.format(s.rows)} rows on ${s.keyId}, which is neither primary nor previous`).join('; '),
+    repair: `Configure ${ctx.stray[0]?.keyId} as SECRETS_ENCRYPTION_KEY_PREVIOUS (from your archive), finish moving those rows to the primary, then start the new rotation.`,
+  };
 }
 
 function assessmentOf(step: StepId, target: string | undefined, journalStep: string | undefined): string | undefined {

@@ -130,6 +130,27 @@ describe.each(BACKENDS)('production effects on $name', (backend) => {
     await t.drop();
   }, 240_000);
 
+  live('a wrong key under the right id blocks preflight before any key is generated; the right key then passes', async () => {
+    const t = await dbs.fresh();
+    const { seeded, envFile, journalPath, effects } = await setUp(t);
+    const wrong = { id: 'kek-v1', bytes: Buffer.alloc(32, 9) };
+    writeFileSync(envFile, `SECRETS_ENCRYPTION_KEY=${formatKey(wrong)}\n`);
+    const op = operate(effects);
+    await op.at('preflight.wrongKey');
+    const ctx = op.actor.getSnapshot().context;
+    expect(ctx.keyProofs).toEqual([expect.objectContaining({ keyId: 'kek-v1', source: 'SECRETS_ENCRYPTION_KEY', tried: ROWS, decrypted: 0, keyRejected: ROWS })]);
+    expect(ctx.newKeyId).toBeUndefined();
+    expect(Object.keys(ctx.secretKeys)).toEqual(['kek-v1']);
+    expect(op.actor.getSnapshot().can({ type: 'CHOOSE_PATH', path: 'rotate' })).toBe(false);
+    // The operator fixes the variable and checks again.
+    writeFileSync(envFile, `SECRETS_ENCRYPTION_KEY=${formatKey(seeded.v1)}\n`);
+    op.send({ type: 'RETRY' });
+    await op.at('preflight.ready');
+    expect(readFileSync(journalPath, 'utf8')).toContain('"step":"preflight.wrongKey"');
+    op.send({ type: 'QUIT' });
+    await t.drop();
+  }, 240_000);
+
   live('emergency: lists the credentials on the leaked key by name, re-encrypts, removes it; a damaged row is named in the journal', async () => {
     const t = await dbs.fresh();
     const { seeded, journalPath, effects } = await setUp(t);

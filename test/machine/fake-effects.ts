@@ -145,6 +145,7 @@ export function fakeEffects(world: FakeWorld): Effects {
         throw Object.assign(new Error('SECRETS_ENCRYPTION_KEY is not set'), { hint: 'Set it in .env.' });
       }
       return {
+      keyProofs: [],
       configured: { ...world.config },
       columns: [{ label: LABEL, total: total(world), nulls: world.nulls, byKeyId: { ...world.rows }, invalid: world.invalid }],
       warnings: [],

@@ -13,9 +13,12 @@ import { fakeEffects, LABEL, makeWorld } from './fake-effects.js';
 
 const machine = createRunbookMachine(fakeEffects(makeWorld()));
 
-function inventory(primaryKeyId: string, previousKeyId: string | undefined, byKeyId: Record<string, number>): Inventory {
-  return { configured: { primaryKeyId, previousKeyId }, columns: [{ label: LABEL, total: 10, nulls: 0, byKeyId, invalid: 0 }], warnings: [], keys: [] };
+function inventory(primaryKeyId: string, previousKeyId: string | undefined, byKeyId: Record<string, number>, keyProofs: Inventory['keyProofs'] = []): Inventory {
+  return { configured: { primaryKeyId, previousKeyId }, columns: [{ label: LABEL, total: 10, nulls: 0, byKeyId, invalid: 0 }], warnings: [], keys: [], keyProofs };
 }
+
+/** kek-v1 tried on 10 of its rows and refused by every one: the right id, the wrong bytes. */
+const WRONG_V1 = [{ keyId: 'kek-v1', source: 'SECRETS_ENCRYPTION_KEY', tried: 10, decrypted: 0, unwrappedOnly: 0, keyRejected: 10, failures: [] }];
 
 const INVENTORIES = [
   inventory('kek-v1', undefined, { 'kek-v1': 10 }), // nothing under way
@@ -23,6 +26,7 @@ const INVENTORIES = [
   inventory('kek-v2', 'kek-v1', { 'kek-v1': 4, 'kek-v2': 6 }), // re-encryption under way
   inventory('kek-v2', 'kek-v1', { 'kek-v2': 10 }), // ready to verify
   inventory('kek-v1', 'kek-v2', { 'kek-v1': 10 }), // staged 2a deployed
+  inventory('kek-v1', undefined, { 'kek-v1': 10 }, WRONG_V1), // a wrong key under the right id
 ];
 
 const point = (path: ResumePoint['path'], step: string): ResumePoint => ({
@@ -91,7 +95,7 @@ const UI_EVENTS: AnyEventObject[] = [
 /** What makes two snapshots different for the procedure (not timestamps or progress counters). */
 function serialize(snapshot: Snap): string {
   const c = snapshot.context as RunbookContext;
-  return JSON.stringify([snapshot.value, c.configured, c.path, c.keyShown || c.keyFile !== undefined, c.resumeTarget, c.refusals.length > 0, c.failedStep]);
+  return JSON.stringify([snapshot.value, c.configured, c.path, c.keyShown || c.keyFile !== undefined, c.resumeTarget, c.refusals.length > 0, c.failedStep, c.keyProofs.length]);
 }
 
 function reachableSteps(input: { rotationId: string; emergency?: boolean }): Set<StepId> {

@@ -53,6 +53,26 @@ describe('preflight', () => {
     expect(actor.sent).toEqual([{ type: 'START_ROLLBACK' }]);
   });
 
+  it('wrong key: names the variable, the id and the rows tried, offers only to check again', async () => {
+    const actor = fakeActor(
+      { preflight: 'wrongKey' },
+      {
+        configured: { primaryKeyId: 'kek-v2' },
+        inventory: [{ label: COLUMN, total: 50, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 50 } }],
+        keyProofs: [{ keyId: 'kek-v2', source: 'SECRETS_ENCRYPTION_KEY', tried: 50, decrypted: 0, unwrappedOnly: 0, keyRejected: 50, failures: [] }],
+      },
+      ['RETRY', 'QUIT'],
+    );
+    r = renderInk(<App actor={actor} />);
+    const frame = await see('Blocked: SECRETS_ENCRYPTION_KEY (kek-v2) decrypts none of the 50 rows labelled kek-v2 that were tried: this is not the key these rows were written with');
+    expect(flat(frame)).toContain('Repair: Set SECRETS_ENCRYPTION_KEY to the key the application uses for kek-v2');
+    expect(flat(frame)).toContain(`r ${label('preflight.wrongKey', 'RETRY')}`);
+    expect(flat(frame)).not.toContain(`enter ${label('preflight.ready', 'CHOOSE_PATH')}`);
+    expect(flat(frame)).not.toMatch(/enter rotate/);
+    await r.press('r');
+    expect(actor.sent).toEqual([{ type: 'RETRY' }]);
+  });
+
   it('resume offer: says where the journal stopped; c continues', async () => {
     const actor = fakeActor(
       { preflight: 'resumeOffer' },

@@ -23,6 +23,7 @@ export function screenOf(step: StepId, ctx: RunbookContext): ScreenKind {
     case 'preflight.readingJournal':
     case 'preflight.failed':
     case 'preflight.blocked':
+    case 'preflight.wrongKey':
     case 'preflight.resumeOffer':
     case 'preflight.ready':
     case 'emergency.listingCredentials':
