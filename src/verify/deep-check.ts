@@ -34,10 +34,21 @@ function pageSql(column: ResolvedColumn, after: boolean): string {
  LIMIT $1`;
 }
 
+/** Undefined when `value` decrypts with `ring` (the plaintext is wiped at once), else why it does not. */
+function readsWith(ring: KeyRing, value: Buffer | string): PayloadError | undefined {
+  try {
+    decryptValue(ring, value).fill(0);
+    return undefined;
+  } catch (error) {
+    if (error instanceof PayloadError) return error;
+    throw error;
+  }
+}
+
 export async function deepCheckColumn(opts: DeepCheckOptions): Promise<DeepResult> {
   const { db, column, ring, decryptWith, primaryOnly } = opts;
   const batchSize = opts.batchSize ?? 500;
-  const result: DeepResult = { checked: 0, ok: 0, failed: 0, failures: [], ring: primaryOnly ? 'primary-only' : 'all-keys' };
+  const result: DeepResult = { checked: 0, ok: 0, failed: 0, failures: [], ring: primaryOnly ? 'primary-only' : 'all-keys', ...(primaryOnly ? { unreadableNow: 0 } : {}) };
   let afterId: string | undefined;
   for (;;) {
     if (opts.signal?.aborted) throw new CancelledError('Verification stopped by the operator');
@@ -51,13 +62,23 @@ export async function deepCheckColumn(opts: DeepCheckOptions): Promise<DeepResul
       } catch (error) {
         if (!(error instanceof PayloadError)) throw error;
         result.failed++;
-        if (result.failures.length >= MAX_LISTED_FAILURES) continue;
         const keyId = error.keyId ?? peekKeyId(row.v);
+        // --only-primary: a row on another configured key is readable now (rotate it first) or
+        // damaged; decrypting it with the whole ring tells which (a second decryption, only for
+        // rows that failed). A row that does not decrypt is never called readable.
+        const onOtherKey = primaryOnly && error.problem === 'unknown-key-id' && keyId !== undefined && ring.get(keyId) !== undefined;
+        const now = onOtherKey ? readsWith(ring, row.v) : error;
+        if (primaryOnly && now !== undefined) result.unreadableNow = (result.unreadableNow ?? 0) + 1;
+        if (result.failures.length >= MAX_LISTED_FAILURES) continue;
+        let problem = error.problem;
         let reason = error.message;
-        if (primaryOnly && error.problem === 'unknown-key-id' && keyId !== undefined && ring.get(keyId)) {
+        if (onOtherKey && now === undefined) {
           reason = `on ${keyId}, not the primary ${ring.primary.id}: readable now, unreadable once ${keyId} is removed (rotate it first)`;
+        } else if (onOtherKey && now !== undefined) {
+          problem = now.problem;
+          reason = `on ${keyId}, not the primary ${ring.primary.id}, and does not decrypt with ${keyId} either (${now.message}): no configured key can read it`;
         }
-        result.failures.push({ id: row.id, keyId, problem: error.problem, reason });
+        result.failures.push({ id: row.id, keyId, problem, reason });
       }
     }
     opts.onBatch?.(result.checked);

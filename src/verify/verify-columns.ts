@@ -47,11 +47,20 @@ function columnProblems(report: ColumnReport, ring: KeyRing | undefined): string
   if (deep && deep.failed > 0) {
     const first = deep.failures[0];
     const example = first ? ` (first: id ${first.id}: ${first.reason})` : '';
-    out.push(
-      deep.ring === 'primary-only'
-        ? `${at}: ${deep.failed} of ${plural(deep.checked, 'value', 'values')} ${deep.failed === 1 ? 'does' : 'do'} not decrypt with the primary key ${ring?.primary.id ?? ''} alone; removing the other keys now would make them unreadable${example}.`
-        : `${at}: ${deep.failed} of ${plural(deep.checked, 'value', 'values')} ${deep.failed === 1 ? 'does' : 'do'} not decrypt with the key ring${example}.`,
-    );
+    const head = `${at}: ${deep.failed} of ${plural(deep.checked, 'value', 'values')} ${deep.failed === 1 ? 'does' : 'do'} not decrypt`;
+    if (deep.ring === 'primary-only') {
+      // Only rows that decrypt with another configured key are readable now; damaged ones are
+      // counted apart and never described as readable.
+      const now = deep.unreadableNow ?? 0;
+      const later = deep.failed - now;
+      const parts = [
+        ...(later > 0 ? [`removing the other keys now would make ${later === deep.failed ? (later === 1 ? 'it' : 'them') : later} unreadable`] : []),
+        ...(now > 0 ? [`${now === deep.failed ? (now === 1 ? 'it does' : 'they do') : `${now} ${now === 1 ? 'does' : 'do'}`} not decrypt with any configured key either`] : []),
+      ];
+      out.push(`${head} with the primary key ${ring?.primary.id ?? ''} alone; ${parts.join('; ')}${example}.`);
+    } else {
+      out.push(`${head} with the key ring${example}.`);
+    }
   }
   return out;
 }

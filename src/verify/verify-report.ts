@@ -18,6 +18,9 @@ export interface DeepResult {
   failures: DeepFailure[];
   /** Which ring decrypted: all configured keys, or the primary alone (--only-primary). */
   ring: 'all-keys' | 'primary-only';
+  /** --only-primary: of the `failed`, those that do not decrypt with any configured key either (the
+   * rest are readable now and would become unreadable once the other keys are removed). */
+  unreadableNow?: number;
 }
 
 export interface ColumnReport {

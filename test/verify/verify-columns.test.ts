@@ -73,6 +73,33 @@ describe.each(BACKENDS)('verify on $name', (backend) => {
     }
   });
 
+  it.skipIf(!backend.available)('--only-primary never calls a tampered row on the previous key "readable now"', async () => {
+    const t = await dbs.fresh();
+    try {
+      await seedProviders(t.db, 2, 1);
+      const tamperedId = await insertProvider(t.db, tamper(encryptValue(v1, SECRET)));
+      const columns = await resolveColumns(t.db, DEFAULT_COLUMNS);
+      const report = await verifyColumns({ db: t.db, ring: ROTATING, columns, onlyPrimary: true });
+      const deep = report.columns[0]!.deep!;
+      expect(deep).toMatchObject({ checked: 4, ok: 1, failed: 3, unreadableNow: 1 });
+      const tampered = deep.failures.find((f) => f.id === tamperedId)!;
+      expect(tampered.reason).not.toMatch(/readable now/);
+      expect(tampered.reason).toMatch(/^on kek-v1, not the primary kek-v2, and does not decrypt with kek-v1 either \(.+\): no configured key can read it$/);
+      expect(tampered).toMatchObject({ keyId: 'kek-v1', problem: 'auth-failed' });
+      // The intact kek-v1 rows are still the ones that are readable now.
+      const intact = deep.failures.filter((f) => f.id !== tamperedId);
+      expect(intact.map((f) => f.reason)).toEqual(Array(2).fill('on kek-v1, not the primary kek-v2: readable now, unreadable once kek-v1 is removed (rotate it first)'));
+      expect(report.problems.at(-1)).toMatch(
+        /3 of 4 values do not decrypt with the primary key kek-v2 alone; removing the other keys now would make 2 unreadable; 1 does not decrypt with any configured key either/,
+      );
+      const text = renderVerifyText(report);
+      expect(text).not.toMatch(new RegExp(`id ${tamperedId}: [^\\n]*readable now,`));
+      expect(text).not.toContain(SECRET);
+    } finally {
+      await t.drop();
+    }
+  });
+
   it.skipIf(!backend.available)('counts malformed rows as invalid, catches tampered ones only when decrypting, and never shows a secret', async () => {
     const t = await dbs.fresh();
     try {
