@@ -23,20 +23,49 @@ function row(label: string, value: number | string): string {
   return `  ${label.padEnd(24)} ${String(value).padStart(8)}`;
 }
 
+function countByKeyId(failures: readonly RowFailure[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of failures) {
+    const id = f.keyId ?? 'no key id';
+    out[id] = (out[id] ?? 0) + 1;
+  }
+  return out;
+}
+
+function byKeyIdNote(counts: readonly (readonly [string, number])[]): string {
+  const shown = counts.filter(([, n]) => n > 0).map(([id, n]) => `${safeText(id)}: ${n}`);
+  return shown.length > 0 ? `  (${shown.join(', ')})` : '';
+}
+
+/**
+ * Where the rows to rotate come from, per key id. `byKeyId` counts every row read, the ones that do
+ * not decrypt included, so those are taken out: a row that cannot be decrypted is never "to rotate"
+ * (it has its own line). Shown only when the figures add up to the "to rotate" count (every failure
+ * listed with its key id); the external engine's counts hold rotated rows only and are shown as they are.
+ */
+function rotateFrom(c: TableCounts, primaryKeyId: string, failedByKeyId: Record<string, number>): string {
+  const found = Object.entries(c.byKeyId).filter(([id]) => id !== primaryKeyId);
+  const readable = found.map(([id, n]) => [id, n - (failedByKeyId[id] ?? 0)] as const);
+  const sum = (counts: readonly (readonly [string, number])[]) => counts.reduce((t, [, n]) => t + n, 0);
+  if (sum(readable) === c.rotated) return byKeyIdNote(readable);
+  if (sum(found) === c.rotated) return byKeyIdNote(found);
+  return '';
+}
+
 /** The dry run's answer to "what will the live run do": to rotate, already on primary, NULL, cannot be decrypted. */
 export function dryRunBreakdown(summary: RunSummary): string[] {
   const lines: string[] = [];
+  const allListed = !summary.unlistedFailures;
   for (const c of summary.tables) {
-    const from = Object.entries(c.byKeyId)
-      .filter(([id]) => id !== summary.primaryKeyId)
-      .map(([id, n]) => `${safeText(id)}: ${n}`)
-      .join(', ');
+    const failures = summary.failures.filter((x) => x.table === c.table);
+    const failedByKeyId = countByKeyId(failures);
+    const complete = allListed && failures.length === c.failed;
     lines.push(`${safeText(c.table)}: ${c.processed} rows examined`);
-    lines.push(row(`to rotate to ${summary.primaryKeyId}`, c.rotated) + (from ? `  (${from})` : ''));
+    lines.push(row(`to rotate to ${summary.primaryKeyId}`, c.rotated) + (complete ? rotateFrom(c, summary.primaryKeyId, failedByKeyId) : ''));
     lines.push(row(`already on ${summary.primaryKeyId}`, c.alreadyPrimary));
     lines.push(row('NULL', c.nulls));
-    lines.push(row('cannot be decrypted', c.failed));
-    for (const f of summary.failures.filter((x) => x.table === c.table)) lines.push(`  ${failureLine(f)}`);
+    lines.push(row('cannot be decrypted', c.failed) + (complete ? byKeyIdNote(Object.entries(failedByKeyId)) : ''));
+    for (const f of failures) lines.push(`  ${failureLine(f)}`);
   }
   return lines;
 }
