@@ -73,6 +73,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
   const debug = argv.includes('--debug');
   const rest = argv.filter((a) => a !== '--debug');
   try {
+    signal?.throwIfAborted(); // stopped before it started (a signal the launcher caught early)
     await dispatch(rest, { io, signal: signal ?? new AbortController().signal, debug });
     return EXIT_CODES.ok.code;
   } catch (error) {
