@@ -20,6 +20,20 @@ describe('kek-rotate usage errors', () => {
     expect(r.stderr).toMatch(/--batch-size must be a whole number of at least 1/);
   });
 
+  it('--batch-size above 10000 is refused with the maximum in the message, in reencrypt and the runbook', async () => {
+    for (const args of [['reencrypt', '--batch-size', '10001'], ['reencrypt', '-b', '1000000', '--dry-run'], ['--batch-size=50000']]) {
+      const r = await cli(args, { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' });
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/error: --batch-size must be at most 10000, got \d+/);
+      expect(r.stderr).toContain('hint: ');
+    }
+    const atMost = await cli(['reencrypt', '-b', '10000'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' });
+    expect(atMost.stderr).not.toContain('--batch-size');
+    for (const args of [['reencrypt', '--help'], ['--help']]) {
+      expect((await cli(args)).stdout).toContain('Rows per batch (default 100, at most 10000)');
+    }
+  });
+
   it('a flag missing its value exits 2', async () => {
     const r = await cli(['reencrypt', '-b']);
     expect(r.exitCode).toBe(2);

@@ -9,12 +9,11 @@ import { UserError } from '../../errors.js';
 import { defaultJournalPath } from '../../journal/index.js';
 import type { Command } from '../command.js';
 import { CONNECTION_FLAGS, HELP } from '../common-flags.js';
-import { CONCURRENCY_FLAG, ENGINE_FLAGS, parseConcurrency, parseEngine } from '../engine-flags.js';
+import { BATCH_SIZE_FLAG, CONCURRENCY_FLAG, ENGINE_FLAGS, parseBatchSize, parseConcurrency, parseEngine } from '../engine-flags.js';
 import { choiceFlag, positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
 import { endOfSession, inkColor, reportJournal, sessionJournal, terminalStreams, ttyOf } from '../interactive-session.js';
 import { requireTty } from '../require-tty.js';
 import { chooseDatabase, loadEnv } from '../setup.js';
-import { DEFAULT_BATCH_SIZE } from './reencrypt.js';
 
 export const JOURNAL_FLAG: FlagSpec = { name: 'journal', type: 'string', valueName: 'FILE', description: 'Journal file (default: $XDG_STATE_HOME/kek-rotate/journal.jsonl)' };
 
@@ -23,7 +22,7 @@ const FLAGS: readonly FlagSpec[] = [
   JOURNAL_FLAG,
   ...ENGINE_FLAGS,
   { name: 'mode', type: 'string', valueName: 'MODE', description: 'reencrypt (fresh data key, default) or rewrap' },
-  { name: 'batch-size', short: 'b', type: 'string', valueName: 'N', description: `Rows per batch (default ${DEFAULT_BATCH_SIZE})` },
+  BATCH_SIZE_FLAG,
   { name: 'max-rate', type: 'string', valueName: 'N', description: 'At most N rows per second (spare the database)' },
   CONCURRENCY_FLAG,
   ...CONNECTION_FLAGS,
@@ -51,7 +50,7 @@ export const interactiveCommand: Command = {
   async run({ flags }, ctx) {
     const { io } = ctx;
     const mode = choiceFlag<RotationMode>(flags, 'mode', ['reencrypt', 'rewrap'], 'reencrypt');
-    const batchSize = positiveInteger(flags['batch-size'], '--batch-size', DEFAULT_BATCH_SIZE)!;
+    const batchSize = parseBatchSize(flags);
     const maxRate = positiveInteger(flags['max-rate'], '--max-rate', undefined);
     const concurrency = parseConcurrency(flags);
     const engine = parseEngine(flags);

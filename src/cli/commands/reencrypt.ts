@@ -13,16 +13,14 @@ import { makeOutput, type Output } from '../output.js';
 import { chooseRendererKind, createRenderer } from '../renderers/renderer.js';
 import { dryRunBreakdown, liveBreakdown, summaryLine, totals } from '../report-run.js';
 import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, logKeyRing, prepareColumns } from '../setup.js';
-import { CONCURRENCY_FLAG, ENGINE_FLAGS, parseConcurrency, parseEngine } from '../engine-flags.js';
+import { BATCH_SIZE_FLAG, CONCURRENCY_FLAG, ENGINE_FLAGS, parseBatchSize, parseConcurrency, parseEngine } from '../engine-flags.js';
 import { runExternal } from '../../effects/external-run.js';
 import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { UserError } from '../../errors.js';
 
-export const DEFAULT_BATCH_SIZE = 100;
-
 const FLAGS: readonly FlagSpec[] = [
   { name: 'dry-run', short: 'n', type: 'boolean', description: 'Decrypt every value and report; write nothing' },
-  { name: 'batch-size', short: 'b', type: 'string', valueName: 'N', description: `Rows per batch (default ${DEFAULT_BATCH_SIZE})` },
+  BATCH_SIZE_FLAG,
   TABLE,
   { name: 'mode', type: 'string', valueName: 'MODE', description: 'reencrypt (fresh data key, default) or rewrap' },
   { name: 'max-rate', type: 'string', valueName: 'N', description: 'At most N rows per second (spare the database)' },
@@ -110,7 +108,7 @@ export const reencryptCommand: Command = {
     const json = flags.json === true;
     const out = makeOutput(ctx.io, { json, target: 'reencrypt_secrets' });
     const kind = flags['dry-run'] === true ? 'dry-run' : 'live';
-    const batchSize = positiveInteger(flags['batch-size'], '--batch-size', DEFAULT_BATCH_SIZE)!;
+    const batchSize = parseBatchSize(flags);
     const maxRate = positiveInteger(flags['max-rate'], '--max-rate', undefined);
     const mode = choiceFlag<RotationMode>(flags, 'mode', ['reencrypt', 'rewrap'], 'reencrypt');
     const concurrency = parseConcurrency(flags);
