@@ -75,6 +75,23 @@ export function parseEnvText(text: string, origin: string): Record<string, strin
   return result;
 }
 
+const PATH_HINT = 'Check the path given with --env-file (relative paths are from the current directory).';
+
+/** Why the env file cannot be read, as a sentence naming it (never its contents). */
+function unreadable(file: string, code: string | undefined): UserError {
+  switch (code) {
+    case 'ENOENT':
+      return new UserError(`env file ${file} does not exist`, PATH_HINT);
+    case 'EISDIR':
+      return new UserError(`env file ${file} is a directory, not a file (EISDIR)`, `Give the file itself, e.g. --env-file ${path.join(file, '.env')}.`);
+    case 'EACCES':
+    case 'EPERM':
+      return new UserError(`cannot read env file ${file}: permission denied (${code})`, 'Run as a user who can read it (it should be readable by its owner only: chmod 600).');
+    default:
+      return new UserError(`cannot read env file ${file}: ${code ?? 'unknown error'}`, PATH_HINT);
+  }
+}
+
 /** The file's variables, or undefined when it does not exist and is not required. */
 function readIfPresent(file: string, required: boolean): Record<string, string> | undefined {
   let text: string;
@@ -83,10 +100,7 @@ function readIfPresent(file: string, required: boolean): Record<string, string> 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !required) return undefined;
-    throw new UserError(
-      code === 'ENOENT' ? `env file ${file} does not exist` : `cannot read env file ${file}: ${code ?? String(error)}`,
-      'Check the path given with --env-file (relative paths are from the current directory).',
-    );
+    throw unreadable(file, code);
   }
   return parseEnvText(text, file);
 }

@@ -2,7 +2,7 @@
 // directory holding no .env, and seeds databases for them (PostgreSQL schema or a PGlite directory).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { encryptValue } from '../../src/crypto/envelope.js';
 import { formatKey, type Kek } from '../../src/crypto/key.js';
@@ -38,6 +38,22 @@ export function start(args: string[], env: Record<string, string | undefined> = 
 
 export async function cli(args: string[], env: Record<string, string | undefined> = {}, bin = KEK_ROTATE, cwd?: string): Promise<CliResult> {
   const r = await start(args, env, bin, cwd);
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/**
+ * The binary run as a shell runs it, through its `#!` line (bin/ starts Node with `--` before the
+ * script), rather than as `node bin/kek-rotate`: that is how Node's own option parsing is tested.
+ * `node` is the one running the tests.
+ */
+export async function cliDirect(args: string[], env: Record<string, string | undefined> = {}, bin = KEK_ROTATE, cwd = emptyDir()): Promise<CliResult> {
+  const r = await execa(bin, args, {
+    cwd,
+    reject: false,
+    extendEnv: false,
+    stdin: 'ignore',
+    env: { PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, HOME: process.env.HOME, ...env },
+  });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

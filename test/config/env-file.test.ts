@@ -105,6 +105,7 @@ describe('readEnvFile', () => {
   it('says why a path that is not a file cannot be read', () => {
     const dir = fresh('a-directory');
     expect(() => readEnvFile(dir, { required: false })).toThrow(/EISDIR/);
+    expect(() => readEnvFile(dir, { required: true })).toThrow(`env file ${dir} is a directory, not a file`);
   });
 });
 
