@@ -1,6 +1,7 @@
 // The start of every command that touches keys or the database: read .env / --env-file, build the
 // key ring, connect, resolve the column registry, and warn about encrypted-looking columns it misses.
 import { loadEnvironment } from '../config/env-file.js';
+import { keyFileWarning } from '../config/input-warnings.js';
 import { keyRingFromEnv, type KeyRing } from '../crypto/key-ring.js';
 import type { ResolvedColumn } from '../db/column.js';
 import type { Db } from '../db/db.js';
@@ -13,12 +14,23 @@ import { UserError } from '../errors.js';
 import { stringFlag, type ParsedFlags } from './flags.js';
 import type { CliIo, Output } from './output.js';
 
-export function loadEnv(io: CliIo, flags: ParsedFlags): Record<string, string | undefined> {
-  return loadEnvironment({ cwd: io.cwd, envFile: stringFlag(flags, 'env-file'), processEnv: io.env }).env;
+/**
+ * The environment as the application would see it (see loadEnvironment). With `out`, its warnings
+ * (an env file other users can open, a key variable with trailing whitespace) go there, once: the
+ * interactive runbook passes none and shows them on its preflight screen instead.
+ */
+export function loadEnv(io: CliIo, flags: ParsedFlags, out?: Output): Record<string, string | undefined> {
+  const loaded = loadEnvironment({ cwd: io.cwd, envFile: stringFlag(flags, 'env-file'), processEnv: io.env });
+  for (const warning of loaded.warnings) out?.warn(warning);
+  return loaded.env;
 }
 
-export function loadRing(env: Record<string, string | undefined>, flags: ParsedFlags): KeyRing {
-  return keyRingFromEnv({ env, keysFile: stringFlag(flags, 'keys-file') });
+export function loadRing(env: Record<string, string | undefined>, flags: ParsedFlags, out?: Output): KeyRing {
+  const keysFile = stringFlag(flags, 'keys-file');
+  const ring = keyRingFromEnv({ env, keysFile });
+  const warning = keysFile === undefined ? undefined : keyFileWarning(keysFile, 'keys file');
+  if (warning) out?.warn(warning);
+  return ring;
 }
 
 /** The application's log lines about its keys, which scripts and operators look for. */

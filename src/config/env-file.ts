@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { keyFileWarning, keyVariableWarnings, openToOthersWarning } from './input-warnings.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const EXPORT_PREFIX = /^export\s+/;
@@ -121,6 +122,8 @@ export interface LoadedEnvironment {
   env: Record<string, string | undefined>;
   /** The files that were read (absolute paths); empty when only the process environment was used. */
   sources: string[];
+  /** Sentences for the operator (a file others can read, a key with trailing whitespace); never a value. */
+  warnings: string[];
 }
 
 /**
@@ -131,5 +134,17 @@ export interface LoadedEnvironment {
 export function loadEnvironment({ cwd, envFile, processEnv }: LoadEnvironmentOptions): LoadedEnvironment {
   const file = path.resolve(cwd, envFile ?? '.env');
   const fromFile = readIfPresent(file, envFile !== undefined);
-  return { env: { ...fromFile, ...processEnv }, sources: fromFile ? [file] : [] };
+  const env = { ...fromFile, ...processEnv };
+  const sources = fromFile ? [file] : [];
+  const access = sources.map((f) => openToOthersWarning(f, 'env file', 'it holds keys and passwords'));
+  return { env, sources, warnings: [...access.filter((w) => w !== undefined), ...keyVariableWarnings(env)] };
+}
+
+/**
+ * Every warning about where the keys come from, the env file and --keys-file, read now: for the
+ * runbook, which shows them on its preflight screen rather than on stderr.
+ */
+export function inputWarnings(source: LoadEnvironmentOptions, keysFile?: string): string[] {
+  const keys = keysFile === undefined ? undefined : keyFileWarning(path.resolve(source.cwd, keysFile), 'keys file');
+  return [...loadEnvironment(source).warnings, ...(keys ? [keys] : [])];
 }

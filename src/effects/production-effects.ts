@@ -2,6 +2,7 @@
 // environment / .env / --env-file / --keys-file, re-read after each deploy the operator confirms;
 // the built-in engine or the application's own tool; the journal on disk.
 import path from 'node:path';
+import { inputWarnings } from '../config/env-file.js';
 import { chooseNewKeyId, generateKek, writeKeyFile } from '../crypto/generate-key.js';
 import type { EncryptedColumn } from '../db/column.js';
 import type { Db } from '../db/db.js';
@@ -52,7 +53,7 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
     async loadInventory({ signal }) {
       const ring = keys.load();
       const { columns, warnings, keyProofs } = await data.inventory(signal, ring);
-      return { configured: configIdsOf(ring), keyProofs, columns, warnings, keys: secretKeysOf(ring) };
+      return { configured: configIdsOf(ring), keyProofs, columns, warnings: [...inputWarnings(options.env, options.keysFile), ...warnings], keys: secretKeysOf(ring) };
     },
     async readResumePoint() {
       return resumePoint(readJournal(options.journal.path).entries);

@@ -120,7 +120,7 @@ describe('loadEnvironment', () => {
 
   it('reports no source when there is no .env', () => {
     const cwd = fresh('no-dotenv');
-    expect(loadEnvironment({ cwd, processEnv: { A: '1' } })).toEqual({ env: { A: '1' }, sources: [] });
+    expect(loadEnvironment({ cwd, processEnv: { A: '1' } })).toEqual({ env: { A: '1' }, sources: [], warnings: [] });
   });
 
   it('reads --env-file relative to the working directory instead of .env, not in addition to it', () => {

@@ -34,9 +34,10 @@ describe('parseKey', () => {
     expect(formatKey(key)).toBe(raw);
   });
 
-  it('ignores surrounding whitespace (a pasted key often ends with a newline)', () => {
+  it('ignores trailing whitespace (a pasted key often ends with a newline) but refuses leading whitespace (the application keeps it in the id)', () => {
     const raw = vectors.keys['kek-v1']!;
-    expect(parseKey(`  ${raw}\r\n`, 'x').id).toBe('kek-v1');
+    expect(parseKey(`${raw}\r\n`, 'x').id).toBe('kek-v1');
+    expect(() => parseKey(`  ${raw}`, 'x')).toThrow(/starts with 2 whitespace characters/);
   });
 
   it('has an expected problem for every invalid key vector', () => {

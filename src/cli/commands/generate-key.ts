@@ -32,8 +32,8 @@ export const generateKeyCommand: Command = {
   examples: ['kek-rotate generate-key --out kek-v2.key', 'kek-rotate generate-key --id kek-v7 --database-url "$DATABASE_URL"'],
   async run({ flags }, ctx) {
     const out = makeOutput(ctx.io, { json: false, target: 'kek_rotate' });
-    const env = loadEnv(ctx.io, flags);
-    const ring: KeyRing | undefined = (env[PRIMARY_VAR] ?? '').trim() !== '' ? loadRing(env, flags) : undefined;
+    const env = loadEnv(ctx.io, flags, out);
+    const ring: KeyRing | undefined = (env[PRIMARY_VAR] ?? '').trim() !== '' ? loadRing(env, flags, out) : undefined;
     const idsInDatabase: string[] = [];
     const choice = chooseDatabase(env, flags);
     if (choice) {

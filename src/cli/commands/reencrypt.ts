@@ -120,10 +120,10 @@ export const reencryptCommand: Command = {
       );
     }
 
-    const env = loadEnv(ctx.io, flags);
+    const env = loadEnv(ctx.io, flags, out);
     const choice = chooseDatabase(env, flags);
     if (!choice) throw databaseRequired();
-    const ring = loadRing(env, flags);
+    const ring = loadRing(env, flags, out);
     logKeyRing(out, ring);
     if (engine.type !== 'builtin' && choice.databaseUrl === undefined) {
       throw new UserError(`--engine ${engine.type} needs --database-url URL (or DATABASE_URL)`, 'The application\'s tool connects to the database itself; an embedded --pglite database works with the built-in engine only.');

@@ -2,6 +2,7 @@
 // fixture providers. The key goes to a 0600 file, never the screen unless --print-key.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { keyFileWarning } from '../../config/input-warnings.js';
 import { readKeysFile } from '../../crypto/key-ring.js';
 import { formatKey, parseKey } from '../../crypto/key.js';
 import { openDatabase } from '../../db/open-database.js';
@@ -10,7 +11,7 @@ import { DEFAULT_ROWS, seedStagingDatabase } from '../../sandbox/index.js';
 import type { Command } from '../command.js';
 import { HELP, PGLITE } from '../common-flags.js';
 import { positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
-import { makeOutput } from '../output.js';
+import { makeOutput, type Output } from '../output.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'database-url', type: 'string', valueName: 'URL', description: 'The staging database (required; $DATABASE_URL is not read, on purpose)' },
@@ -23,7 +24,9 @@ const FLAGS: readonly FlagSpec[] = [
   HELP,
 ];
 
-function readOneKey(file: string) {
+function readOneKey(file: string, out: Output) {
+  const open = keyFileWarning(file);
+  if (open) out.warn(open);
   const keys = readKeysFile(file);
   if (keys.length !== 1) throw new UserError(`${file} holds ${keys.length} keys; --key-file needs exactly one`, 'Give the file the earlier seed wrote.');
   return keys[0]!;
@@ -52,7 +55,7 @@ export const seedCommand: Command = {
     const keyFile = stringFlag(flags, 'key-file');
     const keyOut = stringFlag(flags, 'key-out');
     if (keyFile !== undefined && keyOut !== undefined) throw new UserError('--key-file and --key-out exclude each other', 'With --key-file no new key is made, so there is nothing to write.');
-    const key = keyFile !== undefined ? readOneKey(resolve(ctx.io.cwd, keyFile)) : undefined;
+    const key = keyFile !== undefined ? readOneKey(resolve(ctx.io.cwd, keyFile), out) : undefined;
 
     const db = await openDatabase(url !== undefined ? { databaseUrl: url } : { pgliteDir: resolve(ctx.io.cwd, pgliteDir!) });
     try {

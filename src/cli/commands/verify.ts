@@ -37,12 +37,12 @@ export const verifyCommand: Command = {
   async run({ flags }, ctx) {
     const json = flags.json === true;
     const out = makeOutput(ctx.io, { json, target: 'kek_rotate' });
-    const env = loadEnv(ctx.io, flags);
+    const env = loadEnv(ctx.io, flags, out);
     const choice = chooseDatabase(env, flags);
     if (!choice) throw databaseRequired();
     // Counting needs no key; a configured key is still validated, and the deep checks need it.
     const hasKey = (env[PRIMARY_VAR] ?? '').trim() !== '';
-    const ring = hasKey ? loadRing(env, flags) : undefined;
+    const ring = hasKey ? loadRing(env, flags, out) : undefined;
     if (ring) logKeyRing(out, ring);
     const db = await connect(choice, out);
     try {
