@@ -41,6 +41,20 @@ export const PREFLIGHT_STEPS = {
     undo: 'Nothing to undo: preflight only reads. Set the variable named above to the key the application uses (from your secrets manager), then check again.',
     actions: [{ event: 'RETRY', label: 'check again after fixing the key' }],
   },
+  'preflight.needKey': {
+    title: 'A rotation is under way, and the tool lacks its new key',
+    does: 'The journal shows a rotation that was not finished, rows are already on its new key, and the tool is configured with the old key only (it held the new key in memory last time). It continues only forward: load the new key from the file it was written to, or from your secrets manager into a file, and the tool carries on where the rotation stands.',
+    why: 'Rows on the new key are not stray: they are the rotation half done. Re-encrypting them back onto the key being retired (or leaked) would undo it.',
+    risks: 'The application must keep running with the new key as SECRETS_ENCRYPTION_KEY and the old one as SECRETS_ENCRYPTION_KEY_PREVIOUS until the rotation ends, or it cannot read every row.',
+    undo: 'Nothing changed yet. To abandon the rotation instead, deploy the old key as primary and the new one as previous (both keep working), and re-encrypt back deliberately: that is a new rotation, not a repair.',
+    actions: [{ event: 'LOAD_KEY_FILE', label: 'load the new key from a file' }],
+  },
+  'preflight.loadingKey': {
+    title: 'Loading the new key',
+    does: 'Reads the key from the file (never shown), checks its id and tries it on a sample of the rows on that id before using it.',
+    working: true,
+    actions: [],
+  },
   'preflight.resumeOffer': {
     title: 'A rotation is under way',
     does: 'The configuration (and the journal) show a rotation that was not finished. Continue where it stands: every phase is safe to run again.',

@@ -10,6 +10,7 @@ export interface StepAction {
     | 'REVEAL_KEY'
     | 'HIDE_KEY'
     | 'WRITE_KEY_FILE'
+    | 'LOAD_KEY_FILE'
     | 'CHOOSE_PATH'
     | 'CHOOSE_DEPLOY'
     | 'PAUSE'

@@ -8,6 +8,8 @@ import type { EncryptedColumn } from '../db/column.js';
 import type { Db } from '../db/db.js';
 import type { ExternalEngine } from '../engine/external/run-external.js';
 import { UserError } from '../errors.js';
+import { makeKeyRing, readKeysFile } from '../crypto/key-ring.js';
+import { describeWrongKey, proveKeys, verdictOf } from '../engine/prove-keys.js';
 import { readJournal, resumePoint } from '../journal/index.js';
 import type { JournalEntryInput } from '../journal/entry.js';
 import { SecretKey, type Effects } from '../machine/contract.js';
@@ -66,6 +68,24 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
       const kek = keys.held(id) ?? generateKek(id, ring);
       keys.hold(kek);
       return new SecretKey(kek);
+    },
+    async loadKeyFile({ path: file, keyId, previousKeyId, signal }) {
+      const where = path.resolve(cwd, file);
+      const key = readKeysFile(where).find((k) => k.id === keyId);
+      if (!key) {
+        throw new UserError(`${where} holds no key ${keyId}`, `Give the file the new key was written to (one line: ${keyId}:<base64>), or save it there from your secrets manager.`);
+      }
+      const current = keys.active();
+      if (current.primary.id !== previousKeyId) {
+        throw new UserError(`the tool is configured with ${current.primary.id}, not ${previousKeyId}`, `Run the tool with SECRETS_ENCRYPTION_KEY set to ${previousKeyId}, as when the rotation started.`);
+      }
+      // Proven on the rows that claim its id before the tool uses it for anything.
+      const proof = (await proveKeys(options.db, await data.columns(), makeKeyRing(key, current.primary))).find((p) => p.keyId === keyId);
+      signal.throwIfAborted();
+      if (proof && verdictOf(proof) === 'wrong-key') {
+        throw new UserError(`${describeWrongKey({ ...proof, source: where })}`, `That file does not hold the ${keyId} the rotation wrote its rows with: find the right one (the file the tool wrote, or your secrets manager).`);
+      }
+      return { key: new SecretKey(key), toolConfig: configIdsOf(keys.adopt(key)) };
     },
     async writeKeyFile({ path: file, key }) {
       await writeKeyFile(path.resolve(cwd, file), key.reveal());

@@ -21,6 +21,8 @@ export class ProductionKeys {
   #active: KeyRing | undefined;
   /** Keys generated (or handed over by the machine) in this session, by id. */
   readonly #held = new Map<string, Kek>();
+  /** A rotation's new key loaded from a file while the environment still holds only the old one. */
+  #adopted: { key: Kek; over: string } | undefined;
 
   constructor(
     private readonly source: EnvironmentSource,
@@ -34,8 +36,23 @@ export class ProductionKeys {
 
   /** Preflight: the environment becomes the starting point and the ring in use. */
   load(): KeyRing {
-    const ring = this.readEnvironment();
-    this.#baseline = ring;
+    const env = this.readEnvironment();
+    this.#baseline = env;
+    // A key loaded for the rotation under way stays in use while the environment is as it was.
+    const adopted = this.#adopted;
+    this.#active = adopted && env.previous === undefined && env.primary.id === adopted.over ? makeKeyRing(adopted.key, env.primary, env.archived) : env;
+    return this.#active;
+  }
+
+  /**
+   * The rotation's new key, loaded from a file: primary from now on, with the environment's primary
+   * (the old key) as previous, as the application is configured mid-rotation.
+   */
+  adopt(key: Kek): KeyRing {
+    const env = this.#baseline ?? this.readEnvironment();
+    this.hold(key);
+    const ring = makeKeyRing(key, env.primary, env.archived.filter((k) => k.id !== key.id));
+    this.#adopted = { key, over: env.primary.id };
     this.#active = ring;
     return ring;
   }

@@ -13,6 +13,7 @@ import { ringOf } from '../sandbox/deploy-config.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { databaseEffects, type EngineTuning } from './database-effects.js';
 import { journalTap } from './journal-tap.js';
+import { UserError } from '../errors.js';
 import { configIdsOf, secretKeysOf } from './key-ring-views.js';
 
 export interface SandboxEffectsOptions extends EngineTuning {
@@ -57,6 +58,10 @@ export function createSandboxEffects(options: SandboxEffectsOptions): Effects {
       generated.set(id, kek);
       sandbox.keys.remember(kek);
       return new SecretKey(kek);
+    },
+    async loadKeyFile() {
+      // The rehearsal's tool is configured as the simulated application is: it never lacks a key.
+      throw new UserError('a rehearsal holds its keys itself: there is no key file to load', 'Continue with the keys the rehearsal shows.');
     },
     async writeKeyFile({ path: file, key }) {
       await writeKeyFile(path.resolve(options.cwd ?? process.cwd(), file), key.reveal());

@@ -3,6 +3,7 @@
 // what the database shows (the database wins).
 import type { ResumePoint } from '../machine/contract.js';
 import type { JournalEntry } from './entry.js';
+import { keyFileOfNote } from './key-file-note.js';
 
 /** Lines that say nothing about progress: every session starts with preflight and may end with quit. */
 function marksProgress(entry: JournalEntry): boolean {
@@ -17,7 +18,9 @@ export function resumePoint(entries: readonly JournalEntry[]): ResumePoint | und
   let oldKeyId: string | undefined;
   let path: ResumePoint['path'] = 'rotate';
   let credentials: ResumePoint['credentials'];
+  let keyFile: string | undefined;
   for (const entry of rotation) {
+    if (entry.outcome === 'ok') keyFile = keyFileOfNote(entry.message) ?? keyFile;
     newKeyId = entry.keys?.new ?? newKeyId;
     oldKeyId = entry.keys?.old ?? oldKeyId;
     if (entry.path) path = entry.path;
@@ -34,5 +37,6 @@ export function resumePoint(entries: readonly JournalEntry[]): ResumePoint | und
     oldKeyId,
     finished: last.phase === 'done' && last.outcome !== 'failed',
     ...(credentials ? { credentials } : {}),
+    ...(keyFile ? { keyFile } : {}),
   };
 }

@@ -13,6 +13,7 @@ import {
   type Effects,
   type Inventory,
   type InternalEvent,
+  type LoadedKey,
   type ResumePoint,
   type SecretKey,
   type VerifyCheck,
@@ -38,6 +39,7 @@ export function effectActors(effects: Effects) {
       await effects.writeKeyFile(input);
       return input.path;
     }),
+    loadKeyFile: fromPromise<LoadedKey, { path: string; keyId: string; previousKeyId: string }>(({ input, signal }) => effects.loadKeyFile({ ...input, signal })),
     applyDeploy: fromPromise<DeployResult, DeployRequest>(({ input }) => effects.applyDeploy(input)),
     verify: fromPromise<VerifyReport, { check: VerifyCheck }>(({ input, signal }) => effects.verify({ check: input.check, signal })),
     listCredentials: fromPromise<CredentialRef[], { keyId: string }>(({ input, signal }) =>
@@ -74,6 +76,7 @@ export function missingEffects(): Effects {
     readResumePoint: missing('readResumePoint'),
     generateKey: missing('generateKey'),
     writeKeyFile: missing('writeKeyFile'),
+    loadKeyFile: missing('loadKeyFile'),
     applyDeploy: missing('applyDeploy'),
     runReencryption: missing('runReencryption'),
     verify: missing('verify'),

@@ -28,6 +28,8 @@ export const STEP_IDS = [
   'preflight.failed', // error: RETRY | QUIT
   'preflight.blocked', // rows on a key neither primary nor previous: repair text; RETRY | START_ROLLBACK (one stray key) | QUIT
   'preflight.wrongKey', // a configured key opens none of the rows that claim its id: RETRY | QUIT
+  'preflight.needKey', // the journal's rotation is under way but the tool lacks its new key: LOAD_KEY_FILE {path} | QUIT
+  'preflight.loadingKey', // invoke loadKeyFile
   'preflight.resumeOffer', // a rotation is under way: RESUME_FROM_JOURNAL | START_FRESH (guarded) | QUIT
   'preflight.ready', // inventory shown: CHOOSE_PATH {path} | QUIT
   // Phase 1: a new key.
@@ -194,12 +196,15 @@ export interface ResumePoint {
   readonly oldKeyId?: string | undefined;
   /** True when the journal's last entry closes the rotation (done): nothing to resume. */
   readonly finished: boolean;
+  /** Where the tool wrote the new key (a path, never the key), when it did. */
+  readonly keyFile?: string | undefined;
   /** Emergency path: the credentials listed before any row moved (the checklist at the end). */
   readonly credentials?: readonly CredentialRef[] | undefined;
 }
 
 /** Where preflight proposes to continue, worked out from the database (and the journal). */
 export type ResumeTarget =
+  | 'load-key' // the journal's rotation has rows on its new key, and the tool holds only the old one
   | 'deploy' // the journal says a key was generated but it is not deployed yet
   | 'deploy-2b' // staged 2a is deployed (new key is the previous): swap next
   | 'reencrypt' // both keys deployed, rows left on the old key
@@ -212,6 +217,12 @@ export interface DeployRequest {
   readonly config: KeyConfigIds;
   /** The keys the machine holds (configured + generated); an effect may find others itself (e.g. re-read .env). */
   readonly keys: readonly SecretKey[];
+}
+
+export interface LoadedKey {
+  readonly key: SecretKey;
+  /** The tool's configuration from now on (the loaded key primary, the old one previous). */
+  readonly toolConfig: KeyConfigIds;
 }
 
 export interface DeployResult {
@@ -253,6 +264,11 @@ export interface Effects {
   generateKey(input: { currentPrimaryId: string; idsInDatabase: string[]; signal: AbortSignal }): Promise<SecretKey>;
   /** Writes the key to a new file with mode 0600 (refuses to overwrite). */
   writeKeyFile(input: { path: string; key: SecretKey }): Promise<void>;
+  /**
+   * Reads the key `keyId` from a key file (as `generate-key --out` and the runbook write them), proves
+   * it on the rows that claim its id, and makes it the tool's primary with `previousKeyId` as previous.
+   */
+  loadKeyFile(input: { path: string; keyId: string; previousKeyId: string; signal: AbortSignal }): Promise<LoadedKey>;
   /** Production: no-op after the operator confirmed, then re-read the tool's keys; sandbox: applies to the simulated application. */
   applyDeploy(input: DeployRequest): Promise<DeployResult>;
   /** The built-in engine or the external one; resolves with the summary (cancelled: true when aborted). */
@@ -362,6 +378,7 @@ export type UiEvent =
   | { type: 'REVEAL_KEY' }
   | { type: 'HIDE_KEY' }
   | { type: 'WRITE_KEY_FILE'; path: string }
+  | { type: 'LOAD_KEY_FILE'; path: string }
   | { type: 'CHOOSE_PATH'; path: 'rotate' | 'emergency' }
   | { type: 'CHOOSE_DEPLOY'; plan: DeployPlan }
   | { type: 'PAUSE' }

@@ -1,5 +1,6 @@
 // The emergency path: the key leaked. List what it protected, generate and deploy both keys at
 // once, re-encrypt with fresh data keys straight away, verify, remove the leaked key, checklist.
+import { keyFileNote } from '../journal/key-file-note.js';
 import { assign } from 'xstate';
 import { rowsByKeyId } from './contract.js';
 import { deployRequest } from './deploy-check.js';
@@ -58,7 +59,13 @@ export const emergencyStates: RunbookStateConfig = {
       invoke: {
         src: 'writeKeyFile',
         input: ({ context, event }) => ({ path: (event as { path: string }).path, key: context.secretKeys[context.newKeyId!]! }),
-        onDone: { target: 'show', actions: assign({ keyFile: ({ event }) => event.output }) },
+        onDone: {
+          target: 'show',
+          actions: [
+            assign({ keyFile: ({ event }) => event.output }),
+            { type: 'journal', params: ({ event }) => ({ step: 'emergency.writingFile' as const, outcome: 'ok' as const, message: keyFileNote(event.output) }) },
+          ],
+        },
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.show' } } },
       },
     },

@@ -28,13 +28,30 @@ export function findStrayKeys(configured: KeyConfigIds, columns: readonly Column
   return [...byKey.values()].sort((a, b) => compareKeyIds(a.keyId, b.keyId));
 }
 
+/**
+ * The journal's unfinished rotation old -> new, when the tool holds only the old key while rows are
+ * already on the new one: the operator ran the tool again with its environment as it was (the tool
+ * held the key it generated in memory). The rows on the new key are not stray: they are the rotation.
+ */
+function rotationMissingItsKey(configured: KeyConfigIds, rows: Record<string, number>, journal: ResumePoint | undefined): ResumePoint | undefined {
+  if (!journal || journal.finished || journal.newKeyId === undefined || journal.oldKeyId === undefined) return undefined;
+  if (configured.previousKeyId !== undefined || configured.primaryKeyId !== journal.oldKeyId) return undefined;
+  return (rows[journal.newKeyId] ?? 0) > 0 ? journal : undefined;
+}
+
 export function analysePreflight(
   configured: KeyConfigIds,
   columns: readonly ColumnInventory[],
   journal: ResumePoint | undefined,
 ): PreflightAnalysis {
-  const stray = findStrayKeys(configured, columns);
   const rows = rowsByKeyId(columns);
+  const missing = rotationMissingItsKey(configured, rows, journal);
+  if (missing) {
+    // Never a rollback onto the key being retired (or leaked): the only way on is the new key.
+    const stray = findStrayKeys({ ...configured, previousKeyId: missing.newKeyId }, columns);
+    return { stray, canStartFresh: false, resumeTarget: 'load-key', newKeyId: missing.newKeyId, oldKeyId: missing.oldKeyId };
+  }
+  const stray = findStrayKeys(configured, columns);
   const { primaryKeyId: primary, previousKeyId: previous } = configured;
   const base = { stray, canStartFresh: previous === undefined };
   if (previous !== undefined) {

@@ -1,6 +1,6 @@
 // Phase 0: read the configuration and the database, then block, offer to resume, or start.
 // The database decides where a rotation stands; the journal adds what only it knows.
-import { assign } from 'xstate';
+import { assertEvent, assign } from 'xstate';
 import { analysePreflight } from './preflight-analysis.js';
 import { inventoryCounts } from './journal-entry.js';
 import type { RunbookStateConfig } from './machine-setup.js';
@@ -56,6 +56,7 @@ export const preflightStates: RunbookStateConfig = {
       always: [
         // Before anything else: a key that is not the rows' key makes every later step wrong.
         { guard: 'hasWrongKey', target: 'wrongKey' },
+        { guard: { type: 'resumeAt', params: { target: 'load-key' } }, target: 'needKey' },
         { guard: 'hasStray', target: 'blocked' },
         { guard: 'emergencyCanStart', target: '#runbook.emergency' },
         { guard: 'hasResumeTarget', target: 'resumeOffer' },
@@ -77,6 +78,30 @@ export const preflightStates: RunbookStateConfig = {
     wrongKey: {
       entry: [...enter('preflight.wrongKey'), { type: 'journal', params: { step: 'preflight.wrongKey', outcome: 'refused' } }],
       on: { RETRY: 'loading' },
+    },
+    needKey: {
+      entry: [...enter('preflight.needKey'), { type: 'journal', params: { step: 'preflight.needKey', outcome: 'info', message: 'the tool lacks the new key of the rotation under way' } }],
+      on: { LOAD_KEY_FILE: 'loadingKey' },
+    },
+    loadingKey: {
+      entry: enter('preflight.loadingKey'),
+      invoke: {
+        src: 'loadKeyFile',
+        input: ({ context, event }) => {
+          assertEvent(event, 'LOAD_KEY_FILE');
+          return { path: event.path, keyId: context.newKeyId!, previousKeyId: context.oldKeyId! };
+        },
+        onDone: {
+          // The tool now holds both keys: the journal and the counts decide where to continue.
+          target: 'readingJournal',
+          actions: assign(({ context, event }) => ({
+            configured: event.output.toolConfig,
+            secretKeys: { ...context.secretKeys, [event.output.key.id]: event.output.key },
+            error: undefined,
+          })),
+        },
+        onError: { target: 'needKey', actions: { type: 'storeError', params: { failedStep: 'preflight.needKey' } } },
+      },
     },
     resumeOffer: {
       entry: enter('preflight.resumeOffer'),

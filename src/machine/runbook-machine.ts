@@ -1,5 +1,6 @@
 // The rotation runbook as an XState v5 machine: phases 0-5, the stop, the rollback after removal
 // and the emergency path. Effects are named actors (see actors.ts); no Ink/React here.
+import { keyFileNote } from '../journal/key-file-note.js';
 import { assign } from 'xstate';
 import { rowsByKeyId, type Effects } from './contract.js';
 import { missingEffects } from './actors.js';
@@ -65,7 +66,14 @@ export function createRunbookMachine(effects: Effects) {
             invoke: {
               src: 'writeKeyFile',
               input: ({ context, event }) => ({ path: (event as { path: string }).path, key: context.secretKeys[context.newKeyId!]! }),
-              onDone: { target: 'show', actions: [assign({ keyFile: ({ event }) => event.output }), { type: 'journal', params: { step: 'generate.writingFile', outcome: 'ok' } }] },
+              onDone: {
+                target: 'show',
+                actions: [
+                  assign({ keyFile: ({ event }) => event.output }),
+                  // The path (never the key): a later session can say where the new key went.
+                  { type: 'journal', params: ({ event }) => ({ step: 'generate.writingFile' as const, outcome: 'ok' as const, message: keyFileNote(event.output) }) },
+                ],
+              },
               onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'generate.show' } } },
             },
           },

@@ -75,9 +75,10 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
 
   const specs = actionsFor(step, ctx, (event) => snapshot.can(event), runbookLabel);
   const actions: ScreenAction[] = specs
-    .filter((spec) => spec.event.type !== 'WRITE_KEY_FILE')
+    .filter((spec) => spec.event.type !== 'WRITE_KEY_FILE' && spec.event.type !== 'LOAD_KEY_FILE')
     .map((spec) => ({ key: spec.key, label: spec.label, typeToConfirm: spec.typeToConfirm, run: () => actor.send(spec.event) }));
   const writeFile = specs.find((spec) => spec.event.type === 'WRITE_KEY_FILE');
+  const loadFile = specs.find((spec) => spec.event.type === 'LOAD_KEY_FILE');
 
   const newId = ctx.newKeyId ?? 'the new key';
   const oldId = ctx.oldKeyId ?? ctx.configured?.primaryKeyId ?? 'the old key';
@@ -103,8 +104,10 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
           primaryKeyId={ctx.configured?.primaryKeyId}
           previousKeyId={ctx.configured?.previousKeyId}
           warnings={ctx.warnings}
-          assessment={assessmentOf(step, ctx.resumeTarget, ctx.resumePoint?.step)}
+          assessment={step === 'preflight.needKey' ? needKeyAssessment(ctx) : assessmentOf(step, ctx.resumeTarget, ctx.resumePoint?.step)}
           blocked={blockedOf(step, ctx)}
+          onLoadKeyFile={loadFile ? (path) => actor.send({ type: 'LOAD_KEY_FILE', path }) : undefined}
+          loadKeyPath={loadFile?.event.type === 'LOAD_KEY_FILE' ? loadFile.event.path : undefined}
           actions={actions}
         />
       );
@@ -199,6 +202,19 @@ function defaultStepText(step: StepId): StepTextContent {
 function runbookLabel(step: StepId, event: string): string | undefined {
   const matches = runbookStepText(step).actions.filter((a) => a.event === event);
   return matches.length === 1 ? matches[0]?.label : undefined;
+}
+
+/** The rotation under way that the tool lacks the new key of: which, where, and what each side needs. */
+function needKeyAssessment(ctx: RunbookContext): string {
+  const journal = ctx.resumePoint;
+  const newId = ctx.newKeyId ?? '?';
+  const oldId = ctx.oldKeyId ?? '?';
+  const where = journal?.keyFile ? `the tool wrote it to ${journal.keyFile}` : 'it is in your secrets manager (the tool did not write it to a file)';
+  return (
+    `A rotation ${oldId} → ${newId} is under way${journal ? ` (journal: ${journal.step} at ${journal.time})` : ''}. ` +
+    `The application must run with SECRETS_ENCRYPTION_KEY=${newId} and SECRETS_ENCRYPTION_KEY_PREVIOUS=${oldId}. ` +
+    `This tool holds only ${oldId}: ${where}. Press l to load ${newId} from a file; it is never shown.`
+  );
 }
 
 /** Why preflight cannot go on, and the repair, for the two blocking steps. */

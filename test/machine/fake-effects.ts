@@ -162,6 +162,11 @@ export function fakeEffects(world: FakeWorld): Effects {
       if (path.includes('exists')) throw Object.assign(new Error(`refusing to overwrite ${path}`), { hint: 'Give a new file name.' });
       world.writtenFiles.push(`${path}:${key.id}`);
     },
+    loadKeyFile: async ({ path, keyId, previousKeyId }) => {
+      if (path.includes('wrong')) throw Object.assign(new Error(`${path} holds no key ${keyId}`), { hint: 'Give the file the key was written to.' });
+      world.config = { primaryKeyId: keyId, previousKeyId };
+      return { key: new SecretKey({ id: keyId, bytes: Buffer.alloc(32, 0x42) }), toolConfig: { ...world.config } };
+    },
     applyDeploy: async ({ stage, config }) => {
       world.deploys.push({ stage, config });
       if (world.ignoreNextDeploy) world.ignoreNextDeploy = false;

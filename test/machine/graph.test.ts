@@ -27,12 +27,13 @@ const INVENTORIES = [
   inventory('kek-v2', 'kek-v1', { 'kek-v2': 10 }), // ready to verify
   inventory('kek-v1', 'kek-v2', { 'kek-v1': 10 }), // staged 2a deployed
   inventory('kek-v1', undefined, { 'kek-v1': 10 }, WRONG_V1), // a wrong key under the right id
+  inventory('kek-v1', undefined, { 'kek-v1': 6, 'kek-v2': 4 }), // the journal's rotation half done, the tool lacks kek-v2
 ];
 
 const point = (path: ResumePoint['path'], step: string): ResumePoint => ({
   rotationId: 'rot-j', path, phase: step.split('.')[0]!, step, outcome: 'started', time: '2024-01-01T00:00:00Z', newKeyId: 'kek-v2', oldKeyId: 'kek-v1', finished: false,
 });
-const RESUME_POINTS = [undefined, point('rotate', 'generate.show'), point('emergency', 'emergency.reencrypting')];
+const RESUME_POINTS = [undefined, point('rotate', 'generate.show'), point('emergency', 'emergency.reencrypting'), point('rotate', 'reencrypt.live')];
 
 const APPLYING: Partial<Record<StepId, DeployStage>> = {
   'deploy.applyingBoth': 'both', 'deploy.applyingA': '2a', 'deploy.applyingB': '2b', 'remove.applying': 'remove',
@@ -65,6 +66,7 @@ function effectEvents(snapshot: Snap): AnyEventObject[] {
         case 'readResumePoint': RESUME_POINTS.forEach(done); break;
         case 'generateKey': done(new SecretKey({ id: 'kek-v2', bytes: Buffer.alloc(32, 7) })); break;
         case 'writeKeyFile': done('/tmp/new.key'); break;
+        case 'loadKeyFile': done({ key: new SecretKey({ id: 'kek-v2', bytes: Buffer.alloc(32, 7) }), toolConfig: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' } }); break;
         case 'listCredentials': done([]); break;
         case 'applyDeploy': {
           const wanted = deployConfigFor(ctx, APPLYING[step]!);
@@ -86,7 +88,7 @@ function effectEvents(snapshot: Snap): AnyEventObject[] {
 }
 
 const UI_EVENTS: AnyEventObject[] = [
-  { type: 'CONFIRM' }, { type: 'CANCEL' }, { type: 'REVEAL_KEY' }, { type: 'HIDE_KEY' }, { type: 'WRITE_KEY_FILE', path: '/tmp/new.key' },
+  { type: 'CONFIRM' }, { type: 'CANCEL' }, { type: 'REVEAL_KEY' }, { type: 'HIDE_KEY' }, { type: 'WRITE_KEY_FILE', path: '/tmp/new.key' }, { type: 'LOAD_KEY_FILE', path: '/tmp/new.key' },
   { type: 'CHOOSE_PATH', path: 'rotate' }, { type: 'CHOOSE_PATH', path: 'emergency' }, { type: 'CHOOSE_DEPLOY', plan: 'runbook' },
   { type: 'CHOOSE_DEPLOY', plan: 'staged' }, { type: 'PAUSE' }, { type: 'RESUME' }, { type: 'ABORT' }, { type: 'START_ROLLBACK' },
   { type: 'RESUME_FROM_JOURNAL' }, { type: 'START_FRESH' }, { type: 'RETRY' }, { type: 'QUIT' },
@@ -95,7 +97,7 @@ const UI_EVENTS: AnyEventObject[] = [
 /** What makes two snapshots different for the procedure (not timestamps or progress counters). */
 function serialize(snapshot: Snap): string {
   const c = snapshot.context as RunbookContext;
-  return JSON.stringify([snapshot.value, c.configured, c.path, c.keyShown || c.keyFile !== undefined, c.resumeTarget, c.refusals.length > 0, c.failedStep, c.keyProofs.length]);
+  return JSON.stringify([snapshot.value, c.configured, c.path, c.keyShown || c.keyFile !== undefined, c.resumeTarget, c.refusals.length > 0, c.failedStep, c.keyProofs.length, c.inventory[0]?.byKeyId]);
 }
 
 function reachableSteps(input: { rotationId: string; emergency?: boolean }): Set<StepId> {

@@ -92,6 +92,33 @@ describe('preflight', () => {
   });
 });
 
+describe('preflight: the rotation under way lacks its new key', () => {
+  it('says which rotation, what each side needs and where the key went; l asks for the file, Enter sends it', async () => {
+    const actor = fakeActor(
+      { preflight: 'needKey' },
+      {
+        configured: { primaryKeyId: 'kek-v1' },
+        newKeyId: 'kek-v2',
+        oldKeyId: 'kek-v1',
+        inventory: [{ label: COLUMN, total: 44, nulls: 0, invalid: 0, byKeyId: { 'kek-v1': 31, 'kek-v2': 13 } }],
+        resumePoint: { rotationId: 'r', path: 'rotate', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'cancelled', time: '2026-12-03T08:00:00Z', newKeyId: 'kek-v2', oldKeyId: 'kek-v1', finished: false, keyFile: '/secure/kek-v2.key' },
+        resumeTarget: 'load-key',
+      },
+      ['LOAD_KEY_FILE', 'QUIT'],
+    );
+    r = renderInk(<App actor={actor} />);
+    const frame = await see('A rotation kek-v1 → kek-v2 is under way (journal: reencrypt.live at 2026-12-03T08:00:00Z)');
+    expect(flat(frame)).toContain('The application must run with SECRETS_ENCRYPTION_KEY=kek-v2 and SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1');
+    expect(flat(frame)).toContain('This tool holds only kek-v1: the tool wrote it to /secure/kek-v2.key');
+    expect(flat(frame)).not.toMatch(/kek-v2 → kek-v1|roll back/);
+    await r.press('l');
+    await see('Load the new key from (its contents are never shown): /secure/kek-v2.key');
+    await r.press(KEYS.enter);
+    await r.waitFor(() => actor.sent.length > 0, 'LOAD_KEY_FILE');
+    expect(actor.sent).toEqual([{ type: 'LOAD_KEY_FILE', path: '/secure/kek-v2.key' }]);
+  });
+});
+
 describe('generate', () => {
   it('masked until the machine says revealed; r asks the machine to reveal', async () => {
     const actor = fakeActor({ generate: 'show' }, { ...KEYS_CTX, keyRevealed: false }, ['REVEAL_KEY', 'WRITE_KEY_FILE', 'QUIT']);

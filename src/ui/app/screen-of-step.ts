@@ -24,6 +24,8 @@ export function screenOf(step: StepId, ctx: RunbookContext): ScreenKind {
     case 'preflight.failed':
     case 'preflight.blocked':
     case 'preflight.wrongKey':
+    case 'preflight.needKey':
+    case 'preflight.loadingKey':
     case 'preflight.resumeOffer':
     case 'preflight.ready':
     case 'emergency.listingCredentials':

@@ -60,6 +60,8 @@ export function actionsFor(step: StepId, ctx: RunbookContext, can: (event: UiEve
       : { key: 'r', label: 'reveal key', event: { type: 'REVEAL_KEY' } },
     // The path is asked for on screen; this default is what the prompt starts with.
     { key: 'w', label: 'write key to a file', event: { type: 'WRITE_KEY_FILE', path: `${ctx.newKeyId ?? 'new-key'}.key` } },
+    // The path is asked for on screen, starting from where the journal says the key was written.
+    { key: 'l', label: 'load the new key from a file', event: { type: 'LOAD_KEY_FILE', path: ctx.resumePoint?.keyFile ?? `${ctx.newKeyId ?? 'new-key'}.key` } },
     { key: 'y', label: confirmLabel(step, ctx), event: { type: 'CONFIRM' }, typeToConfirm: typed },
     { key: 'p', label: 'pause', event: { type: 'PAUSE' } },
     { key: step === 'stopped.safe' ? 'c' : 'p', label: step === 'stopped.safe' ? 'continue re-encryption' : 'resume', event: { type: 'RESUME' } },
