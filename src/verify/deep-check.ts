@@ -17,6 +17,8 @@ export interface DeepCheckOptions {
   /** The ring that must decrypt: `ring` itself, or one holding only its primary. */
   decryptWith: KeyRing;
   primaryOnly: boolean;
+  /** Only the rows labelled with the primary id are decrypted (and counted in `checked`). */
+  primaryRowsOnly?: boolean | undefined;
   batchSize?: number;
   signal?: AbortSignal | undefined;
   onBatch?: (checked: number) => void;
@@ -48,13 +50,15 @@ function readsWith(ring: KeyRing, value: Buffer | string): PayloadError | undefi
 export async function deepCheckColumn(opts: DeepCheckOptions): Promise<DeepResult> {
   const { db, column, ring, decryptWith, primaryOnly } = opts;
   const batchSize = opts.batchSize ?? 500;
-  const result: DeepResult = { checked: 0, ok: 0, failed: 0, failures: [], ring: primaryOnly ? 'primary-only' : 'all-keys', ...(primaryOnly ? { unreadableNow: 0 } : {}) };
+  const ringKind: DeepResult['ring'] = primaryOnly ? 'primary-only' : opts.primaryRowsOnly ? 'primary-rows' : 'all-keys';
+  const result: DeepResult = { checked: 0, ok: 0, failed: 0, failures: [], ring: ringKind, ...(primaryOnly ? { unreadableNow: 0 } : {}) };
   let afterId: string | undefined;
   for (;;) {
     if (opts.signal?.aborted) throw new CancelledError('Verification stopped by the operator');
     const params: unknown[] = afterId === undefined ? [batchSize] : [batchSize, afterId];
     const { rows } = await db.query<{ id: string; v: Buffer | string }>(pageSql(column, afterId !== undefined), params);
     for (const row of rows) {
+      if (opts.primaryRowsOnly && peekKeyId(row.v) !== ring.primary.id) continue;
       result.checked++;
       try {
         decryptValue(decryptWith, row.v).fill(0);

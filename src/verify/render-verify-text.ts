@@ -26,8 +26,9 @@ function renderColumn(column: ColumnReport, primary: string | undefined): string
   out.push(line('not a valid payload', column.invalid, column.invalid > 0 ? 'unreadable by the application' : ''));
   const deep = column.deep;
   if (deep) {
-    const what = deep.ring === 'primary-only' ? 'decrypt with the primary alone' : 'decrypt with the key ring';
-    out.push(`  ${deep.checked} non-NULL values checked: ${deep.ok} ${what}, ${deep.failed} ${deep.failed === 1 ? 'does' : 'do'} not`);
+    const what = deep.ring === 'primary-only' ? 'decrypt with the primary alone' : deep.ring === 'primary-rows' ? 'decrypt with it' : 'decrypt with the key ring';
+    const checked = deep.ring === 'primary-rows' ? `${deep.checked} values on the primary checked` : `${deep.checked} non-NULL values checked`;
+    out.push(`  ${checked}: ${deep.ok} ${what}, ${deep.failed} ${deep.failed === 1 ? 'does' : 'do'} not`);
     for (const f of deep.failures.slice(0, SHOWN_FAILURES)) out.push(`    id ${printable(f.id)}: ${printable(f.reason)}`);
     if (deep.failed > SHOWN_FAILURES) out.push(`    ... and ${deep.failed - SHOWN_FAILURES} more (--json lists up to ${deep.failures.length})`);
   }

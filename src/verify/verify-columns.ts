@@ -16,6 +16,9 @@ export interface VerifyOptions {
   deep?: boolean | undefined;
   /** Decrypt every value with the primary key alone (what the application sees once the old key is gone). */
   onlyPrimary?: boolean | undefined;
+  /** Without deep or onlyPrimary: decrypt the rows labelled with the primary, so a row counted as done
+   * that the primary does not open (another key under the same id) is a failure, not a pass. */
+  primaryRows?: boolean | undefined;
   batchSize?: number | undefined;
   signal?: AbortSignal | undefined;
   /** Rows decrypted so far in this column (or, without a deep check, the column done). */
@@ -58,6 +61,8 @@ function columnProblems(report: ColumnReport, ring: KeyRing | undefined): string
         ...(now > 0 ? [`${now === deep.failed ? (now === 1 ? 'it does' : 'they do') : `${now} ${now === 1 ? 'does' : 'do'}`} not decrypt with any configured key either`] : []),
       ];
       out.push(`${head} with the primary key ${ring?.primary.id ?? ''} alone; ${parts.join('; ')}${example}.`);
+    } else if (deep.ring === 'primary-rows') {
+      out.push(`${at}: ${deep.failed} of ${plural(deep.checked, 'value', 'values')} labelled with the primary ${ring?.primary.id ?? ''} ${deep.failed === 1 ? 'does' : 'do'} not decrypt with it: written under another key of that id, or damaged${example}.`);
     } else {
       out.push(`${head} with the key ring${example}.`);
     }
@@ -68,6 +73,7 @@ function columnProblems(report: ColumnReport, ring: KeyRing | undefined): string
 export async function verifyColumns(opts: VerifyOptions): Promise<VerifyReport> {
   const { db, ring, signal, onProgress } = opts;
   const deepWanted = Boolean(opts.deep || opts.onlyPrimary);
+  const primaryRows = !deepWanted && opts.primaryRows === true && ring !== undefined;
   if (deepWanted && !ring) {
     throw new UserError(
       `${opts.onlyPrimary ? '--only-primary' : '--deep'} needs the key ring, but no key is configured`,
@@ -82,8 +88,8 @@ export async function verifyColumns(opts: VerifyOptions): Promise<VerifyReport> 
     const { rows } = await db.query<{ status: string; key_id: string | null; rows: unknown }>(sql);
     const counts = summariseInventory(rows);
     const entry: ColumnReport = { label: column.label, table: column.qualifiedTable, valueType: column.valueType, sql, ...counts };
-    if (deepWanted && ring && decryptWith) {
-      const expected = counts.total - counts.nulls;
+    if ((deepWanted || primaryRows) && ring && decryptWith) {
+      const expected = primaryRows ? (counts.byKeyId[ring.primary.id] ?? 0) : counts.total - counts.nulls;
       onProgress?.(0, expected, column.label);
       entry.deep = await deepCheckColumn({
         db,
@@ -91,6 +97,7 @@ export async function verifyColumns(opts: VerifyOptions): Promise<VerifyReport> 
         ring,
         decryptWith,
         primaryOnly: Boolean(opts.onlyPrimary),
+        primaryRowsOnly: primaryRows,
         batchSize: opts.batchSize,
         signal,
         // The application keeps writing: never report more done than the total shown.

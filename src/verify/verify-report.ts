@@ -16,8 +16,9 @@ export interface DeepResult {
   failed: number;
   /** The first failures (at most MAX_LISTED_FAILURES); `failed` is the full count. */
   failures: DeepFailure[];
-  /** Which ring decrypted: all configured keys, or the primary alone (--only-primary). */
-  ring: 'all-keys' | 'primary-only';
+  /** Which ring decrypted: all configured keys, the primary alone (--only-primary), or the primary on
+   * the rows labelled with it only (plain verify with keys: the rows it calls done must open). */
+  ring: 'all-keys' | 'primary-only' | 'primary-rows';
   /** --only-primary: of the `failed`, those that do not decrypt with any configured key either (the
    * rest are readable now and would become unreadable once the other keys are removed). */
   unreadableNow?: number;

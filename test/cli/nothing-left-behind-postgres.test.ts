@@ -51,7 +51,7 @@ describe.skipIf(!TEST_DATABASE_URL)('nothing is left behind with exit 0 (real bi
     expect(await keyIdCounts(db)).toEqual({ 'kek-v1': 5 });
   });
 
-  it('a row labelled kek-v2 that kek-v2 does not open: a failure in the dry run and the live run', async () => {
+  it('a row labelled kek-v2 that kek-v2 does not open: a failure in the dry run, the live run and plain verify', async () => {
     const { db, url } = await open();
     const s = await seed(db, { rows: 4, onV2: 2 });
     const impostor = makeKek('kek-v2');
@@ -66,6 +66,10 @@ describe.skipIf(!TEST_DATABASE_URL)('nothing is left behind with exit 0 (real bi
     expect(live.exitCode).toBe(1);
     expect(live.stdout).toContain(`id=${forgedId}`);
     expect(live.stderr).toContain('error: 1 row(s) were not re-encrypted or do not decrypt');
+    const verify = await cli(['verify'], env);
+    expect(verify.exitCode).toBe(1);
+    expect(verify.stdout).toContain(`llm_providers.api_key_encrypted: 1 of 7 values labelled with the primary kek-v2 does not decrypt with it: written under another key of that id, or damaged (first: id ${forgedId}:`);
+    expect(verify.stdout).toContain('7 values on the primary checked: 6 decrypt with it, 1 does not');
   });
 
   it('a writer still on the old key during the run: the recount finds its rows, names the cause, exit 1', async () => {

@@ -57,6 +57,7 @@ export const verifyCommand: Command = {
         columns,
         deep: flags.deep === true,
         onlyPrimary: flags['only-primary'] === true,
+        primaryRows: true,
         signal: ctx.signal,
         onProgress: (done, total, label) => {
           if (Date.now() - lastLine < PROGRESS_INTERVAL_MS) return;
