@@ -1,6 +1,6 @@
 // The interactive runbook: subscribes to the runbook actor, draws the screen for the current step,
 // and turns key presses into the events the machine accepts. The machine decides; React draws.
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { stepText as runbookStepText } from '../../runbook/index.js';
 import { formatKey } from '../crypto/key.js';
 import { failureTotal } from '../engine/events.js';
@@ -26,6 +26,8 @@ import { useActorSnapshot, type SnapshotSource } from './use-actor-snapshot.js';
 import { ReservedRowsContext } from './use-terminal-size.js';
 import type { ActivityLine } from './activity-feed.js';
 import { ActivityPanel } from './components/ActivityPanel.js';
+import { QuitQuestion } from './components/QuitQuestion.js';
+import { LIVE_STEPS, QuitGuard } from './quit-guard.js';
 import { Box } from 'ink';
 
 export interface AppProps {
@@ -37,15 +39,31 @@ export interface AppProps {
   readonly sandbox?: boolean | undefined;
   /** Rehearsal: what the simulated application does, shown under the screen. */
   readonly activity?: SnapshotSource<readonly ActivityLine[]> | undefined;
+  /** Asks before quitting a live run (shared with the session's Ctrl-C); one per App when absent. */
+  readonly quitGuard?: QuitGuard | undefined;
 }
 
 const number = new Intl.NumberFormat('en-US');
 
 export function App(props: AppProps) {
   const snapshot = useActorSnapshot(props.actor);
+  const ownGuard = useRef<QuitGuard | undefined>(undefined);
+  const guard = props.quitGuard ?? (ownGuard.current ??= new QuitGuard());
+  const step = stepIdOf(snapshot.value);
+  // A question asked during a live run does not outlive it (the run ended, or was paused).
+  useEffect(() => {
+    if (!LIVE_STEPS.includes(step)) guard.dismiss();
+  }, [guard, step]);
   // Keyed by step: local UI state (revealed snippets, a half-typed confirmation, scroll) never
   // carries over into the next step.
-  const screen = <StepScreen key={stepIdOf(snapshot.value)} {...props} />;
+  const stepScreen = <StepScreen key={step} {...props} guard={guard} />;
+  const screen = LIVE_STEPS.includes(step) ? (
+    <QuitQuestion guard={guard} onQuit={() => props.actor.send({ type: 'QUIT' })}>
+      {stepScreen}
+    </QuitQuestion>
+  ) : (
+    stepScreen
+  );
   if (!props.activity) return screen;
   return (
     <ReservedRowsContext.Provider value={ACTIVITY_ROWS}>
@@ -64,7 +82,7 @@ function Activity({ source }: { source: SnapshotSource<readonly ActivityLine[]> 
   return <ActivityPanel lines={lines} height={ACTIVITY_ROWS - 1} />;
 }
 
-function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false }: AppProps) {
+function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false, guard }: AppProps & { readonly guard: QuitGuard }) {
   const snapshot = useActorSnapshot(actor);
   const ctx = snapshot.context;
   const step = stepIdOf(snapshot.value);
@@ -76,7 +94,12 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
   const specs = actionsFor(step, ctx, (event) => snapshot.can(event), runbookLabel);
   const actions: ScreenAction[] = specs
     .filter((spec) => spec.event.type !== 'WRITE_KEY_FILE' && spec.event.type !== 'LOAD_KEY_FILE')
-    .map((spec) => ({ key: spec.key, label: spec.label, typeToConfirm: spec.typeToConfirm, run: () => actor.send(spec.event) }));
+    .map((spec) => ({
+      key: spec.key,
+      label: spec.label,
+      typeToConfirm: spec.typeToConfirm,
+      run: spec.event.type === 'QUIT' ? () => guard.request(step) === 'quit' && actor.send({ type: 'QUIT' }) : () => actor.send(spec.event),
+    }));
   const writeFile = specs.find((spec) => spec.event.type === 'WRITE_KEY_FILE');
   const loadFile = specs.find((spec) => spec.event.type === 'LOAD_KEY_FILE');
 

@@ -8,6 +8,7 @@ import { stepIdOf, type Effects, type RunbookInput, type StepId } from '../machi
 import { App, type AppProps } from './App.js';
 import type { RunbookActor, RunbookSnapshot } from './app/runbook-actor.js';
 import { colorEnabled, ThemeProvider } from './theme.js';
+import { QuitGuard } from './quit-guard.js';
 
 /** An actor the caller made (tests, the sandbox) or the effects to build the real machine with. */
 export type RunbookSource =
@@ -67,7 +68,10 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<In
       resolve(end);
     };
     // Ctrl-C asks the machine to quit (leaving a state aborts its work); a second one stops it outright.
+    // During a live run the first one only asks (as q does), and the question does not count.
+    const quitGuard = new QuitGuard();
     const onInterrupt = () => {
+      if (quitGuard.request(stepIdOf(actor.getSnapshot().value)) === 'ask') return;
       quitRequests += 1;
       if (quitRequests === 1) actor.send({ type: 'QUIT' });
       else {
@@ -84,7 +88,7 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<In
     const subscription = actor.subscribe({ next: onSnapshot, error: onSnapshot, complete: onSnapshot });
     const instance = render(
       <ThemeProvider color={options.color ?? colorEnabled(process.env)}>
-        <App actor={actor} stepText={options.stepText} target={options.target} sandbox={options.sandbox} activity={options.activity} />
+        <App actor={actor} stepText={options.stepText} target={options.target} sandbox={options.sandbox} activity={options.activity} quitGuard={quitGuard} />
         <CtrlC onInterrupt={onInterrupt} />
       </ThemeProvider>,
       {

@@ -218,6 +218,36 @@ describe('re-encrypt', () => {
     frame = await see('Paused: the batch in flight finished');
     expect(frame).toContain(`p ${label('reencrypt.paused', 'RESUME')}`);
   });
+  it('live: q asks before quitting; n keeps running, the other keys are off while asked; y quits', async () => {
+    const actor = fakeActor(
+      { reencrypt: 'live' },
+      { ...KEYS_CTX, engine: { kind: 'live', tables: [counts], rowsPerSecond: 2500, etaSeconds: 75, paused: false, warnings: [] } },
+      ['PAUSE', 'ABORT', 'QUIT'],
+    );
+    r = renderInk(<App actor={actor} />);
+    await see('40% 400/1,000 rows');
+    await r.press('q');
+    await see('Quit while rows are being re-encrypted?');
+    expect(actor.sent).toEqual([]);
+    await r.press('p'); // the screen's own keys wait for the answer
+    expect(actor.sent).toEqual([]);
+    await r.press('n');
+    await r.waitFor((f) => !f.includes('Quit while rows'), 'the question gone');
+    expect(actor.sent).toEqual([]);
+    await r.press('q');
+    await see('Quit while rows are being re-encrypted?');
+    await r.press('y');
+    await r.waitFor(() => actor.sent.length > 0, 'QUIT');
+    expect(actor.sent).toEqual([{ type: 'QUIT' }]);
+  });
+  it('not live: q quits at once', async () => {
+    const actor = fakeActor({ reencrypt: 'dryRunReview' }, { ...KEYS_CTX }, ['CONFIRM', 'ABORT', 'QUIT']);
+    r = renderInk(<App actor={actor} />);
+    await see(label('reencrypt.dryRunReview', 'CONFIRM'));
+    await r.press('q');
+    await r.waitFor(() => actor.sent.length > 0, 'QUIT');
+    expect(actor.sent).toEqual([{ type: 'QUIT' }]);
+  });
   it('stopped: both keys work, nothing to roll back, rows per key id', async () => {
     const actor = fakeActor(
       { stopped: 'safe' },

@@ -2,7 +2,8 @@
 // if there is one, and the key help footer. Width follows the terminal on resize. An action that
 // needs a typed confirmation opens the prompt here, and owns the keyboard until it is answered.
 import { Box, useInput } from 'ink';
-import { useState, type ReactNode } from 'react';
+import { useContext, useState, type ReactNode } from 'react';
+import { KeyboardTaken } from './QuitQuestion.js';
 import { keyLabel, useActionKeys, type ScreenAction } from '../use-action-keys.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { ConfirmPrompt } from './ConfirmPrompt.js';
@@ -33,7 +34,8 @@ export function ScreenFrame({ header, phases, step, error, children, actions = [
   const { columns } = useTerminalSize();
   const [expanded, setExpanded] = useState(false);
   const [pending, setPending] = useState<ScreenAction | undefined>(undefined);
-  const free = pending === undefined && !inputCaptured;
+  const taken = useContext(KeyboardTaken);
+  const free = pending === undefined && !inputCaptured && !taken;
   useActionKeys(actions, (action) => (action.typeToConfirm ? setPending(action) : action.run()), free);
   useInput(
     (input) => {
