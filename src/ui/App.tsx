@@ -219,7 +219,7 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
 
 function defaultStepText(step: StepId): StepTextContent {
   const text = runbookStepText(step);
-  return { title: text.title, does: text.does, why: text.why, risks: text.risks, undo: text.undo };
+  return { title: text.title, does: text.does, why: text.why, risks: text.risks, undo: text.undo, working: text.working };
 }
 
 function runbookLabel(step: StepId, event: string): string | undefined {

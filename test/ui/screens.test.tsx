@@ -240,6 +240,17 @@ describe('re-encrypt', () => {
     await r.waitFor(() => actor.sent.length > 0, 'QUIT');
     expect(actor.sent).toEqual([{ type: 'QUIT' }]);
   });
+  it('a step where the tool works shows a spinner and the time since it began', async () => {
+    const actor = fakeActor({ verify: 'counting' }, { ...KEYS_CTX }, ['QUIT']);
+    r = renderInk(<App actor={actor} />);
+    await see('working · 0:00');
+    await see('working · 0:01');
+    const quiet = fakeActor({ reencrypt: 'dryRunReview' }, { ...KEYS_CTX }, ['CONFIRM', 'QUIT']);
+    r.unmount();
+    r = renderInk(<App actor={quiet} />);
+    const frame = await see(label('reencrypt.dryRunReview', 'CONFIRM'));
+    expect(frame).not.toContain('working ·');
+  });
   it('not live: q quits at once', async () => {
     const actor = fakeActor({ reencrypt: 'dryRunReview' }, { ...KEYS_CTX }, ['CONFIRM', 'ABORT', 'QUIT']);
     r = renderInk(<App actor={actor} />);

@@ -3,6 +3,7 @@
 // runbook/, the single source for screen and docs.
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme.js';
+import { Working } from './Working.js';
 
 export interface StepTextContent {
   readonly title: string;
@@ -10,6 +11,8 @@ export interface StepTextContent {
   readonly why?: string | undefined;
   readonly risks?: string | undefined;
   readonly undo?: string | undefined;
+  /** The tool is working and the operator waits: a spinner with the elapsed time is shown. */
+  readonly working?: boolean | undefined;
 }
 
 export interface StepTextProps {
@@ -23,7 +26,13 @@ export function StepText({ step, expanded = false }: StepTextProps) {
   const hasMore = Boolean(step.why || step.risks || step.undo);
   return (
     <Box flexDirection="column">
-      <Text bold>{step.title}</Text>
+      {step.working ? (
+        <Text>
+          <Text bold>{step.title}</Text> <Working />
+        </Text>
+      ) : (
+        <Text bold>{step.title}</Text>
+      )}
       {step.does ? <Text>{step.does}</Text> : null}
       {expanded && step.why ? <Text color={theme.tone('muted')}>Why: {step.why}</Text> : null}
       {expanded && step.risks ? <Text color={theme.tone('warn')}>What can go wrong: {step.risks}</Text> : null}
