@@ -1,5 +1,6 @@
 // Driver errors (pg's and PGlite's) that escape a command are database errors, not bugs: they get
 // exit code 3 and a message with the SQLSTATE, never the statement's parameters.
+import { describeDriverError, isConnectionLoss } from '../db/reconnect.js';
 import { CancelledError, DatabaseError, ExternalProcessError, IncompleteError, UserError } from '../errors.js';
 
 function isDriverError(error: unknown): error is Error & { code: string; severity?: string } {
@@ -21,9 +22,10 @@ export function asDatabaseError(error: unknown, doing: string): unknown {
   ) {
     return error;
   }
-  if (isDriverError(error)) {
+  // A lost connection the adapter did not get to wrap (pg's "Connection terminated unexpectedly" has no code).
+  if (isDriverError(error) || isConnectionLoss(error)) {
     return new DatabaseError(
-      `${doing}: ${error.message} (${error.code})`,
+      `${doing}: ${describeDriverError(error)}`,
       'The database refused or lost the statement. Nothing was half-written: every batch is one transaction. Check the server, then run the same command again.',
       { cause: error },
     );

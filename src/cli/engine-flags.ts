@@ -76,3 +76,10 @@ export function parseConcurrency(flags: ParsedFlags): number | undefined {
   if (n !== undefined && n > 8) throw new UserError(`--concurrency must be at most 8, got ${n}`, 'More workers take more of the application\'s connections for little gain.');
   return n;
 }
+
+/** --wait: another live run holds a column's run lock (src/engine/run-lock.ts); wait for it instead of exiting 2. */
+export const WAIT_FLAG: FlagSpec = {
+  name: 'wait',
+  type: 'boolean',
+  description: 'If another live run is re-encrypting a column, wait for it to finish (default: exit 2)',
+};

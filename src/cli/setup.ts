@@ -6,6 +6,7 @@ import { keyRingFromEnv, type KeyRing } from '../crypto/key-ring.js';
 import type { ResolvedColumn } from '../db/column.js';
 import type { Db } from '../db/db.js';
 import { openDatabase } from '../db/open-database.js';
+import { reconnectBudgetFromEnv } from '../db/reconnect.js';
 import { loadRegistryConfig } from '../db/registry-config.js';
 import { resolveColumns } from '../db/registry.js';
 import { describeUnregistered, findUnregisteredColumns } from '../db/unregistered-columns.js';
@@ -42,6 +43,10 @@ export function logKeyRing(out: Output, ring: KeyRing): void {
 export interface DatabaseChoice {
   databaseUrl?: string | undefined;
   pgliteDir?: string | undefined;
+  /** Shown in pg_stat_activity (and by a run refused for the run lock), e.g. `kek-rotate reencrypt`. */
+  applicationName?: string | undefined;
+  /** From KEK_ROTATE_RECONNECT_SECONDS (src/db/reconnect.ts). */
+  reconnectBudgetMs?: number | undefined;
 }
 
 /** --pglite DIR, else --database-url, else DATABASE_URL; `undefined` when none is given. */
@@ -57,7 +62,7 @@ export function chooseDatabase(env: Record<string, string | undefined>, flags: P
   }
   const url = flagUrl ?? env.DATABASE_URL;
   if (url === undefined || url.trim() === '') return undefined;
-  return { databaseUrl: url };
+  return { databaseUrl: url, reconnectBudgetMs: reconnectBudgetFromEnv(env) };
 }
 
 export function databaseRequired(): UserError {

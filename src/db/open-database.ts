@@ -90,13 +90,23 @@ export interface OpenDatabaseOptions {
   pgliteDir?: string | undefined;
   /** pg pool size. */
   max?: number | undefined;
+  /** What pg_stat_activity shows for our connections, e.g. `kek-rotate reencrypt` (default `kek-rotate`). */
+  applicationName?: string | undefined;
+  /** How long to keep reconnecting after losing the server (default 30 s; see src/db/reconnect.ts). */
+  reconnectBudgetMs?: number | undefined;
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
   if (opts.databaseUrl !== undefined && opts.databaseUrl.trim() !== '') {
     const prepared = prepareDatabaseUrl(opts.databaseUrl.trim());
     try {
-      return await openPg({ connectionString: prepared.connectionString, label: prepared.label, ...(opts.max ? { max: opts.max } : {}) });
+      return await openPg({
+        connectionString: prepared.connectionString,
+        label: prepared.label,
+        ...(opts.max ? { max: opts.max } : {}),
+        ...(opts.applicationName !== undefined ? { applicationName: opts.applicationName } : {}),
+        ...(opts.reconnectBudgetMs !== undefined ? { reconnectBudgetMs: opts.reconnectBudgetMs } : {}),
+      });
     } catch (error) {
       if (!(error instanceof DatabaseError)) throw error;
       const hint = hintFor(error.cause, prepared.sslmode);

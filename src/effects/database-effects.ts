@@ -22,6 +22,8 @@ export interface EngineTuning {
   maxRate?: number | undefined;
   /** Workers per column (the engine's default when absent). */
   concurrency?: number | undefined;
+  /** --wait: wait for another live run on a column to finish instead of failing. */
+  waitForLock?: boolean | undefined;
 }
 
 export interface DatabaseEffectsOptions extends EngineTuning {
@@ -73,6 +75,7 @@ export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffect
         maxRate: options.maxRate,
         signal: request.signal,
         onEvent: request.onEvent,
+        waitForLock: options.waitForLock,
       };
       return runReencryption(run);
     },

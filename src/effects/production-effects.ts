@@ -47,7 +47,7 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
     );
   }
   const keys = new ProductionKeys(options.env, options.keysFile);
-  const data = databaseEffects({ db: options.db, entries: options.columns, table: options.table, batchSize: options.batchSize, maxRate: options.maxRate, concurrency: options.concurrency });
+  const data = databaseEffects({ db: options.db, entries: options.columns, table: options.table, batchSize: options.batchSize, maxRate: options.maxRate, concurrency: options.concurrency, waitForLock: options.waitForLock });
   const tap = journalTap((entry) => options.journal.append(entry));
   const cwd = options.env.cwd;
 

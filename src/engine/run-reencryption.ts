@@ -13,8 +13,9 @@ import { splitIdRanges } from './id-ranges.js';
 import type { EngineEventListener, LeftBehind, RowFailure, RunSummary, TableCounts } from './events.js';
 import { describeLeftBehind, recountColumn } from './recount.js';
 import { Throttle } from './throttle.js';
+import { startRunGuards, type RunGuardOptions } from './run-guards.js';
 
-export interface ReencryptOptions {
+export interface ReencryptOptions extends RunGuardOptions {
   db: Db;
   ring: KeyRing;
   columns: ResolvedColumn[];
@@ -78,6 +79,16 @@ function checkOptions(o: ReencryptOptions): void {
 
 export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> {
   checkOptions(o);
+  // Around the whole run: the run lock, lock-wait and lost-connection warnings (run-guards.ts).
+  const stopGuards = await startRunGuards(o);
+  try {
+    return await runGuarded(o);
+  } finally {
+    await stopGuards();
+  }
+}
+
+async function runGuarded(o: ReencryptOptions): Promise<RunSummary> {
   const now = o.now ?? Date.now;
   const started = now();
   const sqls = o.columns.map((column) => buildColumnSql(column));
@@ -114,7 +125,10 @@ export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> 
       }
       const tally = new ColumnTally(column.label, totals[i]!, o.onEvent, now);
       o.onEvent({ type: 'table-start', table: column.label, total: totals[i]! });
-      const result = await runColumn(o, column, sqls[i]!, totals[i]!, tally, throttle, crypto);
+      const result = await runColumn(o, column, sqls[i]!, totals[i]!, tally, throttle, crypto).catch((error: unknown) => {
+        tally.progress(true); // the counts so far, for the summary printed with the error
+        throw error;
+      });
       tally.progress(true);
       const counts = tally.snapshot();
       tables.push(counts);

@@ -13,6 +13,7 @@ import { BATCH_SIZE_FLAG, CONCURRENCY_FLAG, ENGINE_FLAGS, parseBatchSize, parseC
 import { choiceFlag, positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
 import { endOfSession, inkColor, reportJournal, sessionJournal, terminalStreams, ttyOf } from '../interactive-session.js';
 import { requireTty } from '../require-tty.js';
+import { WAIT_FLAG } from '../engine-flags.js';
 import { chooseDatabase, loadEnv } from '../setup.js';
 
 export const JOURNAL_FLAG: FlagSpec = { name: 'journal', type: 'string', valueName: 'FILE', description: 'Journal file (default: $XDG_STATE_HOME/kek-rotate/journal.jsonl)' };
@@ -25,6 +26,7 @@ const FLAGS: readonly FlagSpec[] = [
   BATCH_SIZE_FLAG,
   { name: 'max-rate', type: 'string', valueName: 'N', description: 'At most N rows per second (spare the database)' },
   CONCURRENCY_FLAG,
+  WAIT_FLAG,
   ...CONNECTION_FLAGS,
   HELP,
 ];
@@ -61,7 +63,7 @@ export const interactiveCommand: Command = {
     if (!choice) throw noDatabase();
     const columns = loadRegistryConfig(stringFlag(flags, 'config'));
     const journal = sessionJournal(stringFlag(flags, 'journal') ?? defaultJournalPath(io.env));
-    const db = await openDatabase(choice);
+    const db = await openDatabase({ ...choice, applicationName: 'kek-rotate runbook' });
     try {
       const effects = createProductionEffects({
         db,
@@ -73,6 +75,7 @@ export const interactiveCommand: Command = {
         batchSize,
         maxRate,
         concurrency,
+        waitForLock: flags.wait === true,
         journal,
       });
       // Ink and React load only here: headless commands and piped runs never pay for them.

@@ -3,7 +3,7 @@
 import type { RotationMode } from '../../crypto/envelope.js';
 import { failureTotal, leftBehindTotal, type RunSummary } from '../../engine/events.js';
 import { runReencryption } from '../../engine/run-reencryption.js';
-import { CancelledError, IncompleteError } from '../../errors.js';
+import { CancelledError, DatabaseError, IncompleteError } from '../../errors.js';
 import { initialProgress, reduceProgress, type ProgressState } from '../../ui/reencrypt-progress-state.js';
 import type { Command } from '../command.js';
 import { CONNECTION_FLAGS, HELP, JSON_OUTPUT, TABLE } from '../common-flags.js';
@@ -17,6 +17,7 @@ import { BATCH_SIZE_FLAG, CONCURRENCY_FLAG, ENGINE_FLAGS, parseBatchSize, parseC
 import { runExternal } from '../../effects/external-run.js';
 import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { UserError } from '../../errors.js';
+import { WAIT_FLAG } from '../engine-flags.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'dry-run', short: 'n', type: 'boolean', description: 'Decrypt every value and report; write nothing' },
@@ -25,6 +26,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'mode', type: 'string', valueName: 'MODE', description: 'reencrypt (fresh data key, default) or rewrap' },
   { name: 'max-rate', type: 'string', valueName: 'N', description: 'At most N rows per second (spare the database)' },
   CONCURRENCY_FLAG,
+  WAIT_FLAG,
   ...ENGINE_FLAGS,
   JSON_OUTPUT,
   ...CONNECTION_FLAGS,
@@ -128,7 +130,7 @@ export const reencryptCommand: Command = {
     if (engine.type !== 'builtin' && choice.databaseUrl === undefined) {
       throw new UserError(`--engine ${engine.type} needs --database-url URL (or DATABASE_URL)`, 'The application\'s tool connects to the database itself; an embedded --pglite database works with the built-in engine only.');
     }
-    const db = await connect(choice, out);
+    const db = await connect({ ...choice, applicationName: 'kek-rotate reencrypt' }, out);
     try {
       const { columns } = await prepareColumns(db, flags, out);
       await proveConfiguredKeys(db, columns, ring, out);
@@ -157,6 +159,7 @@ export const reencryptCommand: Command = {
                 maxRate,
                 signal: ctx.signal,
                 onEvent,
+                waitForLock: flags.wait === true,
               })
             : await runExternal(
                 { db, databaseUrl: choice.databaseUrl!, engine, batchSize, entries: columns, columns },
@@ -165,7 +168,12 @@ export const reencryptCommand: Command = {
               );
       } catch (error) {
         await renderer.close();
-        if (!ctx.signal.aborted) throw asDatabaseError(error, kind === 'dry-run' ? 'dry run failed' : 're-encryption failed');
+        if (!ctx.signal.aborted) {
+          const failure = asDatabaseError(error, kind === 'dry-run' ? 'dry run failed' : 're-encryption failed');
+          // The database went away for good (or a statement failed): what was done so far, then exit 3.
+          if (failure instanceof DatabaseError && state.tables.some((t) => t.counts)) report(partialSummary(state, kind, mode), out, json);
+          throw failure;
+        }
         summary = partialSummary(state, kind, mode);
       }
       await renderer.close();
