@@ -166,6 +166,81 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     expect(KEY_ANYWHERE.test(rendered), 'a 32-byte base64 value in the report').toBe(false);
   }, 300_000);
 
+  it('a wrong key under the right id is blocked at preflight, before any key is generated', async () => {
+    const db = join(work, 'db-wrong');
+    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '20', '--key-out', join(work, 'right-v1.key')], { cwd: work, encoding: 'utf8', timeout: START });
+    expect(seeded.status, seeded.stderr).toBe(0);
+    const wrong = `kek-v1:${Buffer.alloc(32, 0x5a).toString('base64')}`;
+    term = openTmux(`node ${bin} --pglite ${db} --journal ${join(work, 'wrong.jsonl')}`, {
+      cwd: work,
+      env: { SECRETS_ENCRYPTION_KEY: wrong, XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
+    });
+    const screen = await term.waitFor('this is not the key these rows were written with', START);
+    expect(screen.replace(/\s+/g, ' ')).toContain('SECRETS_ENCRYPTION_KEY (kek-v1) decrypts none of the 17 rows labelled kek-v1 that were tried');
+    expect(screen).not.toContain('Enter rotate');
+    expect(screen).not.toContain('kek-v2');
+    term.send('q');
+    await exitCode(term);
+    expect(existsSync(join(work, 'kek-v2.key'))).toBe(false);
+    expect(KEY_ANYWHERE.test(term.history().replace(wrong.slice(7), '')), 'key material on screen').toBe(false);
+  }, 240_000);
+
+  it('an interrupted rotation resumed with the environment left alone continues kek-v1 -> kek-v2 after loading the key from its file', async () => {
+    const dir = mkdtempSync(join(work, 'resume-'));
+    const db = join(dir, 'db');
+    const oldKeyFile = join(dir, 'kek-v1.key');
+    const journal = join(dir, 'resume.jsonl');
+    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '300', '--key-out', oldKeyFile], { cwd: dir, encoding: 'utf8', timeout: START });
+    expect(seeded.status, seeded.stderr).toBe(0);
+    const env = { SECRETS_ENCRYPTION_KEY: readFileSync(oldKeyFile, 'utf8').trim(), XDG_STATE_HOME: join(dir, 'state'), NO_COLOR: '1' };
+    const command = `node ${bin} --pglite ${db} --journal ${journal} --max-rate 40 --batch-size 10`;
+    const keyedRows = () => {
+      const out = spawnSync('node', [bin, 'verify', '--pglite', db, '--json'], { cwd: dir, encoding: 'utf8', timeout: START, env: { ...process.env, SECRETS_ENCRYPTION_KEY: '' } });
+      return (JSON.parse(out.stdout) as { columns: { byKeyId: Record<string, number> }[] }).columns[0]!.byKeyId;
+    };
+    const before = keyedRows();
+    expect(Object.keys(before)).toEqual(['kek-v1']);
+
+    // Session 1: generate, write kek-v2.key, deploy (environment untouched), live run, pause, quit.
+    term = openTmux(command, { cwd: dir, env });
+    await press(term, 'Enter rotate', 'Enter');
+    await press(term, 'kek-v2:••••', 'w');
+    await press(term, 'Write the key to', 'Enter');
+    await press(term, 'Written to kek-v2.key (mode 0600)', 'y');
+    await press(term, '1 runbook order', '1');
+    await press(term, 'Both keys, runbook order', 'y');
+    await press(term, 'y start the live run', 'y');
+    // Some rows moved, most not yet.
+    for (const started = Date.now(); !/\b[1-9]\d*\/\d+ rows/.test(term.screen()); ) {
+      if (Date.now() - started > STEP) throw new Error(`no progress on screen:\n${term.screen()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    term.send('p');
+    await term.waitFor('Paused', STEP);
+    term.send('q');
+    expect(await exitCode(term)).not.toBe(0);
+    term.kill();
+
+    // Session 2: the same command and environment. Never kek-v2 -> kek-v1; load kek-v2 from its file.
+    term = openTmux(command.replace('--max-rate 40 ', ''), { cwd: dir, env });
+    const need = await term.waitFor('This tool holds only kek-v1', START);
+    expect(need.replace(/\s+/g, ' ')).toContain('A rotation kek-v1 → kek-v2 is under way');
+    expect(need.replace(/\s+/g, ' ')).toContain('the tool wrote it to kek-v2.key');
+    expect(term.history()).not.toContain('kek-v2 → kek-v1');
+    term.send('l');
+    await press(term, 'Load the new key from', 'Enter');
+    await press(term, 'c continue', 'c');
+    await press(term, 'y start the live run', 'y');
+    await press(term, 'Live run result', 'y');
+    await term.waitFor('Verified: every value is on kek-v2', STEP);
+    expect(term.history()).not.toContain('kek-v2 → kek-v1');
+    term.send('q');
+    await exitCode(term);
+    term.kill();
+    term = undefined;
+    expect(keyedRows()).toEqual({ 'kek-v2': before['kek-v1'] });
+  }, 300_000);
+
   it('rehearse compromised-key: the emergency path to the credentials checklist, debrief decides the exit code', async () => {
     term = openTmux(`node ${bin} rehearse --scenario compromised-key --rows 30 --journal ${join(work, 'emergency.jsonl')}`, {
       cwd: work,
