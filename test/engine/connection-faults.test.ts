@@ -104,6 +104,7 @@ describe.skipIf(!TEST_DATABASE_URL)('re-encryption through lost connections', ()
         await sleep(300);
       }
     })();
+    killer.catch(() => undefined); // awaited below, after the run
     const summary = await runReencryption({
       db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', maxRate: 1000, onEvent: (e) => events.push(e), ...FAULTY,
     }).finally(() => (done = true));
