@@ -36,10 +36,12 @@ export function prepareDatabaseUrl(url: string): PreparedUrl {
   const label = maskDatabaseUrl(url);
   let parsed: URL;
   try {
+    // Only `scheme://...`: `new URL` also accepts `S3cret:x`, whose "scheme" would then be quoted.
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)) throw new TypeError('not a URL');
     parsed = new URL(url);
   } catch {
     throw new UserError(
-      `DATABASE_URL is not a valid URL: ${label}`,
+      `DATABASE_URL is not a valid postgres:// URL: ${label}`,
       'Use postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=...; percent-encode special characters (@ : / # ?) in the password.',
     );
   }

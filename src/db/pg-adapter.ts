@@ -11,7 +11,7 @@
 import pg from 'pg';
 import { DatabaseError } from '../errors.js';
 import { statementText, type Db, type DbSession, type QueryResult, type Queryable, type SlowStatementWatch, type Statement } from './db.js';
-import { maskDatabaseUrl } from './mask-url.js';
+import { maskDatabaseUrl, maskPasswordsInText } from './mask-url.js';
 import { ConnectionLostError, DEFAULT_RECONNECT_BUDGET_MS, ReconnectState, describeDriverError, isConnectionLoss } from './reconnect.js';
 
 export interface PgOptions {
@@ -117,7 +117,7 @@ async function openShared(options: PgOptions, inherited: Shared | undefined): Pr
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw new DatabaseError(
-        `cannot connect to ${label}: ${describeDriverError(error)}`,
+        `cannot connect to ${label}: ${maskPasswordsInText(describeDriverError(error), options.connectionString)}`,
         'Check DATABASE_URL (host, port, user, database, sslmode) and that the server accepts connections from here.',
         { cause: error },
       );
