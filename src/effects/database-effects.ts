@@ -40,6 +40,8 @@ export interface DatabaseEffects {
   columns(): Promise<ResolvedColumn[]>;
   /** Counts per key id, and (with the ring) each key proven on a sample of its rows. */
   inventory(signal: AbortSignal, ring?: KeyRing): Promise<{ columns: ColumnInventory[]; warnings: string[]; keyProofs: KeyProof[] }>;
+  /** Rows per key id per column, read now. */
+  counts(signal: AbortSignal): Promise<ColumnInventory[]>;
   runBuiltin(request: RunRequest, ring: KeyRing): Promise<RunSummary>;
   verify(check: VerifyCheck, ring: KeyRing, signal: AbortSignal): Promise<VerifyReport>;
   listCredentials(keyId: string, signal: AbortSignal): Promise<CredentialRef[]>;
@@ -61,6 +63,9 @@ export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffect
       const keyProofs = ring ? await proveKeys(db, list, ring) : [];
       const partly = keyProofs.filter((proof) => verdictOf(proof) === 'partly').map(describePartlyProven);
       return { columns: await readColumnInventory(db, list, signal), warnings: [...partly, ...(await registryWarnings(db, entries))], keyProofs };
+    },
+    async counts(signal) {
+      return readColumnInventory(db, await columns(), signal);
     },
     async runBuiltin(request, ring) {
       // Absent, the engine picks its own default (2 workers on PostgreSQL, 1 on PGlite).

@@ -69,6 +69,7 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
       keys.hold(kek);
       return new SecretKey(kek);
     },
+    readCounts: ({ signal }) => data.counts(signal),
     async loadKeyFile({ path: file, keyId, previousKeyId, signal }) {
       const where = path.resolve(cwd, file);
       const key = readKeysFile(where).find((k) => k.id === keyId);

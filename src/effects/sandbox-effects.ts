@@ -59,6 +59,7 @@ export function createSandboxEffects(options: SandboxEffectsOptions): Effects {
       sandbox.keys.remember(kek);
       return new SecretKey(kek);
     },
+    readCounts: ({ signal }) => data.counts(signal),
     async loadKeyFile() {
       // The rehearsal's tool is configured as the simulated application is: it never lacks a key.
       throw new UserError('a rehearsal holds its keys itself: there is no key file to load', 'Continue with the keys the rehearsal shows.');

@@ -7,6 +7,7 @@ import type { RotationMode } from '../crypto/envelope.js';
 import type { RunKind } from '../engine/events.js';
 import {
   toMachineError,
+  type ColumnInventory,
   type CredentialRef,
   type DeployRequest,
   type DeployResult,
@@ -41,6 +42,7 @@ export function effectActors(effects: Effects) {
     }),
     loadKeyFile: fromPromise<LoadedKey, { path: string; keyId: string; previousKeyId: string }>(({ input, signal }) => effects.loadKeyFile({ ...input, signal })),
     applyDeploy: fromPromise<DeployResult, DeployRequest>(({ input }) => effects.applyDeploy(input)),
+    readCounts: fromPromise<ColumnInventory[]>(({ signal }) => effects.readCounts({ signal })),
     verify: fromPromise<VerifyReport, { check: VerifyCheck }>(({ input, signal }) => effects.verify({ check: input.check, signal })),
     listCredentials: fromPromise<CredentialRef[], { keyId: string }>(({ input, signal }) =>
       effects.listCredentialsProtectedBy({ keyId: input.keyId, signal }),
@@ -81,6 +83,7 @@ export function missingEffects(): Effects {
     runReencryption: missing('runReencryption'),
     verify: missing('verify'),
     listCredentialsProtectedBy: missing('listCredentialsProtectedBy'),
+    readCounts: missing('readCounts'),
     appendJournal: () => undefined,
     now: () => Date.now(),
   };

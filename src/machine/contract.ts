@@ -275,6 +275,8 @@ export interface Effects {
   runReencryption(input: RunRequest): Promise<RunSummary>;
   verify(input: { check: VerifyCheck; signal: AbortSignal }): Promise<VerifyReport>;
   listCredentialsProtectedBy(input: { keyId: string; signal: AbortSignal }): Promise<CredentialRef[]>;
+  /** Rows per key id per column, read now (the keys are not re-read). */
+  readCounts(input: { signal: AbortSignal }): Promise<ColumnInventory[]>;
   /** Synchronous and durable (fsync) so a crash right after a step still has its line. Must not throw. */
   appendJournal(entry: JournalEntryInput): void;
   now(): number;
@@ -333,6 +335,10 @@ export interface RunbookContext {
   stray: StrayKey[];
   /** From preflight: how each configured key did on a sample of its rows. */
   keyProofs: readonly KeyProof[];
+  /** When `inventory` was last read (ms since the epoch): screens after a stop say how fresh it is. */
+  countsReadAt: number | undefined;
+  /** Rows moved onto the new key by every live pass of this session (a pause and resume is two passes). */
+  movedSoFar: number;
   resumePoint: ResumePoint | undefined;
   resumeTarget: ResumeTarget | undefined;
   /** The new key is on screen now (REVEAL_KEY / HIDE_KEY). */

@@ -16,6 +16,8 @@ export function initialContext(input: RunbookInput): RunbookContext {
     warnings: [],
     stray: [],
     keyProofs: [],
+    countsReadAt: undefined,
+    movedSoFar: 0,
     resumePoint: undefined,
     resumeTarget: undefined,
     keyRevealed: false,

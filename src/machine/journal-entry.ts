@@ -44,6 +44,12 @@ export function runCounts(summary: RunSummary): Record<string, number> {
   };
 }
 
+/** The latest counts of the live pass in progress (or just ended), for the journal. */
+export function passCounts(context: RunbookContext): Record<string, number> {
+  const sum = (pick: (t: RunbookContext['engine']['tables'][number]) => number) => context.engine.tables.reduce((n, t) => n + pick(t), 0);
+  return { processed: sum((t) => t.processed), rotated: sum((t) => t.rotated), failed: sum((t) => t.failed), remaining: Math.max(0, sum((t) => t.total) - sum((t) => t.processed)) };
+}
+
 /** Rows per key id (plus invalid), for the journal line of an inventory. */
 export function inventoryCounts(context: RunbookContext): Record<string, number> {
   const counts = rowsByKeyId(context.inventory);

@@ -2,7 +2,7 @@
 // and guards its states refer to. Pure apart from `journal` and the clock, which call the effects.
 import { assign, setup } from 'xstate';
 import type { VerifyReport } from '../verify/verify-report.js';
-import { deployConfigFor, phaseOf, toMachineError, type DeployResult, type DeployStage, type Effects, type RunbookContext, type RunbookEvent, type RunbookInput, type StepId } from './contract.js';
+import { deployConfigFor, phaseOf, toMachineError, type ColumnInventory, type DeployResult, type DeployStage, type Effects, type RunbookContext, type RunbookEvent, type RunbookInput, type StepId } from './contract.js';
 import { effectActors } from './actors.js';
 import { removalRefusals } from './removal-check.js';
 import { addFailure, applyEngineEvent, emptyProgress } from './engine-progress.js';
@@ -42,6 +42,10 @@ export function runbookSetup(effects: Effects) {
         failedStep: params.failedStep,
       })),
       startRun: assign({ engine: () => emptyProgress(), failures: () => [] }),
+      // Leaving a live pass (done, paused, stopped or quit): its rows count towards the session's
+      // total, and the journal gets the counts of a pass that did not finish too.
+      leaveLive: assign(({ context }) => ({ movedSoFar: context.movedSoFar + engineRotated(context) })),
+      storeCounts: assign(({ event }) => ({ inventory: outputOf<ColumnInventory[]>(event), countsReadAt: effects.now() })),
       engineUpdate: assign(({ context, event }) =>
         event.type === 'ENGINE_EVENT' ? { engine: applyEngineEvent(context.engine, event.event), failures: addFailure(context.failures, event.event) } : {},
       ),
@@ -78,6 +82,11 @@ export function runbookSetup(effects: Effects) {
       allOnNewKey: ({ context, event }) => notMigrated(context.newKeyId, outputOf<VerifyReport>(event)) === 0,
     },
   });
+}
+
+/** Rows the current (or last) pass has written, from its latest progress. */
+export function engineRotated(context: Ctx): number {
+  return context.engine.kind === 'live' ? context.engine.tables.reduce((n, t) => n + t.rotated, 0) : 0;
 }
 
 function outputOf<T>(event: unknown): T {

@@ -1,5 +1,6 @@
 // The rotation runbook as an XState v5 machine: phases 0-5, the stop, the rollback after removal
 // and the emergency path. Effects are named actors (see actors.ts); no Ink/React here.
+import { passCounts } from './journal-entry.js';
 import { keyFileNote } from '../journal/key-file-note.js';
 import { assign } from 'xstate';
 import { rowsByKeyId, type Effects } from './contract.js';
@@ -156,6 +157,7 @@ export function createRunbookMachine(effects: Effects) {
           dryRunReview: { entry: enter('reencrypt.dryRunReview'), on: { CONFIRM: 'live' } },
           live: {
             entry: [...enter('reencrypt.live'), 'startRun'],
+            exit: ['leaveLive', { type: 'journal', params: ({ context }) => ({ step: 'reencrypt.live' as const, outcome: 'info' as const, message: 'counts of this live pass when it ended', counts: passCounts(context) }) }],
             invoke: { src: 'runReencryption', input: ({ context }) => ({ kind: 'live' as const, mode: context.mode }) },
             on: {
               ENGINE_EVENT: { actions: 'engineUpdate' },
@@ -219,7 +221,9 @@ export function createRunbookMachine(effects: Effects) {
         initial: 'safe',
         states: {
           safe: {
-            entry: enter('stopped.safe'),
+            entry: [...enter('stopped.safe'), assign({ countsReadAt: undefined })],
+            // The counts on screen are read now, not the ones from before the run.
+            invoke: { src: 'readCounts', onDone: { actions: 'storeCounts' }, onError: { actions: { type: 'storeError', params: { failedStep: 'stopped.safe' } } } },
             on: {
               RESUME: [
                 { guard: 'isEmergency', target: '#runbook.emergency.reencrypting' },

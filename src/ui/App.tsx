@@ -187,9 +187,19 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
         />
       );
     case 'stopped':
-      return <StoppedScreen {...chrome} newKeyId={ctx.newKeyId} oldKeyId={ctx.oldKeyId} rowsByKeyId={rowsByKeyId(ctx.inventory)} actions={actions} />;
+      return (
+        <StoppedScreen
+          {...chrome}
+          newKeyId={ctx.newKeyId}
+          oldKeyId={ctx.oldKeyId}
+          rowsByKeyId={ctx.countsReadAt === undefined ? undefined : rowsByKeyId(ctx.inventory)}
+          readAt={ctx.countsReadAt === undefined ? undefined : new Date(ctx.countsReadAt)}
+          actions={actions}
+        />
+      );
     case 'summary': {
-      const rotated = (ctx.live?.tables ?? []).reduce((sum, t) => sum + t.rotated, 0);
+      // Every live pass of the session (a pause and resume is two), not only the last one.
+      const rotated = ctx.movedSoFar;
       const emergency = step === 'emergency.checklist';
       return (
         <SummaryScreen

@@ -162,6 +162,7 @@ export function fakeEffects(world: FakeWorld): Effects {
       if (path.includes('exists')) throw Object.assign(new Error(`refusing to overwrite ${path}`), { hint: 'Give a new file name.' });
       world.writtenFiles.push(`${path}:${key.id}`);
     },
+    readCounts: async () => [{ label: LABEL, total: total(world), nulls: world.nulls, byKeyId: { ...world.rows }, invalid: world.invalid }],
     loadKeyFile: async ({ path, keyId, previousKeyId }) => {
       if (path.includes('wrong')) throw Object.assign(new Error(`${path} holds no key ${keyId}`), { hint: 'Give the file the key was written to.' });
       world.config = { primaryKeyId: keyId, previousKeyId };

@@ -68,6 +68,7 @@ function effectEvents(snapshot: Snap): AnyEventObject[] {
         case 'writeKeyFile': done('/tmp/new.key'); break;
         case 'loadKeyFile': done({ key: new SecretKey({ id: 'kek-v2', bytes: Buffer.alloc(32, 7) }), toolConfig: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' } }); break;
         case 'listCredentials': done([]); break;
+        case 'readCounts': done([{ label: LABEL, total: 10, nulls: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 }, invalid: 0 }]); break;
         case 'applyDeploy': {
           const wanted = deployConfigFor(ctx, APPLYING[step]!);
           done({ toolConfig: wanted });

@@ -262,11 +262,21 @@ describe('re-encrypt', () => {
   it('stopped: both keys work, nothing to roll back, rows per key id', async () => {
     const actor = fakeActor(
       { stopped: 'safe' },
-      { ...KEYS_CTX, inventory: [{ label: COLUMN, total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }] },
+      { ...KEYS_CTX, inventory: [{ label: COLUMN, total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }], countsReadAt: undefined },
       ['RESUME', 'QUIT'],
     );
     r = renderInk(<App actor={actor} />);
-    const frame = await see('Stopped safely. Nothing to roll back.');
+    // Counts from before the stop are never shown: the screen waits for the fresh ones.
+    let frame = await see('Reading the rows per key now…');
+    expect(frame).not.toMatch(/kek-v1\s+4 rows/);
+    actor.set(
+      { stopped: 'safe' },
+      { ...KEYS_CTX, inventory: [{ label: COLUMN, total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }], countsReadAt: Date.UTC(2026, 11, 3, 9, 30, 5) },
+      ['RESUME', 'QUIT'],
+    );
+    frame = await see('Rows per key, read at');
+    expect(frame).toContain('Stopped safely. Nothing to roll back.');
+    expect(frame).toMatch(/Rows per key, read at \d\d:\d\d:\d\d:/);
     expect(frame).toMatch(/kek-v1\s+4 rows/);
     expect(frame).toContain(`c ${label('stopped.safe', 'RESUME')}`);
   });

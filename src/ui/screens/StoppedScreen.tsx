@@ -9,14 +9,16 @@ import type { ScreenAction } from '../use-action-keys.js';
 export interface StoppedScreenProps extends ScreenChrome {
   readonly newKeyId?: string | undefined;
   readonly oldKeyId?: string | undefined;
-  /** Rows per key id right now, as far as known. */
-  readonly rowsByKeyId: Readonly<Record<string, number>>;
+  /** Rows per key id, read when the run stopped; undefined while they are being read. */
+  readonly rowsByKeyId: Readonly<Record<string, number>> | undefined;
+  /** When they were read. */
+  readonly readAt?: Date | undefined;
   readonly actions: readonly ScreenAction[];
 }
 
 const number = new Intl.NumberFormat('en-US');
 
-export function StoppedScreen({ newKeyId, oldKeyId, rowsByKeyId, actions, ...chrome }: StoppedScreenProps) {
+export function StoppedScreen({ newKeyId, oldKeyId, rowsByKeyId, readAt, actions, ...chrome }: StoppedScreenProps) {
   const theme = useTheme();
   return (
     <ScreenFrame {...chrome} actions={actions}>
@@ -28,7 +30,9 @@ export function StoppedScreen({ newKeyId, oldKeyId, rowsByKeyId, actions, ...chr
           Both keys are configured ({newKeyId ?? 'new'} primary, {oldKeyId ?? 'old'} previous): every row can be read,
           whichever key it is on. Keep this configuration deployed until the re-encryption is finished.
         </Text>
-        {Object.entries(rowsByKeyId).map(([keyId, rows]) => (
+        {rowsByKeyId === undefined ? <Text color={theme.tone('muted')}>Reading the rows per key now…</Text> : null}
+        {rowsByKeyId !== undefined && readAt ? <Text color={theme.tone('muted')}>Rows per key, read at {readAt.toLocaleTimeString('en-GB')}:</Text> : null}
+        {Object.entries(rowsByKeyId ?? {}).map(([keyId, rows]) => (
           <Text key={keyId}>
             {'  '}
             {safeText(keyId).padEnd(20)}
