@@ -1,7 +1,8 @@
 // The one exit point: parse the command line, run one command with an AbortSignal wired to
 // Ctrl-C/SIGTERM, and map whatever it throws to an exit code through the table, once.
 import { CancelledError, ExternalProcessError, IncompleteError, UserError } from '../errors.js';
-import { safeText } from '../ui/safe-text.js';
+import { maskPasswordsInText } from '../db/mask-url.js';
+import { safeText } from '../text/terminal-safe.js';
 import { commandHelp, type Command, type CommandContext } from './command.js';
 import { COMMANDS, NO_COMMAND, findCommand } from './commands.js';
 import { EXIT_CODES, exitKindFor } from './exit-codes.js';
@@ -18,12 +19,13 @@ export function processIo(): CliIo {
 function printError(error: unknown, io: CliIo, debug: boolean): number {
   const kind = exitKindFor(error);
   const red = colorAllowed(io, false) ? (s: string) => `\u001b[31m${s}\u001b[0m` : (s: string) => s;
-  const write = (label: string, text: string) => io.stderr.write(`${label} ${safeText(text).replace(/\uFFFD/g, '?')}\n`);
-  const message = error instanceof Error ? error.message : String(error);
+  const write = (label: string, text: string) => io.stderr.write(`${label} ${safeText(text, { replacement: '?' })}\n`);
+  // Last line of defence: a message that quotes a connection string shows no password (hints are our own text).
+  const message = maskPasswordsInText(error instanceof Error ? error.message : String(error));
   if (kind === 'internal') {
     write(red('error:'), `internal error: ${message}`);
     io.stderr.write('this is a bug in kek-rotate; please report it with the command you ran.\n');
-    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${safeText(maskPasswordsInText(error.stack), { newline: 'keep', replacement: '?' })}\n`);
     else io.stderr.write('hint: run again with --debug to see the stack trace.\n');
     return EXIT_CODES.internal.code;
   }

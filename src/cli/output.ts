@@ -1,6 +1,7 @@
 // Where text goes: data on stdout, logs and progress on stderr. Log lines follow the reference
 // tool's tracing format (`<time>  INFO <target>: <message>`) so scripts that grep them keep working.
-import { safeText } from '../ui/safe-text.js';
+import { maskPasswordsInText } from '../db/mask-url.js';
+import { safeText } from '../text/terminal-safe.js';
 
 export interface Stream {
   write(text: string): unknown;
@@ -23,9 +24,9 @@ export interface Output {
   readonly io: CliIo;
   /** Colour only on a terminal, never with NO_COLOR or --json. */
   readonly color: boolean;
-  /** One line of data on stdout. */
+  /** One line of data on stdout, made safe for a terminal as one line (it may quote database values). */
   data(line: string): void;
-  /** One log line on stderr. Messages are made safe for a terminal (they may quote database values). */
+  /** One log line on stderr. Messages are made safe for a terminal (they may quote database values), passwords masked. */
   log(level: LogLevel, message: string): void;
   info(message: string): void;
   warn(message: string): void;
@@ -45,12 +46,12 @@ export function makeOutput(io: CliIo, options: { json: boolean; target: string }
   const log = (level: LogLevel, message: string) => {
     const tag = level.padStart(5);
     const shown = color ? `${LEVEL_COLOR[level]}${tag}\u001b[0m` : tag;
-    io.stderr.write(`${new Date().toISOString()} ${shown} ${options.target}: ${safeText(message)}\n`);
+    io.stderr.write(`${new Date().toISOString()} ${shown} ${options.target}: ${safeText(maskPasswordsInText(message))}\n`);
   };
   return {
     io,
     color,
-    data: (line) => io.stdout.write(`${line}\n`),
+    data: (line) => io.stdout.write(`${safeText(line)}\n`),
     log,
     info: (m) => log('INFO', m),
     warn: (m) => log('WARN', m),

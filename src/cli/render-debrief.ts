@@ -2,7 +2,7 @@
 // verdict, each pass criterion, what happened to the rows, time per phase, and the lesson.
 // Ids and key ids only: the debrief holds no value and no key.
 import type { Debrief } from '../sandbox/debrief.js';
-import { safeText } from '../ui/safe-text.js';
+import { safeText } from '../text/terminal-safe.js';
 
 const MARK = { passed: 'PASS', failed: 'FAIL', 'not-checked': 'n/a ' } as const;
 const SHOWN = 10;

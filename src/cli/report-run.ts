@@ -1,7 +1,7 @@
 // What a finished (or stopped) run prints on stdout: the reference tool's summary line, exactly, so
 // scripts that read it keep working, preceded by the per-column breakdown and every failed row.
 import { failureTotal, type RowFailure, type RunSummary, type TableCounts } from '../engine/events.js';
-import { safeText } from '../ui/safe-text.js';
+import { safeText } from '../text/terminal-safe.js';
 
 export function totals(tables: readonly TableCounts[]): { rotated: number; processed: number } {
   return tables.reduce((t, c) => ({ rotated: t.rotated + c.rotated, processed: t.processed + c.processed }), { rotated: 0, processed: 0 });

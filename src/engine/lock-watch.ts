@@ -7,7 +7,7 @@
 // held on the table in an open transaction; our page reads run without a lock timeout and wait.
 import type { Db, SlowStatement } from '../db/db.js';
 import { formatSeconds } from '../db/reconnect.js';
-import { safeText } from '../ui/safe-text.js';
+import { safeText } from '../text/terminal-safe.js';
 
 export const LOCK_WAIT_WARN_AFTER_MS = 3_000;
 export const LOCK_WAIT_REPEAT_MS = 15_000;

@@ -3,7 +3,7 @@
 // a warning when the connection is lost and when it is back (the pg adapter reconnects by itself).
 import type { Db } from '../db/db.js';
 import { formatSeconds, type ConnectionEvent } from '../db/reconnect.js';
-import { safeText } from '../ui/safe-text.js';
+import { safeText } from '../text/terminal-safe.js';
 import type { EngineEventListener, RunKind } from './events.js';
 import { LOCK_WAIT_REPEAT_MS, LOCK_WAIT_WARN_AFTER_MS, watchLockWaits, type LockWatchTiming } from './lock-watch.js';
 import { acquireRunLock } from './run-lock.js';

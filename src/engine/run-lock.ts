@@ -12,7 +12,7 @@ import type { Db, DbSession, Queryable } from '../db/db.js';
 import type { ResolvedColumn } from '../db/column.js';
 import { isConnectionLoss } from '../db/reconnect.js';
 import { CancelledError, UserError } from '../errors.js';
-import { safeText } from '../ui/safe-text.js';
+import { safeText } from '../text/terminal-safe.js';
 import { sleep } from './sleep.js';
 
 /**

@@ -4,7 +4,7 @@
 import { Box, Text } from 'ink';
 import { ProgressBar } from './components/ProgressBar.js';
 import { formatEta, type ProgressState, type TableProgress } from './reencrypt-progress-state.js';
-import { safeText } from './safe-text.js';
+import { safeText } from '../text/terminal-safe.js';
 
 export { formatEta, initialProgress, reduceProgress, type ProgressState, type TableProgress } from './reencrypt-progress-state.js';
 

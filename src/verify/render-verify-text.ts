@@ -1,14 +1,12 @@
 // Renders a VerifyReport for people: a small table per column, the SQL to paste into psql, and
 // the verdict with its reasons. Text from rows (key ids, ids) is made printable first.
+import { escapeUnsafe } from '../text/terminal-safe.js';
 import type { ColumnReport, VerifyReport } from './verify-report.js';
 
 const SHOWN_FAILURES = 10;
 
-/** Control characters from a malformed row must not reach the terminal as escape sequences. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Control, bidi and line-breaking characters from a malformed row are shown as escapes (src/text/terminal-safe.ts). */
+const printable = escapeUnsafe;
 
 function line(name: string, count: number, note = ''): string {
   return `  ${name.padEnd(24)} ${String(count).padStart(10)}${note ? `  ${note}` : ''}`;

@@ -1,6 +1,7 @@
 // Every message of the reference tool, in the tracing format with and without ANSI colours.
 import { describe, expect, it } from 'vitest';
-import { parseLogLine, plainText, type LogLine } from '../../src/engine/external/log-line.js';
+import { parseLogLine, type LogLine } from '../../src/engine/external/log-line.js';
+import { plainLine } from '../../src/text/terminal-safe.js';
 
 const ID = '01936f7a-1b2c-7def-8123-456789abcdef';
 const LABEL = 'llm_providers.api_key_encrypted';
@@ -68,8 +69,13 @@ describe('parseLogLine', () => {
   });
 });
 
-describe('plainText', () => {
+describe('plainLine', () => {
   it('removes colours, terminal titles and other control characters but keeps tabs', () => {
-    expect(plainText('\x1b]0;title\x07a\x1b[1;31mb\x1b[0m\tc\x07\x08')).toBe('ab\tc');
+    expect(plainLine('\x1b]0;title\x07a\x1b[1;31mb\x1b[0m\tc\x07\x08')).toBe('ab\tc');
+  });
+
+  it('a row failure read from the child carries no C1, bidi or line-separator character', () => {
+    const line = plain('ERROR', `Failed to re-encrypt ${LABEL} (id=${ID}): no key \u202ekek-v1\u2028forged\u009b31m\u200f`);
+    expect(parseLogLine(line)).toEqual({ type: 'row-failed', stage: 'reencrypt', label: LABEL, id: ID, reason: 'no key kek-v1forged31m' });
   });
 });

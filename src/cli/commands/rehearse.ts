@@ -8,7 +8,7 @@ import { createSandboxEffects } from '../../effects/sandbox-effects.js';
 import { IncompleteError, UserError } from '../../errors.js';
 import { defaultJournalPath, readJournal } from '../../journal/index.js';
 import { applyScenario, createSandbox, debrief, describeAppEvent, DEFAULT_ROWS, type JournalEntryLike, type Sandbox } from '../../sandbox/index.js';
-import { safeText } from '../../ui/safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import type { Command } from '../command.js';
 import { HELP } from '../common-flags.js';
 import { positiveInteger, stringFlag, type FlagSpec } from '../flags.js';

@@ -1,5 +1,6 @@
 // Reads one line of the application's reencrypt-secrets output (tracing format, with or without ANSI
 // colours) into a typed record. Formats: docs/FORMAT.md.
+import { plainLine } from '../../text/terminal-safe.js';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -19,16 +20,6 @@ export type LogLine =
   | { type: 'wrapper'; phase: 'start' | 'done' }
   | { type: 'other'; level: LogLevel; message: string }
   | { type: 'text'; text: string };
-
-// CSI sequences (colours, cursor) and OSC sequences (titles, links).
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
-// Left after ANSI is gone: other C0 controls and DEL would still move the cursor or ring the bell.
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
-
-/** The line as plain text: colours removed, other control characters dropped. */
-export function plainText(line: string): string {
-  return line.replace(ANSI, '').replace(CONTROL, '');
-}
 
 const TRACING = /^\d{4}-\d{2}-\d{2}T\S+\s+(TRACE|DEBUG|INFO|WARN|ERROR)\s+[\w:]+:\s(.*)$/;
 
@@ -61,7 +52,7 @@ const WRAPPER: [RegExp, 'start' | 'done'][] = [
 
 /** Parses one line of output; anything unrecognised comes back as `other` (tracing) or `text`. */
 export function parseLogLine(raw: string): LogLine {
-  const line = plainText(raw).trimEnd();
+  const line = plainLine(raw).trimEnd();
   const tracing = TRACING.exec(line);
   if (!tracing) {
     const wrapper = WRAPPER.find(([pattern]) => pattern.test(line.trim()));

@@ -6,10 +6,11 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { DEFAULT_COLUMNS, type EncryptedColumn } from '../../db/column.js';
 import { ExternalProcessError, UserError } from '../../errors.js';
+import { plainLine } from '../../text/terminal-safe.js';
 import type { EngineEventListener, RunKind, RunSummary } from '../events.js';
 import { buildExternalCommand, type ExternalCommand, type ExternalEngine, type ExternalEnv } from './external-command.js';
 import { columnLabel, ExternalTally } from './external-tally.js';
-import { parseLogLine, plainText } from './log-line.js';
+import { parseLogLine } from './log-line.js';
 import { scrubSecrets } from './scrub.js';
 
 export type { ExternalEngine, ExternalEnv } from './external-command.js';
@@ -98,7 +99,7 @@ export async function runExternalReencrypt(o: ExternalReencryptOptions): Promise
     process.once('exit', onExit);
     o.signal?.addEventListener('abort', onAbort, { once: true });
     for await (const raw of child.iterable({ from: 'all' })) {
-      const text = scrubSecrets(plainText(raw)).trimEnd();
+      const text = scrubSecrets(plainLine(raw)).trimEnd();
       if (text !== '') {
         tail.push(text);
         if (tail.length > TAIL_LINES) tail.shift();

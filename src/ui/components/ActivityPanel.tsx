@@ -2,7 +2,7 @@
 // so a trainee sees concurrent writes survive and replicas fail when a key is missing.
 import { Box, Text } from 'ink';
 import type { ActivityLine } from '../activity-feed.js';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useTheme } from '../theme.js';
 
 export interface ActivityPanelProps {

@@ -1,7 +1,7 @@
 // Emergency: the credentials the leaked key could read, to be rotated at their providers.
 // Names come from the database and are stripped of control characters.
 import { Box, Text } from 'ink';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useScrollWindow } from '../use-scroll-window.js';
 import { useTheme } from '../theme.js';
 

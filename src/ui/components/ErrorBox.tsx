@@ -1,6 +1,6 @@
 // An error the operator must read: what went wrong and what to try next.
 import { Box, Text } from 'ink';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useTheme } from '../theme.js';
 
 export interface ErrorBoxProps {

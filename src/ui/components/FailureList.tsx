@@ -1,7 +1,7 @@
 // Rows that could not be rotated or verified: id and reason, a few at a time, ↑/↓ PgUp/PgDn to scroll.
 // Ids and reasons come from the database, so they are stripped of control characters.
 import { Box, Text } from 'ink';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useScrollWindow } from '../use-scroll-window.js';
 import { useTheme } from '../theme.js';
 

@@ -1,6 +1,6 @@
 // The top line of every screen: what is being rotated, and whether this is an emergency or a rehearsal.
 import { Text } from 'ink';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useTheme } from '../theme.js';
 
 export interface HeaderProps {

@@ -1,7 +1,7 @@
 // Rows per key id for each registered column, with NULLs and invalid rows, and the warnings
 // preflight found. Rows on a key that is neither primary nor previous are called out: they strand.
 import { Box, Text } from 'ink';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useTheme, type Tone } from '../theme.js';
 
 export interface InventoryColumn {

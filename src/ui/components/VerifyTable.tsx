@@ -1,7 +1,7 @@
 // The SQL verification: rows per key id for each column, with the statement that counted them,
 // so the operator can paste it into psql and see the same numbers.
 import { Box, Text } from 'ink';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useTheme } from '../theme.js';
 
 export interface VerifyColumn {

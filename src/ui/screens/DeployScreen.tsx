@@ -7,7 +7,7 @@ import type { SnippetOptions } from '../../deploy/snippets.js';
 import { ScreenFrame, type ScreenChrome } from '../components/ScreenFrame.js';
 import { SnippetTabs } from '../components/SnippetTabs.js';
 import { initialReveal, reduceReveal } from '../state/reveal.js';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useTheme } from '../theme.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import type { ScreenAction } from '../use-action-keys.js';

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { TextPrompt } from '../components/TextPrompt.js';
 import { InventoryTable, type InventoryColumn } from '../components/InventoryTable.js';
 import { ScreenFrame, type ScreenChrome } from '../components/ScreenFrame.js';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useTheme } from '../theme.js';
 import type { ScreenAction } from '../use-action-keys.js';
 

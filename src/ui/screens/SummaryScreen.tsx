@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { Checklist, type ChecklistItem } from '../components/Checklist.js';
 import { ScreenFrame, type ScreenChrome } from '../components/ScreenFrame.js';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useTheme } from '../theme.js';
 import type { ScreenAction } from '../use-action-keys.js';
 

@@ -1,5 +1,6 @@
 // What the operator has typed into a confirmation. Dangerous steps require the exact key id typed,
 // so a stray "y" from muscle memory cannot remove a key.
+import { safeText } from '../../text/terminal-safe.js';
 
 export type ConfirmState =
   | { readonly kind: 'asking'; readonly typed: string; readonly mismatch: boolean }
@@ -26,7 +27,7 @@ export function reduceConfirm(state: ConfirmState, action: ConfirmAction, expect
         return state;
       }
       // Only printable characters; a pasted control sequence must not land in the field.
-      const clean = action.char.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+      const clean = safeText(action.char, { replacement: '' });
       return { kind: 'asking', typed: (state.typed + clean).slice(0, 128), mismatch: false };
     }
     case 'backspace':

@@ -1,4 +1,5 @@
 // A one-line text field (a file path): typed characters, backspace, submit, cancel.
+import { safeText } from '../../text/terminal-safe.js';
 
 export type TextInputState =
   | { readonly kind: 'editing'; readonly value: string }
@@ -11,7 +12,7 @@ export function reduceTextInput(state: TextInputState, action: TextInputAction):
   if (state.kind !== 'editing') return state;
   switch (action.type) {
     case 'char':
-      return { kind: 'editing', value: (state.value + action.char.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')).slice(0, 1024) };
+      return { kind: 'editing', value: (state.value + safeText(action.char, { replacement: '' })).slice(0, 1024) };
     case 'backspace':
       return { kind: 'editing', value: state.value.slice(0, -1) };
     case 'submit':
