@@ -58,7 +58,7 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
       return { configured: configIdsOf(ring), keyProofs, columns, warnings: [...inputWarnings(options.env, options.keysFile), ...warnings], keys: secretKeysOf(ring) };
     },
     async readResumePoint() {
-      return resumePoint(readJournal(options.journal.path).entries);
+      return resumePoint(readJournal(options.journal.path));
     },
     async generateKey({ currentPrimaryId, idsInDatabase }) {
       const ring = keys.active();

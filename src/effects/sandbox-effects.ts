@@ -48,7 +48,7 @@ export function createSandboxEffects(options: SandboxEffectsOptions): Effects {
       return { configured: configIdsOf(current), columns, warnings, keyProofs, keys: [...secretKeysOf(current), ...archived] };
     },
     async readResumePoint() {
-      return resumePoint(readJournal(options.journal.path).entries);
+      return resumePoint(readJournal(options.journal.path));
     },
     async generateKey({ currentPrimaryId, idsInDatabase }) {
       // Every key the rehearsal has seen counts as used, except one generated here (a retry gets it back).

@@ -1,10 +1,18 @@
 // A journal as a Markdown audit report: per rotation, who did what when, on which key ids, with
 // which counts and outcome, and the time spent per phase. Only what the journal holds: no secrets.
+// The journal is a file anyone with access can edit, so every string from it is shown through one
+// helper: made terminal-safe, Markdown-escaped, and anything that looks like key material redacted.
+import { markdownText } from '../text/markdown.js';
 import type { JournalEntry } from './entry.js';
+import { skippedLinesSentence, type JournalProblem } from './journal-reader.js';
+import { redactKeyMaterial } from './sanitize.js';
 
-function cell(text: string | undefined): string {
-  return (text ?? '').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+/** A string from the journal as it may appear in the report (and on the terminal that prints it). */
+export function journalText(text: string | undefined): string {
+  return redactKeyMaterial(markdownText(text ?? ''));
 }
+
+const cell = journalText;
 
 function formatCounts(counts: Record<string, number> | undefined): string {
   return counts ? Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ') : '';
@@ -39,35 +47,35 @@ function phaseTimes(entries: readonly JournalEntry[]): [string, number][] {
 function rotationSection(id: string, entries: readonly JournalEntry[]): string[] {
   const first = entries[0]!;
   const last = entries[entries.length - 1]!;
-  const operators = [...new Set(entries.map((e) => e.operator))].join(', ');
+  const operators = [...new Set(entries.map((e) => e.operator))].map(journalText).join(', ');
   const keyLine = [...entries].reverse().find((e) => e.keys?.new && e.keys?.old)?.keys;
   const finished = entries.some((e) => e.step === 'done.summary' && e.outcome === 'ok');
   const path = [...entries].reverse().find((e) => e.path)?.path ?? 'rotate';
   const lines = [
-    `## Rotation ${id}`,
+    `## Rotation ${journalText(id)}`,
     '',
-    `- **Path:** ${path}`,
-    `- **Keys:** ${keyLine ? `${keyLine.old} → ${keyLine.new}` : 'no new key recorded'}`,
+    `- **Path:** ${journalText(path)}`,
+    `- **Keys:** ${keyLine ? journalText(`${keyLine.old} → ${keyLine.new}`) : 'no new key recorded'}`,
     `- **Operators:** ${operators}`,
-    `- **From** ${first.time} **to** ${last.time} (${duration(Date.parse(last.time) - Date.parse(first.time))})`,
-    `- **Outcome:** ${finished ? 'finished' : `not finished; last step ${last.step} (${last.outcome})`}`,
+    `- **From** ${journalText(first.time)} **to** ${journalText(last.time)} (${duration(Date.parse(last.time) - Date.parse(first.time))})`,
+    `- **Outcome:** ${finished ? 'finished' : `not finished; last step ${journalText(last.step)} (${journalText(last.outcome)})`}`,
     '',
   ];
   const times = phaseTimes(entries);
   if (times.length > 0) {
-    lines.push('| Phase | Time |', '| --- | --- |', ...times.map(([phase, ms]) => `| ${phase} | ${duration(ms)} |`), '');
+    lines.push('| Phase | Time |', '| --- | --- |', ...times.map(([phase, ms]) => `| ${cell(phase)} | ${duration(ms)} |`), '');
   }
   lines.push('| Time | Operator | Step | Outcome | Keys | Counts | Note |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const e of entries) {
     // "started" lines of steps that then report a result add nothing to an audit: keep results and decisions.
     if (e.outcome === 'started') continue;
-    lines.push(`| ${cell(e.time)} | ${cell(e.operator)} | ${cell(e.step)} | ${e.outcome} | ${cell(formatKeys(e.keys))} | ${cell(formatCounts(e.counts))} | ${cell(e.message)} |`);
+    lines.push(`| ${cell(e.time)} | ${cell(e.operator)} | ${cell(e.step)} | ${cell(e.outcome)} | ${cell(formatKeys(e.keys))} | ${cell(formatCounts(e.counts))} | ${cell(e.message)} |`);
   }
   lines.push('');
   return lines;
 }
 
-export function renderReport(entries: readonly JournalEntry[], problems: readonly { line: number; reason: string }[] = []): string {
+export function renderReport(entries: readonly JournalEntry[], problems: readonly JournalProblem[] = []): string {
   const out = ['# KEK rotation report', ''];
   if (entries.length === 0) out.push('The journal is empty: no rotation was recorded.', '');
   const order: string[] = [];
@@ -81,7 +89,7 @@ export function renderReport(entries: readonly JournalEntry[], problems: readonl
   }
   for (const id of order) out.push(...rotationSection(id, byRotation.get(id)!));
   if (problems.length > 0) {
-    out.push('## Journal problems', '', ...problems.map((p) => `- line ${p.line}: ${p.reason}`), '');
+    out.push('## Journal problems', '', skippedLinesSentence(problems.map((p) => p.line)), '', ...problems.map((p) => `- line ${p.line}: ${journalText(p.reason)}`), '');
   }
   out.push('_The journal records key ids, counts and outcomes only: never key material or decrypted values._', '');
   return out.join('\n');

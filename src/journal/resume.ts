@@ -1,8 +1,10 @@
 // Where did the last rotation stop? From the journal alone: the last rotation that got past
 // preflight, its last step, and the key ids it was moving between. The machine combines this with
-// what the database shows (the database wins).
+// what the database shows (the database wins). Lines the reader skipped (not entries kek-rotate
+// wrote) are never used; their line numbers travel with the resume point so the operator is told.
 import type { ResumePoint } from '../machine/contract.js';
 import type { JournalEntry } from './entry.js';
+import type { JournalRead } from './journal-reader.js';
 import { keyFileOfNote } from './key-file-note.js';
 
 /** Lines that say nothing about progress: every session starts with preflight and may end with quit. */
@@ -10,7 +12,14 @@ function marksProgress(entry: JournalEntry): boolean {
   return entry.phase !== 'preflight' && entry.step !== 'quit';
 }
 
-export function resumePoint(entries: readonly JournalEntry[]): ResumePoint | undefined {
+function isEntryList(journal: readonly JournalEntry[] | Pick<JournalRead, 'entries' | 'problems'>): journal is readonly JournalEntry[] {
+  return Array.isArray(journal);
+}
+
+export function resumePoint(journal: readonly JournalEntry[] | Pick<JournalRead, 'entries' | 'problems'>): ResumePoint | undefined {
+  const read = isEntryList(journal) ? { entries: journal, problems: [] } : journal;
+  const entries = read.entries;
+  const skippedLines = read.problems.map((p) => p.line);
   const last = [...entries].reverse().find(marksProgress);
   if (!last) return undefined;
   const rotation = entries.filter((e) => e.rotationId === last.rotationId);
@@ -38,5 +47,6 @@ export function resumePoint(entries: readonly JournalEntry[]): ResumePoint | und
     finished: last.phase === 'done' && last.outcome !== 'failed',
     ...(credentials ? { credentials } : {}),
     ...(keyFile ? { keyFile } : {}),
+    ...(skippedLines.length > 0 ? { skippedLines } : {}),
   };
 }

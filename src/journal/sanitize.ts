@@ -1,16 +1,29 @@
 // The journal's allow-list: only known fields of known types get written, and any text that looks
 // like key material (a 32-byte base64 key, with or without its id) is replaced. Defence in depth:
 // the machine only hands ids and counts, but a message built from an error could carry anything.
-import { JOURNAL_VERSION, type JournalCredential, type JournalEntry, type JournalEntryInput, type JournalKeyIds, type JournalOutcome } from './entry.js';
+// What comes out is checked against the journal's schema (entry.ts) before it is written.
+import { safeText } from '../text/terminal-safe.js';
+import {
+  JOURNAL_VERSION,
+  JournalEntrySchema,
+  JournalOutcomeSchema,
+  JournalPathSchema,
+  KEY_ID,
+  MAX_JOURNALED_CREDENTIALS,
+  MAX_TEXT,
+  type CredentialRef,
+  type JournalEntry,
+  type JournalEntryInput,
+  type JournalKeyIds,
+} from './entry.js';
 
-const OUTCOMES: readonly JournalOutcome[] = ['started', 'ok', 'confirmed', 'failed', 'cancelled', 'refused', 'info'];
-const PATHS = ['rotate', 'emergency', 'rollback'] as const;
-/** 32 bytes in standard base64 is 44 characters ending in one '='; also catch long unbroken base64 runs. */
-const KEY_MATERIAL = /[A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{40,}/;
-const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const MAX_TEXT = 500;
-/** Credentials one line may list (about 100 bytes each); `counts.credentials` keeps the total. */
-export const MAX_JOURNALED_CREDENTIALS = 10_000;
+export { MAX_JOURNALED_CREDENTIALS } from './entry.js';
+
+/**
+ * 32 bytes in base64 are 43 characters and a `=`; a key is `<id>:` and those 44. Any unbroken run of
+ * 40 or more base64 characters counts (a key with its padding cut, or inside a longer run).
+ */
+const KEY_MATERIAL = /[A-Za-z0-9+/]{40,}/;
 
 export const REDACTED = '[redacted: looked like key material]';
 
@@ -18,10 +31,21 @@ export function looksLikeKeyMaterial(text: string): boolean {
   return KEY_MATERIAL.test(text);
 }
 
+/**
+ * Every run that looks like key material replaced by REDACTED, for text shown to people (the report
+ * of a journal that may have been edited by hand). A run broken only by characters that are not
+ * shown (U+FFFD where a control or bidi character stood) counts as one: on a terminal it would read
+ * as one.
+ */
+export function redactKeyMaterial(text: string): string {
+  return text.replace(/[A-Za-z0-9+/=\uFFFD]+/g, (run) => (looksLikeKeyMaterial(run.replace(/[=\uFFFD]/g, '')) ? REDACTED : run));
+}
+
 function cleanText(text: unknown): string | undefined {
   if (typeof text !== 'string') return undefined;
-  // Control characters would let a crafted message forge journal lines or terminal output.
-  const flat = text.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, MAX_TEXT);
+  // One line: \n and \t become spaces, every other control, bidi or separator character U+FFFD
+  // (src/text/terminal-safe.ts), so a crafted message can forge neither journal lines nor terminal output.
+  const flat = safeText(text, { newline: 'space', tab: 'space' }).slice(0, MAX_TEXT);
   return looksLikeKeyMaterial(flat) ? REDACTED : flat;
 }
 
@@ -48,9 +72,9 @@ function cleanCounts(counts: Record<string, number> | undefined): Record<string,
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function cleanCredentials(list: unknown): JournalCredential[] | undefined {
+function cleanCredentials(list: unknown): CredentialRef[] | undefined {
   if (!Array.isArray(list)) return undefined;
-  const out: JournalCredential[] = [];
+  const out: CredentialRef[] = [];
   for (const item of list.slice(0, MAX_JOURNALED_CREDENTIALS) as unknown[]) {
     if (typeof item !== 'object' || item === null) continue;
     const c = item as Record<string, unknown>;
@@ -61,18 +85,24 @@ function cleanCredentials(list: unknown): JournalCredential[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-/** The entry exactly as it will be written: allowed fields only, text checked. */
+function nonEmpty(text: string | undefined): string | undefined {
+  return text === undefined || text === '' ? undefined : text;
+}
+
+/** The entry exactly as it will be written: allowed fields only, text checked, the schema satisfied. */
 export function sanitizeEntry(input: JournalEntryInput, time: string, operator: string): JournalEntry {
+  const outcome = JournalOutcomeSchema.safeParse(input.outcome);
+  const path = JournalPathSchema.safeParse(input.path);
   const entry: JournalEntry = {
     v: JOURNAL_VERSION,
     time,
     operator: cleanText(operator) ?? 'unknown',
-    rotationId: cleanText(input.rotationId) ?? 'unknown',
-    phase: cleanText(input.phase) ?? 'unknown',
-    step: cleanText(input.step) ?? 'unknown',
-    outcome: OUTCOMES.includes(input.outcome) ? input.outcome : 'info',
+    rotationId: nonEmpty(cleanText(input.rotationId)) ?? 'unknown',
+    phase: nonEmpty(cleanText(input.phase)) ?? 'unknown',
+    step: nonEmpty(cleanText(input.step)) ?? 'unknown',
+    outcome: outcome.success ? outcome.data : 'info',
   };
-  if (input.path && (PATHS as readonly string[]).includes(input.path)) entry.path = input.path;
+  if (path.success) entry.path = path.data;
   const keys = cleanKeys(input.keys);
   if (keys) entry.keys = keys;
   const counts = cleanCounts(input.counts);
@@ -81,5 +111,6 @@ export function sanitizeEntry(input: JournalEntryInput, time: string, operator: 
   if (message) entry.message = message;
   const credentials = cleanCredentials(input.credentials);
   if (credentials) entry.credentials = credentials;
-  return entry;
+  // A line the reader would skip must never be written: this is a bug if it throws.
+  return JournalEntrySchema.parse(entry);
 }

@@ -1,11 +1,12 @@
 // The public contract of the runbook machine: its steps, the context the UI reads, the events the
 // UI sends, and the effects it needs. Types plus a few pure helpers; no XState, no React.
 import { inspect } from 'node:util';
+import { DatabaseError, ExternalProcessError, UserError } from '../errors.js';
 import type { Kek } from '../crypto/key.js';
 import type { RotationMode } from '../crypto/envelope.js';
 import type { EngineEvent, RowFailure, RunKind, RunSummary, TableCounts } from '../engine/events.js';
 import type { VerifyReport } from '../verify/verify-report.js';
-import type { JournalEntryInput } from '../journal/entry.js';
+import type { CredentialRef, JournalEntryInput } from '../journal/entry.js';
 import type { KeyProof } from '../engine/prove-keys.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -200,6 +201,8 @@ export interface ResumePoint {
   readonly keyFile?: string | undefined;
   /** Emergency path: the credentials listed before any row moved (the checklist at the end). */
   readonly credentials?: readonly CredentialRef[] | undefined;
+  /** Journal lines skipped because they are not entries kek-rotate wrote (line numbers): nothing above comes from them. */
+  readonly skippedLines?: readonly number[] | undefined;
 }
 
 /** Where preflight proposes to continue, worked out from the database (and the journal). */
@@ -243,13 +246,8 @@ export interface RunRequest {
 
 export type VerifyCheck = 'sql' | 'deep' | 'only-primary';
 
-/** A credential readable with a compromised key: to rotate at its provider. */
-export interface CredentialRef {
-  readonly table: string; // table.column
-  readonly id: string;
-  readonly name: string;
-  readonly providerType: string;
-}
+/** A credential readable with a compromised key: to rotate at its provider (one type, defined with the journal's schema). */
+export type { CredentialRef };
 
 /**
  * Every side effect the machine needs. The machine refers to them by name (actors/actions);
@@ -292,6 +290,8 @@ export type DeployPlan = 'runbook' | 'staged';
 export interface MachineError {
   readonly message: string;
   readonly hint?: string | undefined;
+  /** What kind of failure it was, for the exit code once the session ends (absent: a bug). */
+  readonly cause?: 'user' | 'database' | 'external' | undefined;
 }
 
 export interface EngineProgress {
@@ -457,7 +457,8 @@ export function rowsByKeyId(columns: readonly ColumnInventory[]): Record<string,
 export function toMachineError(error: unknown): MachineError {
   if (error instanceof Error) {
     const hint = (error as { hint?: unknown }).hint;
-    return { message: error.message, hint: typeof hint === 'string' ? hint : undefined };
+    const cause = error instanceof UserError ? 'user' : error instanceof DatabaseError ? 'database' : error instanceof ExternalProcessError ? 'external' : undefined;
+    return { message: error.message, hint: typeof hint === 'string' ? hint : undefined, ...(cause ? { cause } : {}) };
   }
   return { message: String(error) };
 }

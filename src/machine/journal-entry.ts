@@ -1,6 +1,6 @@
 // What the machine writes to the journal for a step: built from the context's ids and counts only,
 // so key material cannot get in by construction (the writer's sanitizer checks again).
-import type { JournalCredential, JournalEntryInput, JournalOutcome } from '../journal/entry.js';
+import type { CredentialRef, JournalEntryInput, JournalOutcome } from '../journal/entry.js';
 import { failureTotal, type RunSummary } from '../engine/events.js';
 import { phaseOf, rowsByKeyId, type RunbookContext, type StepId } from './contract.js';
 
@@ -9,7 +9,7 @@ export interface JournalParams {
   outcome: JournalOutcome;
   message?: string | undefined;
   counts?: Record<string, number> | undefined;
-  credentials?: JournalCredential[] | undefined;
+  credentials?: CredentialRef[] | undefined;
 }
 
 export function journalEntryFor(context: RunbookContext, params: JournalParams): JournalEntryInput {

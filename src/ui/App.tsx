@@ -6,6 +6,7 @@ import { formatKey } from '../crypto/key.js';
 import { failureTotal } from '../engine/events.js';
 import { rowsByKeyId, stepIdOf, type RunbookContext, type StepId } from '../machine/contract.js';
 import { describeWrongKey, verdictOf } from '../engine/prove-keys.js';
+import { skippedLinesSentence } from '../journal/journal-reader.js';
 import { actionsFor } from './app/step-actions.js';
 import { phaseBarFor, PHASE_TITLES, rotationPhaseOf, type RotationPhase } from './app/phase-view.js';
 import type { RunbookActor } from './app/runbook-actor.js';
@@ -127,7 +128,7 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
           primaryKeyId={ctx.configured?.primaryKeyId}
           previousKeyId={ctx.configured?.previousKeyId}
           warnings={ctx.warnings}
-          assessment={step === 'preflight.needKey' ? needKeyAssessment(ctx) : assessmentOf(step, ctx.resumeTarget, ctx.resumePoint?.step)}
+          assessment={step === 'preflight.needKey' ? needKeyAssessment(ctx) : assessmentOf(step, ctx.resumeTarget, ctx.resumePoint?.step, ctx.resumePoint?.skippedLines)}
           blocked={blockedOf(step, ctx)}
           onLoadKeyFile={loadFile ? (path) => actor.send({ type: 'LOAD_KEY_FILE', path }) : undefined}
           loadKeyPath={loadFile?.event.type === 'LOAD_KEY_FILE' ? loadFile.event.path : undefined}
@@ -246,7 +247,8 @@ function needKeyAssessment(ctx: RunbookContext): string {
   return (
     `A rotation ${oldId} → ${newId} is under way${journal ? ` (journal: ${journal.step} at ${journal.time})` : ''}. ` +
     `The application must run with SECRETS_ENCRYPTION_KEY=${newId} and SECRETS_ENCRYPTION_KEY_PREVIOUS=${oldId}. ` +
-    `This tool holds only ${oldId}: ${where}. Press l to load ${newId} from a file; it is never shown.`
+    `This tool holds only ${oldId}: ${where}. Press l to load ${newId} from a file; it is never shown.` +
+    (journal?.skippedLines ? ` ${skippedLinesSentence(journal.skippedLines)}` : '')
   );
 }
 
@@ -266,8 +268,13 @@ function blockedOf(step: StepId, ctx: RunbookContext): { reason: string; repair:
   };
 }
 
-function assessmentOf(step: StepId, target: string | undefined, journalStep: string | undefined): string | undefined {
+function assessmentOf(step: StepId, target: string | undefined, journalStep: string | undefined, skippedLines?: readonly number[]): string | undefined {
   if (step === 'preflight.loading' || step === 'preflight.readingJournal') return undefined;
+  // Journal lines that are not entries kek-rotate wrote: the operator hears that they were not used.
+  if (skippedLines && (step === 'preflight.resumeOffer' || step === 'preflight.ready')) {
+    const base = assessmentOf(step, target, journalStep);
+    return base === undefined ? undefined : `${base} ${skippedLinesSentence(skippedLines)}`;
+  }
   if (step === 'emergency.listingCredentials') return 'Listing the credentials the leaked key protects, before any row moves off it…';
   if (step === 'preflight.resumeOffer') {
     return `A rotation is under way${journalStep ? ` (journal: last step ${journalStep})` : ''}${target ? `; it can continue at: ${target}` : ''}.`;

@@ -48,7 +48,7 @@ describe('writer and reader', () => {
   });
 
   it('reports a bad line in the middle without dropping the others', () => {
-    const good = JSON.stringify({ v: 1, time: 't', operator: 'o', rotationId: 'r', phase: 'p', step: 's', outcome: 'ok' });
+    const good = JSON.stringify({ v: 1, time: '2024-05-01T02:00:00.000Z', operator: 'o', rotationId: 'r', phase: 'p', step: 's', outcome: 'ok' });
     const read = parseJournal(`${good}\nnot json\n{"v":2}\n${good}\n`);
     expect(read.entries).toHaveLength(2);
     expect(read.tornLastLine).toBe(false);
@@ -104,7 +104,7 @@ describe('no key material', () => {
     expect(text).not.toContain(material);
     const [written] = readJournal(path).entries;
     expect(written!.credentials!.slice(0, 2)).toEqual([
-      { table: 'llm_providers.api_key_encrypted', id: '0190-a', name: 'prod [31m openai', providerType: 'openai' },
+      { table: 'llm_providers.api_key_encrypted', id: '0190-a', name: 'prod\uFFFD[31m openai', providerType: 'openai' },
       { table: 'llm_providers.api_key_encrypted', id: '0190-b', name: REDACTED, providerType: 'anthropic' },
     ]);
     // The cap applies to what was handed over (malformed items included); the rest are dropped.
@@ -134,7 +134,9 @@ describe('no key material', () => {
     const material = actor.getSnapshot().context.secretKeys['kek-v2']!.reveal().bytes.toString('base64');
     expect(text).not.toContain(material);
     expect(text).not.toMatch(/[A-Za-z0-9+/]{43}=/);
-    const { entries } = readJournal(path);
+    const { entries, problems } = readJournal(path);
+    // Every line the writer wrote matches the schema the reader checks.
+    expect(problems).toEqual([]);
     expect(entries.some((e) => e.step === 'reencrypt.live' && e.outcome === 'ok' && e.counts?.['rotated'] === 10)).toBe(true);
     expect(resumePoint(entries)).toMatchObject({ rotationId: 'r-full', finished: true });
   });

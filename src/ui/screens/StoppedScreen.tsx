@@ -2,7 +2,7 @@
 // on; there is nothing to roll back. The screen says so and shows where the data stands.
 import { Box, Text } from 'ink';
 import { ScreenFrame, type ScreenChrome } from '../components/ScreenFrame.js';
-import { safeText } from '../safe-text.js';
+import { safeText } from '../../text/terminal-safe.js';
 import { useTheme } from '../theme.js';
 import type { ScreenAction } from '../use-action-keys.js';
 
