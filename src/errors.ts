@@ -28,7 +28,8 @@ export class ExternalProcessError extends Error {
 /** The operator stopped the work (Ctrl-C, SIGTERM, an abort in the UI). Not a failure. */
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';
-  constructor(message = 'Cancelled by the operator') {
+  /** `hint`: the exact next command, when the caller knows it (variable names, never values). */
+  constructor(message = 'Cancelled by the operator', readonly hint?: string) {
     super(message);
   }
 }

@@ -31,7 +31,7 @@ function printError(error: unknown, io: CliIo, debug: boolean): number {
   }
   write(kind === 'cancelled' ? 'stopped:' : red('error:'), message);
   const hint = error instanceof UserError || error instanceof IncompleteError ? error.hint : (error as { hint?: string }).hint;
-  if (kind === 'cancelled') io.stderr.write('hint: run the same command again to finish the job.\n');
+  if (kind === 'cancelled') write('hint:', (error instanceof CancelledError ? error.hint : undefined) ?? 'run the same command again to finish the job.');
   else if (hint) write('hint:', hint);
   if (error instanceof ExternalProcessError && error.tail.length > 0) {
     io.stderr.write('last lines of its output:\n');

@@ -4,7 +4,7 @@ import { render, useInput } from 'ink';
 import { createActor } from 'xstate';
 import { UserError } from '../errors.js';
 import { createRunbookMachine } from '../machine/runbook-machine.js';
-import { stepIdOf, type Effects, type RunbookInput, type StepId } from '../machine/contract.js';
+import { stepIdOf, type Effects, type RunbookContext, type RunbookInput, type StepId } from '../machine/contract.js';
 import { App, type AppProps } from './App.js';
 import type { RunbookActor, RunbookSnapshot } from './app/runbook-actor.js';
 import { colorEnabled, ThemeProvider } from './theme.js';
@@ -24,6 +24,8 @@ export type RunInteractiveOptions = RunbookSource &
     readonly color?: boolean;
     /** The CLI's cancellation (SIGINT/SIGTERM): treated like Ctrl-C. */
     readonly signal?: AbortSignal;
+    /** Told, once the screen is gone, the last step before the end and the context there (ids and counts). */
+    readonly onEnd?: ((lastStep: StepId | undefined, context: RunbookContext) => void) | undefined;
   };
 
 /** Steps after which quitting means the job was finished, not abandoned. */
@@ -65,6 +67,7 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<In
       subscription.unsubscribe();
       options.signal?.removeEventListener('abort', onInterrupt);
       instance.unmount();
+      options.onEnd?.(lastStep, actor.getSnapshot().context);
       resolve(end);
     };
     // Ctrl-C asks the machine to quit (leaving a state aborts its work); a second one stops it outright.

@@ -2,7 +2,7 @@
 // whole rotations driven by key presses, as a person would — the rehearsal, the runbook on a
 // seeded PGlite database (then checked with `verify --only-primary`), and the emergency path.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -167,12 +167,13 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
   }, 300_000);
 
   it('a wrong key under the right id is blocked at preflight, before any key is generated', async () => {
-    const db = join(work, 'db-wrong');
-    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '20', '--key-out', join(work, 'right-v1.key')], { cwd: work, encoding: 'utf8', timeout: START });
+    const dir = mkdtempSync(join(work, 'wrong-'));
+    const db = join(dir, 'db');
+    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '20', '--key-out', join(dir, 'right-v1.key')], { cwd: dir, encoding: 'utf8', timeout: START });
     expect(seeded.status, seeded.stderr).toBe(0);
     const wrong = `kek-v1:${Buffer.alloc(32, 0x5a).toString('base64')}`;
-    term = openTmux(`node ${bin} --pglite ${db} --journal ${join(work, 'wrong.jsonl')}`, {
-      cwd: work,
+    term = openTmux(`node ${bin} --pglite ${db} --journal ${join(dir, 'wrong.jsonl')}`, {
+      cwd: dir,
       env: { SECRETS_ENCRYPTION_KEY: wrong, XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
     });
     const screen = await term.waitFor('this is not the key these rows were written with', START);
@@ -180,8 +181,11 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     expect(screen).not.toContain('Enter rotate');
     expect(screen).not.toContain('kek-v2');
     term.send('q');
-    await exitCode(term);
-    expect(existsSync(join(work, 'kek-v2.key'))).toBe(false);
+    // Stopped before anything changed, for a key problem: exit 2, and it says so.
+    expect(await exitCode(term)).toBe(2);
+    expect(term.history()).toContain('Nothing was changed: preflight only reads.');
+    expect(term.history()).not.toContain('every row is on its old key or the new one');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.key'))).toEqual(['right-v1.key']);
     expect(KEY_ANYWHERE.test(term.history().replace(wrong.slice(7), '')), 'key material on screen').toBe(false);
   }, 240_000);
 
@@ -215,10 +219,19 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
       if (Date.now() - started > STEP) throw new Error(`no progress on screen:\n${term.screen()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // q during the live run asks first; n keeps it running.
+    term.send('q');
+    await term.waitFor('Quit while rows are being re-encrypted?', STEP);
+    term.send('n');
     term.send('p');
     await term.waitFor('Paused', STEP);
     term.send('q');
-    expect(await exitCode(term)).not.toBe(0);
+    // Left mid-rotation: 130, and the hint names the command and the variables, never a value.
+    expect(await exitCode(term)).toBe(130);
+    const left = term.history().replace(/\s+/g, ' ');
+    expect(left).toContain('keep the application on SECRETS_ENCRYPTION_KEY=kek-v2 and SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1');
+    expect(left).toContain(`run \`kek-rotate --pglite ${db} --journal ${journal}\` again`);
+    expect(KEY_ANYWHERE.test(term.history()), 'key material on screen').toBe(false);
     term.kill();
 
     // Session 2: the same command and environment. Never kek-v2 -> kek-v1; load kek-v2 from its file.

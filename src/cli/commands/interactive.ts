@@ -1,5 +1,7 @@
 // `kek-rotate` with no command, in a terminal: the interactive runbook against the configured
 // database, with the production effects (keys from the environment, re-read after each deploy).
+import { sessionLeftError, type SessionEndContext } from '../session-end.js';
+import type { StepId } from '../../machine/contract.js';
 import { randomUUID } from 'node:crypto';
 import type { RotationMode } from '../../crypto/envelope.js';
 import { openDatabase } from '../../db/open-database.js';
@@ -15,6 +17,19 @@ import { endOfSession, inkColor, reportJournal, sessionJournal, terminalStreams,
 import { requireTty } from '../require-tty.js';
 import { WAIT_FLAG } from '../engine-flags.js';
 import { chooseDatabase, loadEnv } from '../setup.js';
+
+/** The command the operator ran, as far as it matters to run it again (a URL is named, never shown). */
+function sameCommand(flags: Record<string, string | boolean | undefined>): string {
+  const parts = ['kek-rotate'];
+  if (flags.emergency === true) parts.push('--emergency');
+  if (typeof flags.pglite === 'string') parts.push(`--pglite ${flags.pglite}`);
+  if (typeof flags['database-url'] === 'string') parts.push('--database-url "$DATABASE_URL"');
+  for (const name of ['env-file', 'keys-file', 'config', 'journal'] as const) {
+    const value = flags[name];
+    if (typeof value === 'string') parts.push(`--${name} ${value}`);
+  }
+  return parts.join(' ');
+}
 
 export const JOURNAL_FLAG: FlagSpec = { name: 'journal', type: 'string', valueName: 'FILE', description: 'Journal file (default: $XDG_STATE_HOME/kek-rotate/journal.jsonl)' };
 
@@ -80,7 +95,9 @@ export const interactiveCommand: Command = {
       });
       // Ink and React load only here: headless commands and piped runs never pay for them.
       const { runInteractive } = await import('../../ui/run-interactive.js');
+      let ended: { lastStep: StepId | undefined; context: SessionEndContext } | undefined;
       const end = await runInteractive({
+        onEnd: (lastStep, context) => (ended = { lastStep, context }),
         effects,
         input: { rotationId: randomUUID(), emergency: flags.emergency === true, mode },
         target: db.label,
@@ -89,6 +106,7 @@ export const interactiveCommand: Command = {
         ...terminalStreams(io),
       });
       reportJournal(io, journal);
+      if (end === 'cancelled') throw sessionLeftError(sameCommand(flags), ended?.lastStep, ended?.context);
       endOfSession(end, 'the runbook');
     } finally {
       await db.close().catch(() => undefined);
