@@ -6,6 +6,7 @@ import { markdownText } from '../text/markdown.js';
 import type { JournalEntry } from './entry.js';
 import { skippedLinesSentence, type JournalProblem } from './journal-reader.js';
 import { redactKeyMaterial } from './sanitize.js';
+import { LIVE_PASS_ENDED } from './live-pass-note.js';
 
 /** A string from the journal as it may appear in the report (and on the terminal that prints it). */
 export function journalText(text: string | undefined): string {
@@ -44,21 +45,50 @@ function phaseTimes(entries: readonly JournalEntry[]): [string, number][] {
   return out;
 }
 
+/**
+ * The path the rotation really took, from its steps (not from the last line's label): the emergency
+ * path, the staged deploy for rolling deploys, the runbook order; and whether a rollback happened.
+ */
+export function pathTaken(entries: readonly JournalEntry[]): string {
+  const did = (prefix: string) => entries.some((e) => e.step.startsWith(prefix) && e.outcome !== 'started');
+  const base = entries.some((e) => e.step.startsWith('emergency.')) ? 'emergency' : did('deploy.stageA') || did('deploy.applyingA') ? 'staged (rolling deploys)' : 'standard';
+  return entries.some((e) => e.step.startsWith('rollback.')) ? `${base}, then a rollback after removal` : base;
+}
+
+/** Rows moved and failed over every live pass of the rotation (each pass journals its counts once). */
+export function passTotals(entries: readonly JournalEntry[]): { passes: number; rotated: number; failed: number } {
+  const passes = entries.filter((e) => e.message === LIVE_PASS_ENDED && e.counts);
+  return {
+    passes: passes.length,
+    rotated: passes.reduce((n, e) => n + (e.counts?.['rotated'] ?? 0), 0),
+    failed: passes.reduce((n, e) => n + (e.counts?.['failed'] ?? 0), 0),
+  };
+}
+
+/** A session that only read (preflight) and then quit: not a rotation of its own. */
+function onlyRead(entries: readonly JournalEntry[]): boolean {
+  return entries.every((e) => e.phase === 'preflight' || e.step === 'quit');
+}
+
 function rotationSection(id: string, entries: readonly JournalEntry[]): string[] {
   const first = entries[0]!;
   const last = entries[entries.length - 1]!;
   const operators = [...new Set(entries.map((e) => e.operator))].map(journalText).join(', ');
   const keyLine = [...entries].reverse().find((e) => e.keys?.new && e.keys?.old)?.keys;
-  const finished = entries.some((e) => e.step === 'done.summary' && e.outcome === 'ok');
-  const path = [...entries].reverse().find((e) => e.path)?.path ?? 'rotate';
+  const finishedAt = entries.findIndex((e) => (e.step === 'done.summary' || e.step === 'emergency.checklist') && e.outcome !== 'started');
+  const finished = finishedAt >= 0;
+  const totals = passTotals(entries);
+  // The last step that did something: a quit after the rotation finished closes the session, no more.
+  const lastStep = [...entries].reverse().find((e) => e.step !== 'quit') ?? last;
   const lines = [
     `## Rotation ${journalText(id)}`,
     '',
-    `- **Path:** ${journalText(path)}`,
+    `- **Path:** ${journalText(pathTaken(entries))}`,
     `- **Keys:** ${keyLine ? journalText(`${keyLine.old} → ${keyLine.new}`) : 'no new key recorded'}`,
     `- **Operators:** ${operators}`,
     `- **From** ${journalText(first.time)} **to** ${journalText(last.time)} (${duration(Date.parse(last.time) - Date.parse(first.time))})`,
-    `- **Outcome:** ${finished ? 'finished' : `not finished; last step ${journalText(last.step)} (${journalText(last.outcome)})`}`,
+    `- **Outcome:** ${finished ? 'finished' : `not finished; last step ${journalText(lastStep.step)} (${journalText(lastStep.outcome)})`}`,
+    ...(totals.passes > 0 ? [`- **Rows re-encrypted:** ${totals.rotated} over ${totals.passes} live pass${totals.passes === 1 ? '' : 'es'} (failed: ${totals.failed})`] : []),
     '',
   ];
   const times = phaseTimes(entries);
@@ -66,9 +96,13 @@ function rotationSection(id: string, entries: readonly JournalEntry[]): string[]
     lines.push('| Phase | Time |', '| --- | --- |', ...times.map(([phase, ms]) => `| ${cell(phase)} | ${duration(ms)} |`), '');
   }
   lines.push('| Time | Operator | Step | Outcome | Keys | Counts | Note |', '| --- | --- | --- | --- | --- | --- | --- |');
-  for (const e of entries) {
+  for (const [i, e] of entries.entries()) {
     // "started" lines of steps that then report a result add nothing to an audit: keep results and decisions.
     if (e.outcome === 'started') continue;
+    if (e.step === 'quit' && finished && i > finishedAt) {
+      lines.push(`| ${cell(e.time)} | ${cell(e.operator)} | quit | ok | | | session closed after the rotation finished |`);
+      continue;
+    }
     lines.push(`| ${cell(e.time)} | ${cell(e.operator)} | ${cell(e.step)} | ${cell(e.outcome)} | ${cell(formatKeys(e.keys))} | ${cell(formatCounts(e.counts))} | ${cell(e.message)} |`);
   }
   lines.push('');
@@ -87,7 +121,19 @@ export function renderReport(entries: readonly JournalEntry[], problems: readonl
     }
     byRotation.get(entry.rotationId)!.push(entry);
   }
-  for (const id of order) out.push(...rotationSection(id, byRotation.get(id)!));
+  // Sessions that only read (a preflight, then quit or a resume under the rotation's own id) are
+  // listed once, not as rotations: a resumed rotation is one section under its own id.
+  const reads = order.filter((id) => onlyRead(byRotation.get(id)!));
+  for (const id of order) if (!reads.includes(id)) out.push(...rotationSection(id, byRotation.get(id)!));
+  if (reads.length > 0) {
+    out.push('## Sessions that only read', '', '| Started | Operator | Last step | Outcome |', '| --- | --- | --- | --- |');
+    for (const id of reads) {
+      const lines = byRotation.get(id)!;
+      const last = [...lines].reverse().find((e) => e.step !== 'quit') ?? lines[lines.length - 1]!;
+      out.push(`| ${cell(lines[0]!.time)} | ${cell(lines[0]!.operator)} | ${cell(last.step)} | ${cell(last.outcome)} |`);
+    }
+    out.push('');
+  }
   if (problems.length > 0) {
     out.push('## Journal problems', '', skippedLinesSentence(problems.map((p) => p.line)), '', ...problems.map((p) => `- line ${p.line}: ${journalText(p.reason)}`), '');
   }

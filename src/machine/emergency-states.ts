@@ -1,6 +1,7 @@
 // The emergency path: the key leaked. List what it protected, generate and deploy both keys at
 // once, re-encrypt with fresh data keys straight away, verify, remove the leaked key, checklist.
 import { passCounts } from './journal-entry.js';
+import { LIVE_PASS_ENDED } from '../journal/live-pass-note.js';
 import { keyFileNote } from '../journal/key-file-note.js';
 import { assign } from 'xstate';
 import { rowsByKeyId } from './contract.js';
@@ -86,7 +87,7 @@ export const emergencyStates: RunbookStateConfig = {
     // Fresh data keys for every value: a leaked KEK exposes the DEKs it wrapped, so rewrapping is not enough.
     reencrypting: {
       entry: [...enter('emergency.reencrypting'), 'startRun'],
-      exit: ['leaveLive', { type: 'journal', params: ({ context }) => ({ step: 'emergency.reencrypting' as const, outcome: 'info' as const, message: 'counts of this live pass when it ended', counts: passCounts(context) }) }],
+      exit: ['leaveLive', { type: 'journal', params: ({ context }) => ({ step: 'emergency.reencrypting' as const, outcome: 'info' as const, message: LIVE_PASS_ENDED, counts: passCounts(context) }) }],
       invoke: { src: 'runReencryption', input: { kind: 'live' as const, mode: 'reencrypt' as const } },
       on: {
         ...ABORT_TO_STOP,

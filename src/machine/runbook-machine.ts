@@ -1,6 +1,7 @@
 // The rotation runbook as an XState v5 machine: phases 0-5, the stop, the rollback after removal
 // and the emergency path. Effects are named actors (see actors.ts); no Ink/React here.
 import { passCounts } from './journal-entry.js';
+import { LIVE_PASS_ENDED } from '../journal/live-pass-note.js';
 import { keyFileNote } from '../journal/key-file-note.js';
 import { assign } from 'xstate';
 import { rowsByKeyId, type Effects } from './contract.js';
@@ -157,7 +158,7 @@ export function createRunbookMachine(effects: Effects) {
           dryRunReview: { entry: enter('reencrypt.dryRunReview'), on: { CONFIRM: 'live' } },
           live: {
             entry: [...enter('reencrypt.live'), 'startRun'],
-            exit: ['leaveLive', { type: 'journal', params: ({ context }) => ({ step: 'reencrypt.live' as const, outcome: 'info' as const, message: 'counts of this live pass when it ended', counts: passCounts(context) }) }],
+            exit: ['leaveLive', { type: 'journal', params: ({ context }) => ({ step: 'reencrypt.live' as const, outcome: 'info' as const, message: LIVE_PASS_ENDED, counts: passCounts(context) }) }],
             invoke: { src: 'runReencryption', input: ({ context }) => ({ kind: 'live' as const, mode: context.mode }) },
             on: {
               ENGINE_EVENT: { actions: 'engineUpdate' },

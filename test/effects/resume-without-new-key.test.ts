@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatKey } from '../../src/crypto/key.js';
 import { DEFAULT_COLUMNS } from '../../src/db/column.js';
 import { createProductionEffects } from '../../src/effects/production-effects.js';
-import { openJournalWriter } from '../../src/journal/index.js';
+import { openJournalWriter, readJournal, renderReport } from '../../src/journal/index.js';
 import { perTestSchema, PGLITE_START_TIMEOUT_MS } from '../db/per-test-schema.js';
 import { makeKek } from '../db/seed.js';
 import type { TestDatabase } from '../helpers/test-db.js';
@@ -99,6 +99,15 @@ describe.each(BACKENDS)('resuming without the new key on $name', (backend) => {
     // The paused pass of the first session journaled its counts: rows moved and rows remaining.
     const paused = lines.find((l) => l.rotationId === 'rot-first' && l.step === 'reencrypt.live' && l.outcome === 'info' && l.counts !== undefined);
     expect(paused?.counts).toMatchObject({ rotated: midway['kek-v2'] });
+    // The report: one rotation (the resumed one, under its own id), its real path, every row it moved
+    // over both sessions; the second session's reads before it adopted the rotation are listed apart.
+    const report = renderReport(readJournal(journalPath).entries);
+    expect(report.match(/^## Rotation /gm)).toHaveLength(1);
+    expect(report).toContain('## Rotation rot-first');
+    expect(report).toContain('- **Path:** standard');
+    expect(report).toMatch(new RegExp(`- \\*\\*Rows re-encrypted:\\*\\* ${ROWS} over [2-9] live passes \\(failed: 0\\)`));
+    expect(report).toContain('## Sessions that only read');
+    expect(report).not.toContain('rollback');
     await t.drop();
   }, 240_000);
 });
