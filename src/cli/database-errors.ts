@@ -1,7 +1,7 @@
 // Driver errors (pg's and PGlite's) that escape a command are database errors, not bugs: they get
 // exit code 3 and a message with the SQLSTATE, never the statement's parameters.
 import { describeDriverError, isConnectionLoss } from '../db/reconnect.js';
-import { CancelledError, DatabaseError, ExternalProcessError, IncompleteError, UserError } from '../errors.js';
+import { DatabaseError, KekRotateError } from '../errors.js';
 
 function isDriverError(error: unknown): error is Error & { code: string; severity?: string } {
   if (!(error instanceof Error)) return false;
@@ -13,15 +13,8 @@ function isDriverError(error: unknown): error is Error & { code: string; severit
 }
 
 export function asDatabaseError(error: unknown, doing: string): unknown {
-  if (
-    error instanceof UserError ||
-    error instanceof DatabaseError ||
-    error instanceof CancelledError ||
-    error instanceof IncompleteError ||
-    error instanceof ExternalProcessError
-  ) {
-    return error;
-  }
+  // Already one of ours: it knows its own exit code.
+  if (error instanceof KekRotateError) return error;
   // A lost connection the adapter did not get to wrap (pg's "Connection terminated unexpectedly" has no code).
   if (isDriverError(error) || isConnectionLoss(error)) {
     return new DatabaseError(

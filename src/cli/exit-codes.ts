@@ -1,6 +1,6 @@
 // The exit-code table: the one place an error class becomes a process exit code. The README's
 // table is generated from (and tested against) EXIT_CODES, so the two cannot drift apart.
-import { CancelledError, DatabaseError, ExternalProcessError, IncompleteError, UserError } from '../errors.js';
+import { KekRotateError, type ErrorKind } from '../errors.js';
 
 export interface ExitCodeEntry {
   readonly code: number;
@@ -16,18 +16,13 @@ export const EXIT_CODES = {
   external: { code: 4, name: 'external', meaning: 'An external process (the application\'s own tool) failed.' },
   internal: { code: 70, name: 'internal', meaning: 'Internal error: a bug in kek-rotate (run with --debug for the stack).' },
   cancelled: { code: 130, name: 'cancelled', meaning: 'Cancelled by the operator (Ctrl-C or SIGTERM).' },
-} as const satisfies Record<string, ExitCodeEntry>;
+} as const satisfies Record<ErrorKind | 'ok' | 'internal', ExitCodeEntry>;
 
 export type ExitKind = keyof typeof EXIT_CODES;
 
 /** Which row of the table an error belongs to. Anything unexpected is a bug. */
 export function exitKindFor(error: unknown): ExitKind {
-  if (error instanceof CancelledError) return 'cancelled';
-  if (error instanceof IncompleteError) return 'incomplete';
-  if (error instanceof UserError) return 'usage';
-  if (error instanceof DatabaseError) return 'database';
-  if (error instanceof ExternalProcessError) return 'external';
-  return 'internal';
+  return error instanceof KekRotateError ? error.kind : 'internal';
 }
 
 export function exitCodeFor(error: unknown): number {

@@ -1,6 +1,6 @@
 // The one exit point: parse the command line, run one command with an AbortSignal wired to
 // Ctrl-C/SIGTERM, and map whatever it throws to an exit code through the table, once.
-import { CancelledError, ExternalProcessError, IncompleteError, UserError } from '../errors.js';
+import { CancelledError, ExternalProcessError, KekRotateError, UserError } from '../errors.js';
 import { maskPasswordsInText } from '../db/mask-url.js';
 import { safeText } from '../text/terminal-safe.js';
 import { commandHelp, type Command, type CommandContext } from './command.js';
@@ -30,8 +30,8 @@ function printError(error: unknown, io: CliIo, debug: boolean): number {
     return EXIT_CODES.internal.code;
   }
   write(kind === 'cancelled' ? 'stopped:' : red('error:'), message);
-  const hint = error instanceof UserError || error instanceof IncompleteError ? error.hint : (error as { hint?: string }).hint;
-  if (kind === 'cancelled') write('hint:', (error instanceof CancelledError ? error.hint : undefined) ?? 'run the same command again to finish the job.');
+  const hint = error instanceof KekRotateError ? error.hint : undefined;
+  if (kind === 'cancelled') write('hint:', hint ?? 'run the same command again to finish the job.');
   else if (hint) write('hint:', hint);
   if (error instanceof ExternalProcessError && error.tail.length > 0) {
     io.stderr.write('last lines of its output:\n');

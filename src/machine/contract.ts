@@ -1,7 +1,7 @@
 // The public contract of the runbook machine: its steps, the context the UI reads, the events the
 // UI sends, and the effects it needs. Types plus a few pure helpers; no XState, no React.
 import { inspect } from 'node:util';
-import { DatabaseError, ExternalProcessError, UserError } from '../errors.js';
+import { DatabaseError, ExternalProcessError, KekRotateError, UserError } from '../errors.js';
 import type { Kek } from '../crypto/key.js';
 import type { RotationMode } from '../crypto/envelope.js';
 import type { EngineEvent, RowFailure, RunKind, RunSummary, TableCounts } from '../engine/events.js';
@@ -456,9 +456,9 @@ export function rowsByKeyId(columns: readonly ColumnInventory[]): Record<string,
 /** The error shape of the context, from anything thrown (message + hint of UserError and friends). */
 export function toMachineError(error: unknown): MachineError {
   if (error instanceof Error) {
-    const hint = (error as { hint?: unknown }).hint;
+    const hint = error instanceof KekRotateError ? error.hint : undefined;
     const cause = error instanceof UserError ? 'user' : error instanceof DatabaseError ? 'database' : error instanceof ExternalProcessError ? 'external' : undefined;
-    return { message: error.message, hint: typeof hint === 'string' ? hint : undefined, ...(cause ? { cause } : {}) };
+    return { message: error.message, hint, ...(cause ? { cause } : {}) };
   }
   return { message: String(error) };
 }

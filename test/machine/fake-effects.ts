@@ -5,6 +5,7 @@ import type { EngineEvent, RunSummary, TableCounts } from '../../src/engine/even
 import type { VerifyReport } from '../../src/verify/verify-report.js';
 import type { JournalEntryInput } from '../../src/journal/entry.js';
 import { nextKeyId } from '../../src/crypto/key-id.js';
+import { DatabaseError, UserError } from '../../src/errors.js';
 import { SecretKey, type CredentialRef, type Effects, type KeyConfigIds, type ResumePoint, type RunRequest } from '../../src/machine/contract.js';
 
 export const LABEL = 'llm_providers.api_key_encrypted';
@@ -88,7 +89,7 @@ async function fakeRun(world: FakeWorld, request: RunRequest): Promise<RunSummar
   world.runs.push(record);
   if (world.failNextRun === request.kind) {
     world.failNextRun = undefined;
-    throw Object.assign(new Error('connection reset'), { hint: 'Check the database and retry.' });
+    throw new DatabaseError('connection reset', 'Check the database and retry.');
   }
   const emit = (event: EngineEvent) => request.onEvent(event);
   emit({ type: 'run-start', kind: request.kind, mode: request.mode, primaryKeyId: world.config.primaryKeyId, keyIds: [world.config.primaryKeyId], tables: [{ table: LABEL, total: total(world) }] });
@@ -142,7 +143,7 @@ export function fakeEffects(world: FakeWorld): Effects {
     loadInventory: async () => {
       if (world.failLoad) {
         world.failLoad = false;
-        throw Object.assign(new Error('SECRETS_ENCRYPTION_KEY is not set'), { hint: 'Set it in .env.' });
+        throw new UserError('SECRETS_ENCRYPTION_KEY is not set', 'Set it in .env.');
       }
       return {
       keyProofs: [],
@@ -159,12 +160,12 @@ export function fakeEffects(world: FakeWorld): Effects {
       return new SecretKey({ id: nextKeyId(currentPrimaryId), bytes });
     },
     writeKeyFile: async ({ path, key }) => {
-      if (path.includes('exists')) throw Object.assign(new Error(`refusing to overwrite ${path}`), { hint: 'Give a new file name.' });
+      if (path.includes('exists')) throw new UserError(`refusing to overwrite ${path}`, 'Give a new file name.');
       world.writtenFiles.push(`${path}:${key.id}`);
     },
     readCounts: async () => [{ label: LABEL, total: total(world), nulls: world.nulls, byKeyId: { ...world.rows }, invalid: world.invalid }],
     loadKeyFile: async ({ path, keyId, previousKeyId }) => {
-      if (path.includes('wrong')) throw Object.assign(new Error(`${path} holds no key ${keyId}`), { hint: 'Give the file the key was written to.' });
+      if (path.includes('wrong')) throw new UserError(`${path} holds no key ${keyId}`, 'Give the file the key was written to.');
       world.config = { primaryKeyId: keyId, previousKeyId };
       return { key: new SecretKey({ id: keyId, bytes: Buffer.alloc(32, 0x42) }), toolConfig: { ...world.config } };
     },

@@ -97,7 +97,7 @@ describe('standard rotation', () => {
     await throughGenerate(d);
     d.send({ type: 'CHOOSE_DEPLOY', plan: 'runbook' }, { type: 'CONFIRM' });
     await d.at('reencrypt.failed');
-    expect(d.actor.getSnapshot().context.error).toEqual({ message: 'connection reset', hint: 'Check the database and retry.' });
+    expect(d.actor.getSnapshot().context.error).toEqual({ message: 'connection reset', hint: 'Check the database and retry.', cause: 'database' });
     d.send({ type: 'RETRY' });
     await d.at('reencrypt.dryRunReview');
   });

@@ -143,7 +143,7 @@ describe('preflight', () => {
   it('shows a failure with its hint and retries', async () => {
     const d = drive({ failLoad: true });
     await d.at('preflight.failed');
-    expect(d.actor.getSnapshot().context.error).toEqual({ message: 'SECRETS_ENCRYPTION_KEY is not set', hint: 'Set it in .env.' });
+    expect(d.actor.getSnapshot().context.error).toEqual({ message: 'SECRETS_ENCRYPTION_KEY is not set', hint: 'Set it in .env.', cause: 'user' });
     d.send({ type: 'RETRY' });
     await d.at('preflight.ready');
     expect(d.actor.getSnapshot().context.inventory[0]).toMatchObject({ total: 12, nulls: 2, byKeyId: { 'kek-v1': 10 } });
