@@ -73,11 +73,17 @@ export function gcmCallMicros(rounds = 7, callsPerRound = 20_000): number {
     d.update(body);
     d.final();
   };
-  for (let i = 0; i < callsPerRound; i++) (i % 2 ? open() : seal());
+  for (let i = 0; i < callsPerRound; i++) {
+    if (i % 2) open();
+    else seal();
+  }
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const started = process.hrtime.bigint();
-    for (let i = 0; i < callsPerRound; i++) (i % 2 ? open() : seal());
+    for (let i = 0; i < callsPerRound; i++) {
+      if (i % 2) open();
+      else seal();
+    }
     samples.push(Number(process.hrtime.bigint() - started) / 1000 / callsPerRound);
   }
   samples.sort((a, b) => a - b);

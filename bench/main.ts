@@ -10,7 +10,7 @@ import { MEMORY_SMALL_ROWS, runMemory } from './memory.js';
 import { HelpRequested, USAGE, parseOptions, type BenchOptions } from './options.js';
 import { gcmCallMicros } from './cpu-budget.js';
 import { formatCpuBudget, formatProfile, formatTable, formatTargets, writeResults } from './report.js';
-import { useWorkerScript } from './run-engine.js';
+import { setWorkerScript } from './run-engine.js';
 import { seedRows } from './seed.js';
 import { checkTargets } from './targets.js';
 import { RUN_ORDER, runThroughput } from './throughput.js';
@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const snapshot = snapshotBuild();
-  useWorkerScript(snapshot.workerPath);
+  setWorkerScript(snapshot.workerPath);
   try {
     await (o.memory ? memory(o) : throughput(o));
     return 0;

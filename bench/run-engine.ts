@@ -6,7 +6,7 @@ import type { EngineJob, EngineJobFailure, EngineJobResult } from './engine-job.
 let worker = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
 
 /** Forks workers from this script from now on (a snapshot of the build, see build-snapshot.ts). */
-export function useWorkerScript(path: string): void {
+export function setWorkerScript(path: string): void {
   worker = path;
 }
 

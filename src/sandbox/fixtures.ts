@@ -1,6 +1,6 @@
 // Fixture providers for the rehearsal and for seeding staging: realistic names, types, base URLs
 // and settings, fake keys, some providers without a key. The same seed gives the same rows.
-import { fakeApiKey, PROVIDER_TYPES, type ProviderType } from './fake-api-keys.js';
+import { fakeApiKey, type ProviderType } from './fake-api-keys.js';
 import { HEX, seededRandom, type SeededRandom } from './seeded-random.js';
 
 /** Marks rows kek-rotate created, so `seed` can tell them from the application's own rows. */

@@ -1,6 +1,6 @@
 // The interactive runbook: subscribes to the runbook actor, draws the screen for the current step,
 // and turns key presses into the events the machine accepts. The machine decides; React draws.
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { stepText as runbookStepText } from '../../runbook/index.js';
 import { formatKey } from '../crypto/key.js';
 import { failureTotal } from '../engine/events.js';
@@ -48,8 +48,8 @@ const number = new Intl.NumberFormat('en-US');
 
 export function App(props: AppProps) {
   const snapshot = useActorSnapshot(props.actor);
-  const ownGuard = useRef<QuitGuard | undefined>(undefined);
-  const guard = props.quitGuard ?? (ownGuard.current ??= new QuitGuard());
+  // The session's guard (shared with its Ctrl-C), or one of this App's own, made once.
+  const guard = useMemo(() => props.quitGuard ?? new QuitGuard(), [props.quitGuard]);
   const step = stepIdOf(snapshot.value);
   // A question asked during a live run does not outlive it (the run ended, or was paused).
   useEffect(() => {
