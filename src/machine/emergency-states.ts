@@ -5,9 +5,8 @@ import { LIVE_PASS_ENDED } from '../journal/live-pass-note.js';
 import { keyFileNote } from '../journal/key-file-note.js';
 import { assign } from 'xstate';
 import { rowsByKeyId } from './contract.js';
-import { deployRequest } from './deploy-check.js';
 import type { RunbookStateConfig } from './machine-setup.js';
-import { ABORT_TO_STOP, confirmed, enter, retryTo, runJournal } from './state-helpers.js';
+import { ABORT_TO_STOP, applyDeployState, enter, retryTo, runJournal } from './state-helpers.js';
 
 export const emergencyStates: RunbookStateConfig = {
   initial: 'listingCredentials',
@@ -72,18 +71,7 @@ export const emergencyStates: RunbookStateConfig = {
       },
     },
     deployBoth: { entry: enter('emergency.deployBoth'), on: { CONFIRM: 'applying' } },
-    applying: {
-      entry: enter('emergency.applying'),
-      invoke: {
-        src: 'applyDeploy',
-        input: ({ context }) => deployRequest(context, 'emergency-both'),
-        onDone: [
-          { guard: { type: 'deployMatches', params: { stage: 'emergency-both' } }, target: 'reencrypting', actions: [{ type: 'deployDone', params: { stage: 'emergency-both' } }, confirmed('emergency.applying')] },
-          { target: 'failed', actions: { type: 'deployMismatch', params: { stage: 'emergency-both', failedStep: 'emergency.deployBoth' } } },
-        ],
-        onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.deployBoth' } } },
-      },
-    },
+    applying: applyDeployState({ step: 'emergency.applying', stage: 'emergency-both', next: 'reencrypting', confirmStep: 'emergency.deployBoth' }),
     // Fresh data keys for every value: a leaked KEK exposes the DEKs it wrapped, so rewrapping is not enough.
     reencrypting: {
       entry: [...enter('emergency.reencrypting'), 'startRun'],
@@ -125,18 +113,7 @@ export const emergencyStates: RunbookStateConfig = {
       on: { RETRY: 'reencrypting' },
     },
     removeDeploy: { entry: enter('emergency.removeDeploy'), on: { CONFIRM: { guard: 'removalAllowed', target: 'applyingRemoval' } } },
-    applyingRemoval: {
-      entry: enter('emergency.applyingRemoval'),
-      invoke: {
-        src: 'applyDeploy',
-        input: ({ context }) => deployRequest(context, 'emergency-remove'),
-        onDone: [
-          { guard: { type: 'deployMatches', params: { stage: 'emergency-remove' } }, target: 'checklist', actions: [{ type: 'deployDone', params: { stage: 'emergency-remove' } }, confirmed('emergency.applyingRemoval')] },
-          { target: 'failed', actions: { type: 'deployMismatch', params: { stage: 'emergency-remove', failedStep: 'emergency.removeDeploy' } } },
-        ],
-        onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.removeDeploy' } } },
-      },
-    },
+    applyingRemoval: applyDeployState({ step: 'emergency.applyingRemoval', stage: 'emergency-remove', next: 'checklist', confirmStep: 'emergency.removeDeploy' }),
     checklist: { entry: enter('emergency.checklist'), on: { CONFIRM: '#runbook.done' } },
     failed: {
       entry: enter('emergency.failed'),

@@ -7,12 +7,11 @@ import { assign } from 'xstate';
 import { rowsByKeyId, type Effects } from './contract.js';
 import { missingEffects } from './actors.js';
 import { initialContext } from './initial-context.js';
-import { deployRequest } from './deploy-check.js';
 import { runbookSetup } from './machine-setup.js';
 import { emergencyStates } from './emergency-states.js';
 import { preflightStates } from './preflight-states.js';
 import { verifyStates } from './verify-states.js';
-import { ABORT_TO_STOP, enter, retryTo, runJournal, confirmed } from './state-helpers.js';
+import { ABORT_TO_STOP, applyDeployState, enter, retryTo, runJournal } from './state-helpers.js';
 
 
 
@@ -97,44 +96,11 @@ export function createRunbookMachine(effects: Effects) {
             },
           },
           both: { entry: enter('deploy.both'), on: { CONFIRM: 'applyingBoth', CANCEL: 'choose' } },
-          applyingBoth: {
-            entry: enter('deploy.applyingBoth'),
-            invoke: {
-              src: 'applyDeploy',
-              input: ({ context }) => deployRequest(context, 'both'),
-              onDone: [
-                { guard: { type: 'deployMatches', params: { stage: 'both' } }, target: '#runbook.reencrypt', actions: [{ type: 'deployDone', params: { stage: 'both' } }, confirmed('deploy.applyingBoth')] },
-                { target: 'failed', actions: { type: 'deployMismatch', params: { stage: 'both', failedStep: 'deploy.both' } } },
-              ],
-              onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'deploy.both' } } },
-            },
-          },
+          applyingBoth: applyDeployState({ step: 'deploy.applyingBoth', stage: 'both', next: '#runbook.reencrypt', confirmStep: 'deploy.both' }),
           stageA: { entry: enter('deploy.stageA'), on: { CONFIRM: 'applyingA', CANCEL: 'choose' } },
-          applyingA: {
-            entry: enter('deploy.applyingA'),
-            invoke: {
-              src: 'applyDeploy',
-              input: ({ context }) => deployRequest(context, '2a'),
-              onDone: [
-                { guard: { type: 'deployMatches', params: { stage: '2a' } }, target: 'stageB', actions: [{ type: 'deployDone', params: { stage: '2a' } }, confirmed('deploy.applyingA')] },
-                { target: 'failed', actions: { type: 'deployMismatch', params: { stage: '2a', failedStep: 'deploy.stageA' } } },
-              ],
-              onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'deploy.stageA' } } },
-            },
-          },
+          applyingA: applyDeployState({ step: 'deploy.applyingA', stage: '2a', next: 'stageB', confirmStep: 'deploy.stageA' }),
           stageB: { entry: enter('deploy.stageB'), on: { CONFIRM: 'applyingB' } },
-          applyingB: {
-            entry: enter('deploy.applyingB'),
-            invoke: {
-              src: 'applyDeploy',
-              input: ({ context }) => deployRequest(context, '2b'),
-              onDone: [
-                { guard: { type: 'deployMatches', params: { stage: '2b' } }, target: '#runbook.reencrypt', actions: [{ type: 'deployDone', params: { stage: '2b' } }, confirmed('deploy.applyingB')] },
-                { target: 'failed', actions: { type: 'deployMismatch', params: { stage: '2b', failedStep: 'deploy.stageB' } } },
-              ],
-              onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'deploy.stageB' } } },
-            },
-          },
+          applyingB: applyDeployState({ step: 'deploy.applyingB', stage: '2b', next: '#runbook.reencrypt', confirmStep: 'deploy.stageB' }),
           failed: { entry: enter('deploy.failed'), on: { RETRY: retryTo(['deploy.both', 'deploy.stageA', 'deploy.stageB']) } },
         },
       },
@@ -186,18 +152,7 @@ export function createRunbookMachine(effects: Effects) {
         initial: 'confirmDeploy',
         states: {
           confirmDeploy: { entry: enter('remove.confirmDeploy'), on: { CONFIRM: { guard: 'removalAllowed', target: 'applying' } } },
-          applying: {
-            entry: enter('remove.applying'),
-            invoke: {
-              src: 'applyDeploy',
-              input: ({ context }) => deployRequest(context, 'remove'),
-              onDone: [
-                { guard: { type: 'deployMatches', params: { stage: 'remove' } }, target: 'checking', actions: [{ type: 'deployDone', params: { stage: 'remove' } }, confirmed('remove.applying')] },
-                { target: 'failed', actions: { type: 'deployMismatch', params: { stage: 'remove', failedStep: 'remove.confirmDeploy' } } },
-              ],
-              onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'remove.confirmDeploy' } } },
-            },
-          },
+          applying: applyDeployState({ step: 'remove.applying', stage: 'remove', next: 'checking', confirmStep: 'remove.confirmDeploy' }),
           checking: {
             entry: enter('remove.checking'),
             invoke: {
@@ -242,18 +197,7 @@ export function createRunbookMachine(effects: Effects) {
         initial: 'readdOld',
         states: {
           readdOld: { entry: enter('rollback.readdOld'), on: { CONFIRM: 'applying' } },
-          applying: {
-            entry: enter('rollback.applying'),
-            invoke: {
-              src: 'applyDeploy',
-              input: ({ context }) => deployRequest(context, 'rollback'),
-              onDone: [
-                { guard: { type: 'deployMatches', params: { stage: 'rollback' } }, target: '#runbook.reencrypt', actions: [{ type: 'deployDone', params: { stage: 'rollback' } }, confirmed('rollback.applying')] },
-                { target: 'failed', actions: { type: 'deployMismatch', params: { stage: 'rollback', failedStep: 'rollback.readdOld' } } },
-              ],
-              onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'rollback.readdOld' } } },
-            },
-          },
+          applying: applyDeployState({ step: 'rollback.applying', stage: 'rollback', next: '#runbook.reencrypt', confirmStep: 'rollback.readdOld' }),
           failed: { entry: enter('rollback.failed'), on: { RETRY: retryTo(['rollback.readdOld']) } },
         },
       },

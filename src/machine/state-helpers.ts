@@ -1,8 +1,8 @@
 // Small builders for the machine's state configs: the entry of a step, RETRY back to the step
 // that failed, ABORT to the safe stop, journal lines for runs and deploys.
-import type { RunbookContext, RunbookEvent, StepId } from './contract.js';
+import type { DeployStage, RunbookContext, RunbookEvent, StepId } from './contract.js';
 import { runCounts } from './journal-entry.js';
-import { describeIds } from './deploy-check.js';
+import { deployRequest, describeIds } from './deploy-check.js';
 
 type Ctx = RunbookContext;
 
@@ -41,4 +41,28 @@ export function runJournal(step: StepId) {
 
 export function confirmed(step: StepId) {
   return { type: 'journal' as const, params: ({ context }: { context: Ctx }) => ({ step, outcome: 'confirmed' as const, message: `deployed ${describeIds(context.configured)}` }) };
+}
+
+/**
+ * A step that applies a deploy the operator confirmed: the effect returns the configuration the tool
+ * now uses; if it is the one the stage asked for, go on to `next`, else fail back to `confirmStep`
+ * (the step that showed the snippet) with the mismatch, as for any error of the effect.
+ */
+export function applyDeployState(o: { step: StepId; stage: DeployStage; next: string; confirmStep: StepId }) {
+  return {
+    entry: enter(o.step),
+    invoke: {
+      src: 'applyDeploy' as const,
+      input: ({ context }: { context: Ctx }) => deployRequest(context, o.stage),
+      onDone: [
+        {
+          guard: { type: 'deployMatches' as const, params: { stage: o.stage } },
+          target: o.next,
+          actions: [{ type: 'deployDone' as const, params: { stage: o.stage } }, confirmed(o.step)],
+        },
+        { target: 'failed', actions: { type: 'deployMismatch' as const, params: { stage: o.stage, failedStep: o.confirmStep } } },
+      ],
+      onError: { target: 'failed', actions: { type: 'storeError' as const, params: { failedStep: o.confirmStep } } },
+    },
+  };
 }
