@@ -92,7 +92,7 @@ export const emergencyStates: RunbookStateConfig = {
       invoke: {
         src: 'verify',
         input: { check: 'sql' },
-        onDone: { target: 'deepCheck', actions: 'storeSql' },
+        onDone: { target: 'deepCheck', actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) } },
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.counting' } } },
       },
     },
@@ -102,8 +102,8 @@ export const emergencyStates: RunbookStateConfig = {
         src: 'verify',
         input: { check: 'only-primary' },
         onDone: [
-          { guard: 'verifyClean', target: 'removeDeploy', actions: 'storeDeep' },
-          { target: 'refused', actions: 'storeDeep' },
+          { guard: { type: 'verifyClean', params: ({ event }) => ({ report: event.output }) }, target: 'removeDeploy', actions: { type: 'storeDeep', params: ({ event }) => ({ report: event.output }) } },
+          { target: 'refused', actions: { type: 'storeDeep', params: ({ event }) => ({ report: event.output }) } },
         ],
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.counting' } } },
       },

@@ -2,7 +2,7 @@
 // and guards its states refer to. Pure apart from `journal` and the clock, which call the effects.
 import { assign, setup } from 'xstate';
 import type { VerifyReport } from '../verify/verify-report.js';
-import { deployConfigFor, phaseOf, toMachineError, type ColumnInventory, type DeployResult, type DeployStage, type Effects, type RunbookContext, type RunbookEvent, type RunbookInput, type StepId } from './contract.js';
+import { deployConfigFor, phaseOf, toMachineError, type ColumnInventory, type DeployStage, type KeyConfigIds, type Effects, type RunbookContext, type RunbookEvent, type RunbookInput, type StepId } from './contract.js';
 import { effectActors } from './actors.js';
 import { removalRefusals } from './removal-check.js';
 import { addFailure, applyEngineEvent, emptyProgress } from './engine-progress.js';
@@ -26,33 +26,34 @@ export function runbookSetup(effects: Effects) {
         const phase = phaseOf(params.step);
         return context.phaseStartedAt[phase] !== undefined ? {} : { phaseStartedAt: { ...context.phaseStartedAt, [phase]: effects.now() } };
       }),
-      // Done/error events of invoked actors are not in RunbookEvent: these named actions read them by shape.
+      // Done events of invoked actors are not in RunbookEvent: their outputs come in as typed params,
+      // read from `event.output` where the invoke is declared (XState types it by the actor there).
       storeError: assign(({ event }, params: { failedStep: StepId }) => ({
         error: event.type === 'RUN_FAILED' ? event.error : toMachineError((event as { error?: unknown }).error),
         failedStep: params.failedStep,
       })),
-      deployDone: assign(({ context, event }, params: { stage: DeployStage }) => ({
-        configured: deployOutput(event).toolConfig,
+      deployDone: assign(({ context }, params: { stage: DeployStage; toolConfig: KeyConfigIds }) => ({
+        configured: params.toolConfig,
         deployed: [...context.deployed, params.stage],
         error: undefined,
       })),
-      deployMismatch: assign(({ context, event }, params: { stage: DeployStage; failedStep: StepId }) => ({
-        configured: deployOutput(event).toolConfig,
-        error: toolConfigMismatch(deployOutput(event).toolConfig, deployConfigFor(context, params.stage)),
+      deployMismatch: assign(({ context }, params: { stage: DeployStage; failedStep: StepId; toolConfig: KeyConfigIds }) => ({
+        configured: params.toolConfig,
+        error: toolConfigMismatch(params.toolConfig, deployConfigFor(context, params.stage)),
         failedStep: params.failedStep,
       })),
       startRun: assign({ engine: () => emptyProgress(), failures: () => [] }),
       // Leaving a live pass (done, paused, stopped or quit): its rows count towards the session's
       // total, and the journal gets the counts of a pass that did not finish too.
       leaveLive: assign(({ context }) => ({ movedSoFar: context.movedSoFar + engineRotated(context) })),
-      storeCounts: assign(({ event }) => ({ inventory: outputOf<ColumnInventory[]>(event), countsReadAt: effects.now() })),
+      storeCounts: assign((_, params: { inventory: ColumnInventory[] }) => ({ inventory: params.inventory, countsReadAt: effects.now() })),
       engineUpdate: assign(({ context, event }) =>
         event.type === 'ENGINE_EVENT' ? { engine: applyEngineEvent(context.engine, event.event), failures: addFailure(context.failures, event.event) } : {},
       ),
-      storeDeep: assign(({ context, event }) => {
-        const verifyDeep = outputOf<VerifyReport>(event);
-        return { verifyDeep, refusals: removalRefusals({ ...context, verifyDeep }) };
-      }),
+      storeDeep: assign(({ context }, params: { report: VerifyReport }) => ({
+        verifyDeep: params.report,
+        refusals: removalRefusals({ ...context, verifyDeep: params.report }),
+      })),
       // A resumed rotation keeps its journal id, so the report shows one rotation across sessions.
       adoptRotation: assign(({ context }) => {
         const journal = context.resumePoint;
@@ -60,7 +61,7 @@ export function runbookSetup(effects: Effects) {
         // An emergency resumed after its rows moved cannot list them again: the journal kept them.
         return { rotationId: journal.rotationId, ...(journal.credentials ? { credentials: [...journal.credentials] } : {}) };
       }),
-      storeSql: assign({ verifySql: ({ event }) => outputOf<VerifyReport>(event) }),
+      storeSql: assign((_, params: { report: VerifyReport }) => ({ verifySql: params.report })),
     },
     guards: {
       hasStray: ({ context }) => context.stray.length > 0,
@@ -77,9 +78,9 @@ export function runbookSetup(effects: Effects) {
       bothDeployed: ({ context }) => sameConfig(context.configured, deployConfigFor(context, 'both')),
       stageADeployed: ({ context }) => sameConfig(context.configured, deployConfigFor(context, '2a')),
       hasNewKey: ({ context }) => context.newKeyId !== undefined,
-      deployMatches: ({ context, event }, params: { stage: DeployStage }) => sameConfig(deployOutput(event).toolConfig, deployConfigFor(context, params.stage)),
-      verifyClean: ({ context, event }) => removalRefusals({ ...context, verifyDeep: outputOf<VerifyReport>(event) }).length === 0,
-      allOnNewKey: ({ context, event }) => notMigrated(context.newKeyId, outputOf<VerifyReport>(event)) === 0,
+      deployMatches: ({ context }, params: { stage: DeployStage; toolConfig: KeyConfigIds }) => sameConfig(params.toolConfig, deployConfigFor(context, params.stage)),
+      verifyClean: ({ context }, params: { report: VerifyReport }) => removalRefusals({ ...context, verifyDeep: params.report }).length === 0,
+      allOnNewKey: ({ context }, params: { report: VerifyReport }) => notMigrated(context.newKeyId, params.report) === 0,
     },
   });
 }
@@ -87,14 +88,6 @@ export function runbookSetup(effects: Effects) {
 /** Rows the current (or last) pass has written, from its latest progress. */
 export function engineRotated(context: Ctx): number {
   return context.engine.kind === 'live' ? context.engine.tables.reduce((n, t) => n + t.rotated, 0) : 0;
-}
-
-function outputOf<T>(event: unknown): T {
-  return (event as { output: T }).output;
-}
-
-function deployOutput(event: unknown): DeployResult {
-  return outputOf<DeployResult>(event);
 }
 
 /** Rows not on the new key (or invalid) after removal: data the application can no longer read. */

@@ -159,8 +159,8 @@ export function createRunbookMachine(effects: Effects) {
               src: 'verify',
               input: { check: 'sql' },
               onDone: [
-                { guard: 'allOnNewKey', target: '#runbook.done', actions: 'storeSql' },
-                { target: 'notMigrated', actions: 'storeSql' },
+                { guard: { type: 'allOnNewKey', params: ({ event }) => ({ report: event.output }) }, target: '#runbook.done', actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) } },
+                { target: 'notMigrated', actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) } },
               ],
               onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'remove.applying' } } },
             },
@@ -179,7 +179,11 @@ export function createRunbookMachine(effects: Effects) {
           safe: {
             entry: [...enter('stopped.safe'), assign({ countsReadAt: undefined })],
             // The counts on screen are read now, not the ones from before the run.
-            invoke: { src: 'readCounts', onDone: { actions: 'storeCounts' }, onError: { actions: { type: 'storeError', params: { failedStep: 'stopped.safe' } } } },
+            invoke: {
+              src: 'readCounts',
+              onDone: { actions: { type: 'storeCounts', params: ({ event }) => ({ inventory: event.output }) } },
+              onError: { actions: { type: 'storeError', params: { failedStep: 'stopped.safe' } } },
+            },
             on: {
               RESUME: [
                 { guard: 'isEmergency', target: '#runbook.emergency.reencrypting' },

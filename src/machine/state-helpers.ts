@@ -1,6 +1,6 @@
 // Small builders for the machine's state configs: the entry of a step, RETRY back to the step
 // that failed, ABORT to the safe stop, journal lines for runs and deploys.
-import type { DeployStage, RunbookContext, RunbookEvent, StepId } from './contract.js';
+import type { DeployResult, DeployStage, RunbookContext, RunbookEvent, StepId } from './contract.js';
 import { runCounts } from './journal-entry.js';
 import { deployRequest, describeIds } from './deploy-check.js';
 
@@ -43,6 +43,9 @@ export function confirmed(step: StepId) {
   return { type: 'journal' as const, params: ({ context }: { context: Ctx }) => ({ step, outcome: 'confirmed' as const, message: `deployed ${describeIds(context.configured)}` }) };
 }
 
+/** The done event of the applyDeploy actor, as the builder below reads it. */
+type DeployDone = { event: { output: DeployResult } };
+
 /**
  * A step that applies a deploy the operator confirmed: the effect returns the configuration the tool
  * now uses; if it is the one the stage asked for, go on to `next`, else fail back to `confirmStep`
@@ -56,11 +59,14 @@ export function applyDeployState(o: { step: StepId; stage: DeployStage; next: st
       input: ({ context }: { context: Ctx }) => deployRequest(context, o.stage),
       onDone: [
         {
-          guard: { type: 'deployMatches' as const, params: { stage: o.stage } },
+          guard: { type: 'deployMatches' as const, params: ({ event }: DeployDone) => ({ stage: o.stage, toolConfig: event.output.toolConfig }) },
           target: o.next,
-          actions: [{ type: 'deployDone' as const, params: { stage: o.stage } }, confirmed(o.step)],
+          actions: [{ type: 'deployDone' as const, params: ({ event }: DeployDone) => ({ stage: o.stage, toolConfig: event.output.toolConfig }) }, confirmed(o.step)],
         },
-        { target: 'failed', actions: { type: 'deployMismatch' as const, params: { stage: o.stage, failedStep: o.confirmStep } } },
+        {
+          target: 'failed',
+          actions: { type: 'deployMismatch' as const, params: ({ event }: DeployDone) => ({ stage: o.stage, failedStep: o.confirmStep, toolConfig: event.output.toolConfig }) },
+        },
       ],
       onError: { target: 'failed', actions: { type: 'storeError' as const, params: { failedStep: o.confirmStep } } },
     },

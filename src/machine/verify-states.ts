@@ -22,7 +22,7 @@ export const verifyStates: RunbookStateConfig = {
       invoke: {
         src: 'verify',
         input: { check: 'sql' },
-        onDone: { target: 'deepCheck', actions: 'storeSql' },
+        onDone: { target: 'deepCheck', actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) } },
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'verify.secondDryRun' } } },
       },
     },
@@ -32,8 +32,8 @@ export const verifyStates: RunbookStateConfig = {
         src: 'verify',
         input: { check: 'only-primary' },
         onDone: [
-          { guard: 'verifyClean', target: 'passed', actions: 'storeDeep' },
-          { target: 'refused', actions: 'storeDeep' },
+          { guard: { type: 'verifyClean', params: ({ event }) => ({ report: event.output }) }, target: 'passed', actions: { type: 'storeDeep', params: ({ event }) => ({ report: event.output }) } },
+          { target: 'refused', actions: { type: 'storeDeep', params: ({ event }) => ({ report: event.output }) } },
         ],
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'verify.secondDryRun' } } },
       },
