@@ -1,5 +1,7 @@
 // Env snippets an operator pastes into their deployment: dotenv, shell exports, a Kubernetes
-// Secret, docker run flags. Pure text; the UI shows them, the CLI prints them.
+// Secret, docker run flags. Pure text; the deploy screen shows, copies and writes them. Comment
+// lines stay within 78 columns, so a masked snippet fits an 80-column terminal whole; only lines
+// holding a revealed key are wider (the raw view shows those unbroken).
 import { PREVIOUS_VAR } from '../crypto/key-ring.js';
 import { describeConfig, envEntries, removedNames, type KeyConfig, type RenderOptions } from './env-entries.js';
 import { dotenvValue, shellQuote, yamlQuote } from './quote.js';
@@ -50,7 +52,7 @@ export function renderSnippet(format: SnippetFormat, config: KeyConfig, options:
 export function dotenvSnippet(config: KeyConfig, options: SnippetOptions = {}): string {
   const lines = [`# ${describeConfig(config)}`];
   for (const entry of envEntries(config, options)) lines.push(`${entry.name}=${dotenvValue(entry.value)}`);
-  for (const name of removedNames(config)) lines.push(`# remove any ${name}= line: the old key must no longer be configured`);
+  for (const name of removedNames(config)) lines.push(`# remove any ${name}= line:`, '# the old key must no longer be configured');
   return lines.join('\n') + '\n';
 }
 
@@ -69,7 +71,8 @@ export function kubernetesSnippet(config: KeyConfig, options: SnippetOptions = {
     // kubectl apply does not delete a key that was only dropped from the manifest's stringData
     // (the server stores it under data), so the old key has to be removed explicitly.
     lines.push(
-      `# ${removed} must be deleted from the live Secret; apply alone keeps it:`,
+      `# ${removed} must be deleted from the live Secret`,
+      '# (kubectl apply alone keeps it):',
       `#   kubectl patch secret ${name}${options.namespace ? ` -n ${options.namespace}` : ''} --type=json \\`,
       `#     -p '[{"op":"remove","path":"/data/${removed}"}]'`,
     );
@@ -95,14 +98,15 @@ export function dockerSnippet(config: KeyConfig, options: SnippetOptions = {}): 
   const names = envEntries(config, options).map((entry) => entry.name);
   const lines = [
     `# ${describeConfig(config)}`,
-    '# Keys never go on the command line (ps and shell history show it): `-e NAME` without',
-    '# a value copies NAME from this shell, so export the variables first (shell tab), or',
-    `# put the .env lines in ${envFile} (chmod 600) and use --env-file.`,
+    '# Keys never go on the command line (ps and shell history show it).',
+    '# `-e NAME` without a value copies NAME from this shell: export the',
+    `# variables first (shell tab), or put the .env lines in ${envFile}`,
+    '# (chmod 600) and use --env-file.',
     `docker run ${names.map((n) => `-e ${n}`).join(' ')} ${image}`,
     `docker run --env-file ${envFile} ${image}`,
   ];
   if (!config.previous) {
-    lines.push(`# ${PREVIOUS_VAR} must be neither exported nor in ${envFile}.`);
+    lines.push(`# ${PREVIOUS_VAR} must be neither exported`, `# nor in ${envFile}.`);
   }
   return lines.join('\n') + '\n';
 }

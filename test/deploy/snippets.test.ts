@@ -46,7 +46,8 @@ describe('dotenv', () => {
       [
         '# primary kek-v2, no previous key',
         `SECRETS_ENCRYPTION_KEY=${NEW_TEXT}`,
-        '# remove any SECRETS_ENCRYPTION_KEY_PREVIOUS= line: the old key must no longer be configured',
+        '# remove any SECRETS_ENCRYPTION_KEY_PREVIOUS= line:',
+        '# the old key must no longer be configured',
         '',
       ].join('\n'),
     );
@@ -132,7 +133,17 @@ describe('docker run', () => {
   it('final: only the primary is passed, and the previous key must be gone from the environment', () => {
     const text = dockerSnippet(FINAL);
     expect(text).toContain('docker run -e SECRETS_ENCRYPTION_KEY everruns\n');
-    expect(text).toContain('# SECRETS_ENCRYPTION_KEY_PREVIOUS must be neither exported nor in encryption-keys.env.');
+    expect(text).toContain('# SECRETS_ENCRYPTION_KEY_PREVIOUS must be neither exported\n# nor in encryption-keys.env.\n');
+  });
+});
+
+describe('width', () => {
+  it.each(SNIPPET_FORMATS)('%s: a masked snippet fits 80 columns whole; only lines with a revealed key are wider', (format) => {
+    for (const config of [BOTH, FINAL]) {
+      for (const line of renderSnippet(format, config, { mask: true, namespace: 'production' }).split('\n')) {
+        expect([...line].length, line).toBeLessThanOrEqual(format === 'docker' && line.startsWith('docker run') ? 80 : 78);
+      }
+    }
   });
 });
 
