@@ -1,11 +1,15 @@
 // The env snippets for a key configuration, one format at a time; ←/→ or Tab switch formats.
+// Each snippet line is drawn as it is, on one row, at column 0: no border, no prefix, never wrapped
+// by the tool (a wrapped line pasted into a shell runs as two commands). A line wider than the
+// window is cut and ends in "…", so it never passes for a whole one; the raw view
+// (SnippetRawView) shows such lines unbroken.
 import { Box, Text, useInput } from 'ink';
-import { useReducer } from 'react';
+import { useState } from 'react';
 import type { KeyConfig } from '../../deploy/env-entries.js';
 import { renderSnippet, SNIPPET_FORMATS, SNIPPET_LABELS, type SnippetFormat, type SnippetOptions } from '../../deploy/snippets.js';
 import { reduceTabs } from '../state/tabs.js';
 import { useTheme } from '../theme.js';
-import { ScrollText } from './ScrollText.js';
+import { useScrollWindow } from '../use-scroll-window.js';
 
 export interface SnippetTabsProps {
   readonly config: KeyConfig;
@@ -13,26 +17,59 @@ export interface SnippetTabsProps {
   readonly masked: boolean;
   readonly options?: Omit<SnippetOptions, 'mask'>;
   readonly initialFormat?: SnippetFormat;
-  /** Listen to ←/→/Tab (false when another control has the keyboard). */
+  /** The selected format, when the parent keeps it (it copies or writes that format); otherwise kept here. */
+  readonly format?: SnippetFormat;
+  readonly onFormatChange?: (format: SnippetFormat) => void;
+  /** Listen to ←/→/Tab and ↑/↓ (false when another control has the keyboard). */
   readonly isActive?: boolean;
-  /** Snippet lines shown at once; longer snippets scroll. */
+  /** Rows for the snippet lines, the scroll note included; longer snippets scroll. */
   readonly maxLines?: number;
 }
 
-export function SnippetTabs({ config, masked, options = {}, initialFormat = 'dotenv', isActive = true, maxLines = 12 }: SnippetTabsProps) {
+/** The lines of a snippet as drawn and copied: the text split at its newlines, nothing added. */
+export function snippetLines(text: string): string[] {
+  return text.replace(/\n$/, '').split('\n');
+}
+
+/** Terminal columns a snippet line takes (snippets hold ASCII and "•", one column each). */
+export function lineWidth(line: string): number {
+  return [...line].length;
+}
+
+/** Rows the preview takes for `count` lines in a window of `height` rows (a scrolling window keeps one for its note). */
+export function previewRows(count: number, height: number): number {
+  return count <= Math.max(1, height) ? count : Math.max(2, height);
+}
+
+export function nextFormat(format: SnippetFormat, step: 1 | -1): SnippetFormat {
+  const index = reduceTabs({ index: SNIPPET_FORMATS.indexOf(format) }, { type: step === 1 ? 'next' : 'previous' }, SNIPPET_FORMATS.length).index;
+  return SNIPPET_FORMATS[index] ?? 'dotenv';
+}
+
+export function SnippetTabs({
+  config,
+  masked,
+  options = {},
+  initialFormat = 'dotenv',
+  format: controlled,
+  onFormatChange,
+  isActive = true,
+  maxLines = 12,
+}: SnippetTabsProps) {
   const theme = useTheme();
-  const [tabs, dispatch] = useReducer(
-    (state: { index: number }, action: Parameters<typeof reduceTabs>[1]) => reduceTabs(state, action, SNIPPET_FORMATS.length),
-    { index: Math.max(0, SNIPPET_FORMATS.indexOf(initialFormat)) },
-  );
+  const [own, setOwn] = useState<SnippetFormat>(initialFormat);
+  const format = controlled ?? own;
+  const select = (next: SnippetFormat) => {
+    setOwn(next);
+    onFormatChange?.(next);
+  };
   useInput(
     (_input, key) => {
-      if (key.rightArrow || (key.tab && !key.shift)) dispatch({ type: 'next' });
-      else if (key.leftArrow || (key.tab && key.shift)) dispatch({ type: 'previous' });
+      if (key.rightArrow || (key.tab && !key.shift)) select(nextFormat(format, 1));
+      else if (key.leftArrow || (key.tab && key.shift)) select(nextFormat(format, -1));
     },
     { isActive },
   );
-  const format = SNIPPET_FORMATS[tabs.index] ?? 'dotenv';
   const text = renderSnippet(format, config, { ...options, mask: masked });
   return (
     <Box flexDirection="column">
@@ -43,10 +80,37 @@ export function SnippetTabs({ config, masked, options = {}, initialFormat = 'dot
           </Text>
         ))}
       </Box>
-      <Box borderStyle="single" borderColor={theme.tone('muted')} paddingX={1} flexDirection="column">
-        {/* Keyed by format so each tab starts scrolled to its top. */}
-        <ScrollText key={format} lines={text.trimEnd().split('\n')} height={maxLines} isActive={isActive} commentPrefix="#" />
-      </Box>
+      {/* Keyed by format so each tab starts scrolled to its top. */}
+      <SnippetPreview key={format} lines={snippetLines(text)} height={maxLines} isActive={isActive} />
+    </Box>
+  );
+}
+
+interface SnippetPreviewProps {
+  readonly lines: readonly string[];
+  readonly height: number;
+  readonly isActive: boolean;
+}
+
+function SnippetPreview({ lines, height, isActive }: SnippetPreviewProps) {
+  const theme = useTheme();
+  const rows = previewRows(lines.length, height);
+  const scrollable = rows < lines.length;
+  const visible = scrollable ? rows - 1 : rows;
+  const offset = useScrollWindow({ total: lines.length, visible }, isActive);
+  const shown = lines.slice(offset, offset + visible);
+  return (
+    <Box flexDirection="column">
+      {shown.map((line, i) => (
+        <Text key={offset + i} wrap="truncate-end" color={line.startsWith('#') ? theme.tone('muted') : undefined}>
+          {line === '' ? ' ' : line}
+        </Text>
+      ))}
+      {scrollable ? (
+        <Text color={theme.tone('accent')}>
+          ↕ lines {offset + 1}–{offset + shown.length} of {lines.length} (↑/↓ PgUp/PgDn)
+        </Text>
+      ) : null}
     </Box>
   );
 }
