@@ -48,6 +48,8 @@ function openPane(command: string, { columns, rows, cwd, env }: { columns: numbe
   tmux('new-session', '-d', '-s', 'snippets', '-x', String(columns), '-y', String(rows), '-c', cwd, `${exports} ${command}; echo "EXIT=$?"; sleep 600`);
   // Applications may set the clipboard (tmux makes a paste buffer of it): what `c` needs.
   tmux('set-option', '-s', 'set-clipboard', 'on');
+  // kill-server leaves the socket file behind; it is removed with the server.
+  const socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
   const screen = (joined = false) => tmux('capture-pane', '-p', ...(joined ? ['-J'] : []), '-t', 'snippets');
   return {
     screen,
@@ -65,7 +67,10 @@ function openPane(command: string, { columns, rows, cwd, env }: { columns: numbe
       const out = spawnSync('tmux', ['-L', socket, 'show-buffer'], { encoding: 'utf8' });
       return out.status === 0 ? out.stdout : undefined;
     },
-    kill: () => void spawnSync('tmux', ['-L', socket, 'kill-server']),
+    kill: () => {
+      spawnSync('tmux', ['-L', socket, 'kill-server']);
+      rmSync(socketPath, { force: true });
+    },
   };
 }
 
