@@ -1,14 +1,13 @@
 // Making a new KEK: 32 random bytes under the next free key id, and writing it once to a file only
 // its owner can read. Ids already in use anywhere are refused, never silently skipped.
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { writePrivateFile } from '../files/write-private-file.js';
 import { UserError } from '../errors.js';
 import { compareKeyIds, nextKeyId } from './key-id.js';
 import { assertFreshMaterial, type KeyRing } from './key-ring.js';
 import { formatKey, KEY_BYTES, KeyFormatError, parseKey, type Kek } from './key.js';
 
 const FIRST_KEY_ID = 'kek-v1';
-const KEY_FILE_MODE = 0o600;
 
 /** Parses `id` with given material by the key parser's rules; a ":" in the id would move the split, so it is refused first. */
 function keyWithId(id: string, bytes: Buffer, source: string): Kek {
@@ -77,43 +76,7 @@ export function chooseNewKeyId({ ring, currentPrimaryId, idsInDatabase, requeste
   return natural;
 }
 
-function fileError(path: string, error: unknown): UserError {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EEXIST') {
-    return new UserError(`refusing to overwrite ${path}: the file already exists`, 'Give a new file name, or move the old file away if you are sure it holds nothing you need.');
-  }
-  return new UserError(`cannot write key file ${path}: ${code ?? String(error)}`, 'Check that the directory exists and that you may write to it.');
-}
-
-/**
- * Writes `formatKey(key)` and a newline to a new file with mode 0600. O_EXCL makes creation fail if
- * anything exists at `path` (even a symlink); the mode is set and checked before any key byte is written.
- */
+/** Writes `formatKey(key)` and a newline to a new file with mode 0600 (see writePrivateFile). */
 export async function writeKeyFile(path: string, key: Kek): Promise<void> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, KEY_FILE_MODE);
-  } catch (error) {
-    throw fileError(path, error);
-  }
-  let written = false;
-  try {
-    await handle.chmod(KEY_FILE_MODE); // the umask may have taken bits away; never more than 0600 either way
-    const mode = (await handle.stat()).mode & 0o777;
-    if (mode !== KEY_FILE_MODE) {
-      throw new UserError(
-        `cannot make ${path} private: its mode is ${mode.toString(8)} instead of 600, so the key was not written`,
-        'Write the key to a local file system that supports Unix permissions.',
-      );
-    }
-    await handle.writeFile(`${formatKey(key)}\n`, 'utf8');
-    await handle.sync();
-    written = true;
-  } catch (error) {
-    throw error instanceof UserError ? error : fileError(path, error);
-  } finally {
-    await handle.close();
-    // A half-written or world-readable key file is worse than none: remove what we created.
-    if (!written) await fs.rm(path, { force: true });
-  }
+  await writePrivateFile(path, `${formatKey(key)}\n`, 'key');
 }
