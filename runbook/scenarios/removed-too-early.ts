@@ -1,4 +1,5 @@
 // The old key was removed before re-encryption finished: replicas fail to read; roll back.
+import { everyRowOnNewKey, noLostWrites, noUnreadableRows, oldKeyRemoved } from './common-criteria.js';
 import type { Scenario } from './types.js';
 
 export const removedTooEarly: Scenario = {
@@ -13,15 +14,28 @@ export const removedTooEarly: Scenario = {
   runbookPath: 'rollback',
   setup: [{ kind: 'old-key-removed-early', newKeyId: 'kek-v2', fractionMigrated: 0.6 }],
   passCriteria: [
-    { id: 'old-key-redeployed', description: 'The old key was deployed again as the previous key.' },
-    { id: 'no-read-failures-after-rollback', description: 'No replica failed to read once the old key was back.' },
-    { id: 'all-rows-on-deployed-primary', description: 'Every row ends on kek-v2.' },
-    { id: 'old-key-removed', description: 'The old key was removed again at the end.' },
-    { id: 'no-unreadable-rows', description: 'Every row decrypts.' },
-    { id: 'no-lost-writes', description: 'Every value the application wrote is still there.' },
+    {
+      id: 'old-key-redeployed',
+      description: 'The old key was deployed again as the previous key.',
+      lesson: {
+        passed: 'Re-adding the old key as the previous key stopped the read failures at once.',
+        failed: 'When rows are still on a removed key, the way back is to re-add that key as the previous key first (b at preflight): every read fails until then.',
+      },
+    },
+    {
+      id: 'no-read-failures-after-rollback',
+      description: 'No replica failed to read once the old key was back.',
+      lesson: { failed: 'Reads kept failing after the rollback: every replica needs the old key back before anything else.' },
+    },
+    everyRowOnNewKey('Every row ends on kek-v2.'),
+    {
+      ...oldKeyRemoved('The old key was removed again at the end.'),
+      lesson: {
+        passed: 'The old key was removed again only after verification found 0 rows left on it.',
+        failed: 'Phase 5 must wait until verification finds 0 rows on the old key; the rotation ends only when you have removed it again.',
+      },
+    },
+    noUnreadableRows(),
+    noLostWrites(),
   ],
-  lesson: {
-    pass: 'Re-adding the old key stopped the failures at once; the old key was removed only after verification found nothing left on it.',
-    fail: 'Phase 5 must wait until verification finds 0 rows on the old key; when it did not, the way back is to re-add the old key first.',
-  },
 };

@@ -1,5 +1,6 @@
 // Replicas update one at a time: the runbook's order (new key primary at once) lets updated replicas
 // write values that the not-yet-updated ones cannot read; the staged deploy avoids it.
+import { everyRowOnNewKey, noLostWrites, noUnreadableRows, oldKeyRemoved } from './common-criteria.js';
 import type { Scenario } from './types.js';
 
 export const rollingDeploy: Scenario = {
@@ -14,14 +15,23 @@ export const rollingDeploy: Scenario = {
   runbookPath: 'staged-deploy',
   setup: [{ kind: 'rolling-deploys', stepMs: 4000 }],
   passCriteria: [
-    { id: 'no-replica-read-failures', description: 'No replica ever failed to read a value (choose the staged deploy).' },
-    { id: 'no-lost-writes', description: 'Every value the application wrote is still there.' },
-    { id: 'no-unreadable-rows', description: 'Every row decrypts.' },
-    { id: 'all-rows-on-deployed-primary', description: 'Every row is on the new key.' },
-    { id: 'old-key-removed', description: 'The old key is no longer deployed.' },
+    {
+      id: 'staged-deploy',
+      description: 'The staged deploy: the new key decrypt-only first (2a), primary only once every replica had it (2b).',
+      lesson: {
+        passed: 'Deploying the new key as decrypt-only first meant every replica could read it before any replica wrote with it.',
+        failed:
+          'Making the new key primary in one rolling deploy lets the replicas updated first write values that the others cannot read yet: when replicas update one at a time, choose the staged deploy (2 at the deploy step: 2a, then 2b).',
+      },
+    },
+    {
+      id: 'no-replica-read-failures',
+      description: 'No replica ever failed to read a value.',
+      lesson: { failed: 'While the deploy rolled, a replica failed to read a value another replica had just written under the new key: for a user, that request failed.' },
+    },
+    everyRowOnNewKey(),
+    oldKeyRemoved(),
+    noLostWrites(),
+    noUnreadableRows(),
   ],
-  lesson: {
-    pass: 'Deploying the new key as decrypt-only first meant every replica could read it before any replica wrote with it.',
-    fail: 'Making the new key primary in one rolling deploy lets updated replicas write values the others cannot read: use the staged deploy (2a, then 2b).',
-  },
 };

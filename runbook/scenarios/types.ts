@@ -1,5 +1,6 @@
 // The shape of a rehearsal scenario: plain data. The sandbox (src/sandbox/apply-scenario.ts)
-// interprets `setup`, and the debrief (src/sandbox/criteria.ts) evaluates `passCriteria`.
+// interprets `setup`, and the debrief (src/sandbox/criteria.ts) evaluates `passCriteria`; the
+// lesson is put together from the lessons of the criteria that passed and failed (src/sandbox/lesson.ts).
 
 export type ScenarioName = 'happy-path' | 'rolling-deploy' | 'stray-old-key' | 'tampered-row' | 'removed-too-early' | 'compromised-key';
 
@@ -20,6 +21,12 @@ export type SetupStep =
   | { readonly kind: 'compromised-key' };
 
 export type CriterionId =
+  /** The path: the new key deployed decrypt-only (2a) and made primary only once every replica had it (2b). */
+  | 'staged-deploy'
+  /** The path: the emergency path (e at preflight), not the standard rotation. */
+  | 'emergency-path'
+  /** The path: the rows on a stray key moved onto a configured key (with the archived key) before any new key was deployed. */
+  | 'stray-rows-repaired'
   | 'no-lost-writes'
   | 'no-unreadable-rows'
   | 'all-rows-on-deployed-primary'
@@ -33,12 +40,21 @@ export type CriterionId =
   | 'fresh-data-keys'
   | 'compromised-key-contained';
 
+/** What the debrief teaches about one criterion, for the outcome it had (absent: nothing to say). */
+export interface CriterionLesson {
+  /** Said only when the trainee did it: never a lesson about something they did not do. */
+  readonly passed?: string;
+  /** Said when it failed: what went wrong and what to do instead. */
+  readonly failed?: string;
+}
+
 export interface PassCriterion {
   readonly id: CriterionId;
-  /** What the trainee must achieve, as shown in the briefing and the debrief. */
+  /** What the trainee must achieve, as shown in the debrief. */
   readonly description: string;
-  /** For compromised-key-contained: the time allowed from the start of the scenario. */
+  /** For compromised-key-contained: the time allowed from the start of the scenario (the target shown beside the time taken). */
   readonly withinMinutes?: number;
+  readonly lesson?: CriterionLesson;
 }
 
 export interface Scenario {
@@ -50,7 +66,6 @@ export interface Scenario {
   readonly briefing: readonly string[];
   readonly runbookPath: RunbookPath;
   readonly setup: readonly SetupStep[];
+  /** The path and decisions the scenario is about come first, then what must be true of the data. */
   readonly passCriteria: readonly PassCriterion[];
-  /** Shown in the debrief on a pass / on a fail: the lesson. */
-  readonly lesson: { readonly pass: string; readonly fail: string };
 }

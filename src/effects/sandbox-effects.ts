@@ -28,15 +28,8 @@ export function createSandboxEffects(options: SandboxEffectsOptions): Effects {
   const { sandbox } = options;
   const data = databaseEffects({ db: sandbox.db, entries: options.columns ?? DEFAULT_COLUMNS, batchSize: options.batchSize, maxRate: options.maxRate, concurrency: options.concurrency });
   const generated = new Map<string, Kek>();
-  let lastPhase: string | undefined;
-  const tap = journalTap(
-    (entry) => options.journal.append(entry),
-    (entry) => {
-      // Time per phase for the debrief, even if the journal cannot be written.
-      if (entry.phase !== lastPhase) sandbox.recordPhase(entry.phase);
-      lastPhase = entry.phase;
-    },
-  );
+  // What the trainee did, for the debrief's criteria, even if the journal cannot be written.
+  const tap = journalTap((entry) => options.journal.append(entry), (entry) => sandbox.recordStep(entry));
   // The tool holds what the application was last given.
   const ring = () => ringOf(sandbox.deployed);
 

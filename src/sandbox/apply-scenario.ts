@@ -7,6 +7,7 @@ import { generateKek } from '../crypto/generate-key.js';
 import { peekKeyId } from '../crypto/payload.js';
 import { UserError } from '../errors.js';
 import { dekFingerprint } from './dek-fingerprint.js';
+import { keyIdsOf } from './deploy-config.js';
 import type { Sandbox } from './sandbox.js';
 import { emptyScenarioState, type ScenarioState } from './scenario-state.js';
 
@@ -117,6 +118,7 @@ export async function applyScenario(sandbox: Sandbox, name: string): Promise<Sce
   if (sandbox.scenario) throw new Error(`scenario ${sandbox.scenario.scenario.name} is already applied to this sandbox`);
   const state = emptyScenarioState(scenario, sandbox.now());
   for (const step of scenario.setup) await applyStep(sandbox, state, step);
+  state.startKeyIds = keyIdsOf(sandbox.deployed);
   sandbox.scenario = state;
   return state;
 }

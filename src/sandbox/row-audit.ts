@@ -29,6 +29,8 @@ export interface RowAudit {
   readonly missing: string[];
   /** Current stored bytes per row id, for checks such as "left untouched". */
   readonly stored: Map<string, Buffer | null>;
+  /** The key id each encrypted row claims (undefined: none readable), to name where a row sits. */
+  readonly keyIdOf: Map<string, string | undefined>;
 }
 
 interface Row {
@@ -52,6 +54,7 @@ export async function auditRows(sandbox: Sandbox): Promise<RowAudit> {
     leftOnOtherKey: [],
     missing: [],
     stored: new Map(),
+    keyIdOf: new Map(),
   };
   let nulls = 0;
   const present = new Set<string>();
@@ -65,6 +68,7 @@ export async function auditRows(sandbox: Sandbox): Promise<RowAudit> {
       continue;
     }
     const keyId = peekKeyId(row.api_key_encrypted);
+    audit.keyIdOf.set(row.id, keyId);
     audit.byKeyId[keyId ?? '(no key id)'] = (audit.byKeyId[keyId ?? '(no key id)'] ?? 0) + 1;
     if (keyId !== targetKeyId) audit.leftOnOtherKey.push({ id: row.id, keyId });
     let plaintext: string;

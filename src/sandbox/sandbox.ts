@@ -35,6 +35,8 @@ export interface SandboxOptions {
 export interface StartAppOptions {
   replicas?: number;
   ratePerSecond?: number;
+  /** The request a rolling deploy sends through its first updated replica and one not updated yet (default on). */
+  rollingCrossRead?: boolean;
 }
 
 export interface DeployStyle {
@@ -42,10 +44,17 @@ export interface DeployStyle {
   stepMs?: number;
 }
 
-export interface PhaseMark {
+/** One step the runbook journaled in this rehearsal (ids only): what the trainee did, and when. */
+export interface StepMark {
+  readonly rotationId: string;
+  readonly path?: string | undefined;
   readonly phase: string;
+  readonly step: string;
+  readonly outcome: string;
   readonly at: number;
 }
+
+export type StepMarkInput = Omit<StepMark, 'at'>;
 
 export interface Sandbox {
   readonly db: Db;
@@ -77,10 +86,11 @@ export interface Sandbox {
   applyDeploy(config: DeployConfig): Promise<void>;
   /** The application's environment for the deployed configuration. Holds key material: never print it. */
   environment(): Record<string, string>;
-  /** Notes that a runbook phase started, for the debrief when no journal is given. */
-  recordPhase(phase: string, at?: number): void;
-  phaseMarks(): PhaseMark[];
-  /** Every applyDeploy, in order (key ids only). */
+  /** Notes a step the runbook journaled (the sandbox effects call it for every line), for the debrief. */
+  recordStep(step: StepMarkInput, at?: number): void;
+  /** The steps recorded so far, in order. */
+  steps(): StepMark[];
+  /** Every applyDeploy, in order (key ids only): the deploys the trainee confirmed. */
   deployLog(): { at: number; keyIds: string[] }[];
   close(): Promise<void>;
 }
@@ -127,7 +137,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   }
 
   const written = new Map<string, Set<string>>();
-  const marks: PhaseMark[] = [];
+  const steps: StepMark[] = [];
   const deploys: { at: number; keyIds: string[] }[] = [];
   const trackWrites = (event: AppEvent) => {
     if ((event.type === 'write' || event.type === 'insert') && event.keyId) {
@@ -163,6 +173,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         ledger,
         frozenIds: sandbox.frozenIds,
         rollingStepMs: sandbox.deployStyle.stepMs,
+        rollingCrossRead: appOptions.rollingCrossRead,
         seed: options.seed ?? DEFAULT_SEED,
         now,
       });
@@ -178,10 +189,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       await sandbox.app?.deploy(config, sandbox.deployStyle);
     },
     environment: () => environmentOf(sandbox.deployed),
-    recordPhase(phase, at = now()) {
-      marks.push({ phase, at });
+    recordStep(step, at = now()) {
+      steps.push({ rotationId: step.rotationId, path: step.path, phase: step.phase, step: step.step, outcome: step.outcome, at });
     },
-    phaseMarks: () => [...marks],
+    steps: () => [...steps],
     deployLog: () => [...deploys],
     async close() {
       await sandbox.app?.stop();

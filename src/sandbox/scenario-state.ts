@@ -9,7 +9,10 @@ export interface ExposedCredential {
 
 export interface ScenarioState {
   readonly scenario: Scenario;
-  readonly startedAt: number;
+  /** When the trainee began (the rehearsal restarts it when the briefing is dismissed): timed criteria count from here. */
+  startedAt: number;
+  /** The key ids every replica ran with when the trainee took over (after the setup), primary first. */
+  startKeyIds: string[];
   /** Rows moved onto a key no replica has (stray-old-key). */
   strayIds: string[];
   strayKeyId?: string;
@@ -25,5 +28,5 @@ export interface ScenarioState {
 }
 
 export function emptyScenarioState(scenario: Scenario, startedAt: number): ScenarioState {
-  return { scenario, startedAt, strayIds: [], tampered: new Map(), exposed: [], dekFingerprints: new Map() };
+  return { scenario, startedAt, startKeyIds: [], strayIds: [], tampered: new Map(), exposed: [], dekFingerprints: new Map() };
 }

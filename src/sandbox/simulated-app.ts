@@ -1,6 +1,8 @@
 // The simulated application: a few replicas, each with its own deployed key configuration, that
 // read, update, insert and delete providers at a low rate while the trainee rotates. Deploys can be
-// all at once or rolling (one replica at a time), which is what makes the rolling-deploy hazard visible.
+// all at once or rolling (one replica at a time), which is what makes the rolling-deploy hazard visible:
+// while a rolling deploy is half-way, a request (chosen by the seed) saves a provider through the
+// first replica updated and reads it back through one not updated yet, as a load balancer would.
 import type { Db } from '../db/db.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { sleep } from '../engine/sleep.js';
@@ -29,6 +31,11 @@ export interface SimulatedAppOptions {
   frozenIds?: ReadonlySet<string>;
   /** Pause between two replicas of a rolling deploy (default 4 s). */
   rollingStepMs?: number;
+  /**
+   * During a rolling deploy, once the first replica is updated: save a provider through it and read that
+   * provider through a replica not updated yet (default true). The row is chosen by the seed.
+   */
+  rollingCrossRead?: boolean;
   seed?: number;
   now?: () => number;
 }
@@ -106,6 +113,7 @@ export function startSimulatedApp(options: SimulatedAppOptions): SimulatedApp {
   const busy = new Set<string>();
   const controller = new AbortController();
   let insertSerial = 0;
+  let deployCount = 0;
 
   const emit = (event: AppEvent): AppEvent => {
     recent.push(event);
@@ -218,9 +226,22 @@ export function startSimulatedApp(options: SimulatedAppOptions): SimulatedApp {
     }
   }
 
+  /**
+   * A user's request while a rolling deploy is half-way: saved through `updated`, read back through
+   * `lagging`. Whether the read fails depends only on the two configurations, never on timing.
+   */
+  async function crossRead(updated: Replica, lagging: Replica, random: SeededRandom): Promise<void> {
+    const ids = ledger.ids().filter((id) => !frozen.has(id) && !busy.has(id) && typeof ledger.valueOf(id) === 'string');
+    if (ids.length === 0) return;
+    const id = random.pick(ids);
+    const saved = await perform(updated.name, { kind: 'update', id, mode: 'resave' });
+    if (saved?.type === 'write') await perform(lagging.name, { kind: 'read', id });
+  }
+
   async function deploy(config: DeployConfig, deployOptions: { rolling?: boolean; stepMs?: number } = {}): Promise<void> {
     const ring = ringOf(config); // refuses a duplicate key id, as the application refuses to start
     const stepMs = deployOptions.stepMs ?? options.rollingStepMs ?? 4000;
+    const random = seededRandom(seed * 104_729 + ++deployCount);
     for (const [index, replica] of replicas.entries()) {
       if (controller.signal.aborted) return;
       if (deployOptions.rolling && index > 0) await sleep(stepMs, controller.signal).catch(() => undefined);
@@ -230,6 +251,8 @@ export function startSimulatedApp(options: SimulatedAppOptions): SimulatedApp {
       const record = { at: now(), replica: replica.name, keyIds: keyIdsOf(config) };
       deploys.push(record);
       emit({ ...record, type: 'deploy' });
+      const lagging = replicas[index + 1];
+      if (deployOptions.rolling && index === 0 && lagging && options.rollingCrossRead !== false) await crossRead(replica, lagging, random);
     }
   }
 

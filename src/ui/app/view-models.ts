@@ -3,6 +3,7 @@
 import type { Kek } from '../../crypto/key.js';
 import type { KeyConfig } from '../../deploy/env-entries.js';
 import { deployConfigFor, type DeployStage, type RunbookContext, type StepId } from '../../machine/contract.js';
+import { formatPhaseDuration, phaseDurations } from '../../machine/phase-durations.js';
 import type { RunSummary } from '../../engine/events.js';
 import type { VerifyReport } from '../../verify/verify-report.js';
 import type { VerifyColumn } from '../components/VerifyTable.js';
@@ -83,15 +84,6 @@ export function verifyColumnsFor(sql: VerifyReport | undefined, deep: VerifyRepo
 
 /** "preflight 0:12 · generate 1:05 · …": time from each phase's start to the next one's, in order. */
 export function phaseTimes(startedAt: Partial<Record<string, number>>): string | undefined {
-  const entries = Object.entries(startedAt)
-    .filter((e): e is [string, number] => typeof e[1] === 'number')
-    .sort((a, b) => a[1] - b[1]);
-  if (entries.length < 2) return undefined;
-  const parts: string[] = [];
-  for (let i = 0; i < entries.length - 1; i++) {
-    const [phase, start] = entries[i]!;
-    const seconds = Math.max(0, Math.round((entries[i + 1]![1] - start) / 1000));
-    parts.push(`${phase} ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`);
-  }
-  return parts.join(' · ');
+  const phases = phaseDurations(startedAt);
+  return phases.length === 0 ? undefined : phases.map((p) => `${p.phase} ${formatPhaseDuration(p.ms)}`).join(' · ');
 }
