@@ -62,6 +62,7 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
       cwd: work,
       env: { XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
     });
+    await press(term, 'Press Enter to begin', 'Enter');
     await press(term, 'Enter rotate', 'Enter');
     await term.waitFor('kek-v2:••••', STEP);
     expect(KEY_ON_SCREEN.test(term.history()), 'key material on screen before r').toBe(false);
@@ -259,6 +260,7 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
       cwd: work,
       env: { XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
     });
+    await press(term, 'Press Enter to begin', 'Enter');
     await press(term, 'e emergency: key leaked', 'e');
     await term.waitFor('EMERGENCY: key compromised', STEP);
     await term.waitFor('kek-v2:••••', STEP);
@@ -276,7 +278,7 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     await press(term, 'Done: kek-v1 → kek-v2', 'q');
     const code = await exitCode(term);
     const all = await term.waitForInHistory('Debrief:', STEP);
-    const verdict = /Debrief: .*\(compromised-key\): (PASSED|NOT PASSED) in/.exec(all)?.[1];
+    const verdict = /Debrief: .*\(compromised-key\): (PASSED|FAILED) in/.exec(all)?.[1];
     expect(verdict).toBeDefined();
     expect(code).toBe(verdict === 'PASSED' ? 0 : 1);
     // Driven correctly, the emergency scenario passes.
