@@ -1,11 +1,37 @@
 // How an interactive session that did not finish ends: with the code of its cause, and a hint that
 // names the exact next command and the variables it needs (names only, never values).
 import { CancelledError, DatabaseError, ExternalProcessError, UserError } from '../errors.js';
-import type { RunbookContext, StepId } from '../machine/contract.js';
+import type { ColumnInventory, RunbookContext, StepId } from '../machine/contract.js';
 import { describeWrongKey, verdictOf } from '../engine/prove-keys.js';
 
 /** The part of the machine's context the ending is decided from (no keys in it). */
-export type SessionEndContext = Pick<RunbookContext, 'newKeyId' | 'oldKeyId' | 'configured' | 'deployed' | 'keyFile' | 'error' | 'path' | 'resumePoint' | 'keyProofs'>;
+export type SessionEndContext = Pick<RunbookContext, 'newKeyId' | 'oldKeyId' | 'configured' | 'deployed' | 'keyFile' | 'error' | 'path' | 'resumePoint' | 'keyProofs' | 'movedSoFar'>;
+
+/** Whether a session that ended at `lastStep` may have changed anything (then it gets a summary). */
+export function mayHaveChanged(lastStep: StepId | undefined): boolean {
+  return !beforeAnyChange(lastStep);
+}
+
+const number = new Intl.NumberFormat('en-US');
+
+/**
+ * The summary printed when a session is left mid-rotation: what this session moved, and the rows per
+ * key id read from the database after the screen closed (with the time), or why they could not be.
+ */
+export function leftSummary(ctx: SessionEndContext, counts: readonly ColumnInventory[] | Error, readAt: Date): string[] {
+  const lines = [`Moved onto ${ctx.newKeyId ?? 'the new key'} in this session: ${number.format(ctx.movedSoFar)} rows.`];
+  if (counts instanceof Error) {
+    lines.push(`Rows per key now: could not be read (${counts.message}); run \`kek-rotate verify\` to count them.`);
+    return lines;
+  }
+  for (const column of counts) {
+    const parts = Object.entries(column.byKeyId).map(([keyId, rows]) => `${keyId} ${number.format(rows)}`);
+    if (column.nulls > 0) parts.push(`NULL ${number.format(column.nulls)}`);
+    if (column.invalid > 0) parts.push(`invalid ${number.format(column.invalid)}`);
+    lines.push(`Rows per key now in ${column.label} (read at ${readAt.toISOString().slice(11, 19)} UTC): ${parts.join(', ') || 'none'}.`);
+  }
+  return lines;
+}
 
 /** Steps at which nothing was changed yet: the keys and the database were only read. */
 function beforeAnyChange(step: StepId | undefined): boolean {

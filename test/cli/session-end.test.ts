@@ -1,11 +1,11 @@
 // How an interactive session that was left ends: a stop before anything changed exits with the code
 // of its cause and says nothing changed; a stop mid-rotation names the next command and variables.
 import { describe, expect, it } from 'vitest';
-import { sessionLeftError, type SessionEndContext } from '../../src/cli/session-end.js';
+import { leftSummary, mayHaveChanged, sessionLeftError, type SessionEndContext } from '../../src/cli/session-end.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { CancelledError, DatabaseError, UserError } from '../../src/errors.js';
 
-const base: SessionEndContext = { newKeyId: undefined, oldKeyId: undefined, configured: { primaryKeyId: 'kek-v1' }, deployed: [], keyFile: undefined, error: undefined, path: undefined, resumePoint: undefined, keyProofs: [] };
+const base: SessionEndContext = { newKeyId: undefined, oldKeyId: undefined, configured: { primaryKeyId: 'kek-v1' }, deployed: [], keyFile: undefined, error: undefined, path: undefined, resumePoint: undefined, keyProofs: [], movedSoFar: 0 };
 const cmd = 'kek-rotate --pglite ./db';
 
 describe('sessionLeftError', () => {
@@ -41,5 +41,19 @@ describe('sessionLeftError', () => {
     );
     const notDeployed = sessionLeftError(cmd, 'deploy.both', { ...base, newKeyId: 'kek-v2', oldKeyId: 'kek-v1' });
     expect((notDeployed as CancelledError).hint).toMatch(/^kek-v2 was generated but not deployed: run `kek-rotate --pglite .\/db` again/);
+  });
+});
+
+describe('leftSummary', () => {
+  it('what the session moved, and the rows per key read after the screen closed, with the time', () => {
+    const at = new Date(Date.UTC(2026, 11, 3, 9, 30, 5));
+    const ctx = { ...base, newKeyId: 'kek-v2', oldKeyId: 'kek-v1', movedSoFar: 12236 };
+    expect(leftSummary(ctx, [{ label: 'llm_providers.api_key_encrypted', total: 50000, nulls: 6002, invalid: 0, byKeyId: { 'kek-v1': 31762, 'kek-v2': 12236 } }], at)).toEqual([
+      'Moved onto kek-v2 in this session: 12,236 rows.',
+      'Rows per key now in llm_providers.api_key_encrypted (read at 09:30:05 UTC): kek-v1 31,762, kek-v2 12,236, NULL 6,002.',
+    ]);
+    expect(leftSummary(ctx, new Error('connection refused'), at)[1]).toBe('Rows per key now: could not be read (connection refused); run `kek-rotate verify` to count them.');
+    expect(mayHaveChanged('preflight.ready')).toBe(false);
+    expect(mayHaveChanged('reencrypt.live')).toBe(true);
   });
 });

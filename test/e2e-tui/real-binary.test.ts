@@ -233,6 +233,12 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     expect(left).toContain('keep the application on SECRETS_ENCRYPTION_KEY=kek-v2 and SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1');
     expect(left).toContain(`run \`kek-rotate --pglite ${db} --journal ${journal}\` again`);
     expect(KEY_ANYWHERE.test(term.history()), 'key material on screen').toBe(false);
+    // The summary's counts are the database's, read after the screen closed.
+    const summary = /Rows per key now in llm_providers\.api_key_encrypted \(read at [\d:]+ UTC\): kek-v1 ([\d,]+), kek-v2 ([\d,]+)/.exec(left);
+    expect(summary, left).not.toBeNull();
+    const now = keyedRows();
+    expect([Number(summary![1]!.replaceAll(',', '')), Number(summary![2]!.replaceAll(',', ''))]).toEqual([now['kek-v1'], now['kek-v2']]);
+    expect(left).toMatch(new RegExp(`Moved onto kek-v2 in this session: ${now['kek-v2']!.toLocaleString('en-US')} rows\\.`));
     term.kill();
 
     // Session 2: the same command and environment. Never kek-v2 -> kek-v1; load kek-v2 from its file.

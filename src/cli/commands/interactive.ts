@@ -1,6 +1,6 @@
 // `kek-rotate` with no command, in a terminal: the interactive runbook against the configured
 // database, with the production effects (keys from the environment, re-read after each deploy).
-import { sessionLeftError, type SessionEndContext } from '../session-end.js';
+import { leftSummary, mayHaveChanged, sessionLeftError, type SessionEndContext } from '../session-end.js';
 import type { StepId } from '../../machine/contract.js';
 import { randomUUID } from 'node:crypto';
 import type { RotationMode } from '../../crypto/envelope.js';
@@ -106,6 +106,11 @@ export const interactiveCommand: Command = {
         ...terminalStreams(io),
       });
       reportJournal(io, journal);
+      if (end === 'cancelled' && ended && mayHaveChanged(ended.lastStep)) {
+        // Left mid-rotation: what moved, and where the rows stand now, read after the screen closed.
+        const counts = await effects.readCounts({ signal: new AbortController().signal }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+        for (const line of leftSummary(ended.context, counts, new Date())) io.stderr.write(`${line}\n`);
+      }
       if (end === 'cancelled') throw sessionLeftError(sameCommand(flags), ended?.lastStep, ended?.context);
       endOfSession(end, 'the runbook');
     } finally {
