@@ -198,9 +198,10 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '300', '--key-out', oldKeyFile], { cwd: dir, encoding: 'utf8', timeout: START });
     expect(seeded.status, seeded.stderr).toBe(0);
     const env = { SECRETS_ENCRYPTION_KEY: readFileSync(oldKeyFile, 'utf8').trim(), XDG_STATE_HOME: join(dir, 'state'), NO_COLOR: '1' };
-    const command = `node ${bin} --pglite ${db} --journal ${journal} --max-rate 40 --batch-size 10`;
+    // Slow enough that the live run is still going when the test pauses it, even on a loaded machine.
+    const command = `node ${bin} --pglite ${db} --journal ${journal} --max-rate 20 --batch-size 10`;
     const keyedRows = () => {
-      const out = spawnSync('node', [bin, 'verify', '--pglite', db, '--json'], { cwd: dir, encoding: 'utf8', timeout: START, env: { ...process.env, SECRETS_ENCRYPTION_KEY: '' } });
+      const out = spawnSync('node', [bin, 'verify', '--pglite', db, '--json'], { cwd: dir, encoding: 'utf8', timeout: 2 * START, env: { ...process.env, SECRETS_ENCRYPTION_KEY: '' } });
       return (JSON.parse(out.stdout) as { columns: { byKeyId: Record<string, number> }[] }).columns[0]!.byKeyId;
     };
     const before = keyedRows();
@@ -208,7 +209,8 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
 
     // Session 1: generate, write kek-v2.key, deploy (environment untouched), live run, pause, quit.
     term = openTmux(command, { cwd: dir, env });
-    await press(term, 'Enter rotate', 'Enter');
+    await term.waitFor('Enter rotate', 2 * START); // PGlite's start-up and the inventory, on a busy machine
+    term.send('Enter');
     await press(term, 'kek-v2:••••', 'w');
     await press(term, 'Write the key to', 'Enter');
     await press(term, 'Written to kek-v2.key (mode 0600)', 'y');
@@ -242,8 +244,8 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     term.kill();
 
     // Session 2: the same command and environment. Never kek-v2 -> kek-v1; load kek-v2 from its file.
-    term = openTmux(command.replace('--max-rate 40 ', ''), { cwd: dir, env });
-    const need = await term.waitFor('This tool holds only kek-v1', START);
+    term = openTmux(command.replace('--max-rate 20 ', ''), { cwd: dir, env });
+    const need = await term.waitFor('This tool holds only kek-v1', 2 * START);
     expect(need.replace(/\s+/g, ' ')).toContain('A rotation kek-v1 → kek-v2 is under way');
     expect(need.replace(/\s+/g, ' ')).toContain('the tool wrote it to kek-v2.key');
     expect(term.history()).not.toContain('kek-v2 → kek-v1');
