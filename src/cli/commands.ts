@@ -9,6 +9,7 @@ import { rehearseCommand } from './commands/rehearse.js';
 import { reportCommand } from './commands/report.js';
 import { runbookCommand } from './commands/runbook.js';
 import { seedCommand } from './commands/seed.js';
+import { statusCommand } from './commands/status-command.js';
 import { verifyCommand } from './commands/verify.js';
 import { formatGlobalHelp } from './global-help.js';
 
@@ -16,6 +17,7 @@ const table = new Map<string, Command>();
 
 export const COMMANDS: readonly Command[] = [
   rehearseCommand,
+  statusCommand,
   reencryptCommand,
   verifyCommand,
   generateKeyCommand,
