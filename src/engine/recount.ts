@@ -6,6 +6,7 @@ import { peekKeyId } from '../crypto/payload.js';
 import type { Queryable } from '../db/db.js';
 import type { ResolvedColumn } from '../db/column.js';
 import type { LeftBehind, LeftBehindRow, RowFailure } from './events.js';
+import type { KeysetRange } from './keyset-reader.js';
 
 /** Rows listed per column; beyond this they are counted. */
 export const MAX_LISTED_LEFT_BEHIND = 1000;
@@ -21,11 +22,12 @@ const PAGE = 5000;
  * same peek the engine uses. Byte functions (no regular expression, no decoding per row) keep this
  * at the speed of reading the column once.
  */
-function recountSql(column: ResolvedColumn): { text: string; param: (primaryId: string) => unknown } {
+function recountSql(column: ResolvedColumn, upTo: boolean): { text: string; param: (primaryId: string) => unknown } {
   const t = column.qualifiedTable;
   const id = `t.${column.quotedId}`;
   const col = `t.${column.quotedColumn}`;
-  const after = `($2::${column.idType} IS NULL OR ${id} > $2::${column.idType})`;
+  // A shard's range (`upTo`: its last id, inclusive, as $3); its start is the first page's `after`.
+  const after = `($2::${column.idType} IS NULL OR ${id} > $2::${column.idType})${upTo ? ` AND ${id} <= $3::${column.idType}` : ''}`;
   const prefix = (primaryId: string) => `{"version":1,"alg":"AES-256-GCM","key_id":"${primaryId}",`;
   const page = (value: string, offPrimary: string) =>
     `SELECT ${id}::text AS id, ${value} AS value FROM ${t} AS t WHERE ${after} AND ${col} IS NOT NULL AND ${offPrimary} ORDER BY ${id} LIMIT ${PAGE}`;
@@ -70,15 +72,16 @@ function causeOf(keyId: string | undefined, failed: ReadonlyMap<string, RowFailu
 /**
  * Reads `column` once more and returns the rows whose key id is not `primaryId` (NULLs excepted),
  * with their count per key id and the cause where the run knows it (`failures`: this run's listed
- * failures of this column).
+ * failures of this column). With `range` (a shard's), only the rows in that id range.
  */
-export async function recountColumn(db: Queryable, column: ResolvedColumn, primaryId: string, failures: readonly RowFailure[]): Promise<LeftBehind> {
-  const { text, param } = recountSql(column);
+export async function recountColumn(db: Queryable, column: ResolvedColumn, primaryId: string, failures: readonly RowFailure[], range?: KeysetRange): Promise<LeftBehind> {
+  const upTo = range?.upTo;
+  const { text, param } = recountSql(column, upTo !== undefined);
   const failed = new Map(failures.map((f) => [f.id, f]));
   const out: LeftBehind = { table: column.label, count: 0, byKeyId: {}, rows: [] };
-  let last: string | null = null;
+  let last: string | null = range?.after ?? null;
   for (;;) {
-    const { rows }: { rows: { id: string; value: Buffer | string }[] } = await db.query(text, [param(primaryId), last]);
+    const { rows }: { rows: { id: string; value: Buffer | string }[] } = await db.query(text, [param(primaryId), last, ...(upTo !== undefined ? [upTo] : [])]);
     for (const row of rows) {
       const keyId = peekKeyId(row.value);
       if (keyId === primaryId) continue;
@@ -96,8 +99,9 @@ export async function recountColumn(db: Queryable, column: ResolvedColumn, prima
  * One sentence for operators: how many rows are off the primary, on which keys, and why where known,
  * e.g. "llm_providers.api_key_encrypted: 114 rows are not on kek-v2 at the end of the run (kek-v1: 114):
  * 114 written under an old key during the run (a replica may still have the old configuration)".
+ * `scope` names the part of the column the recount read (a shard's range), after the column.
  */
-export function describeLeftBehind(l: LeftBehind, primaryId: string): string {
+export function describeLeftBehind(l: LeftBehind, primaryId: string, scope?: string): string {
   const keys = Object.entries(l.byKeyId).map(([k, n]) => `${k}: ${n}`).join(', ');
   const causes = new Map<LeftBehindRow['cause'], number>();
   for (const row of l.rows) causes.set(row.cause, (causes.get(row.cause) ?? 0) + 1);
@@ -109,5 +113,5 @@ export function describeLeftBehind(l: LeftBehind, primaryId: string): string {
   };
   const listed = [...causes].map(([cause, n]) => `${n} ${words[cause]}`);
   if (l.count > l.rows.length) listed.push(`${l.count - l.rows.length} more not listed`);
-  return `${l.table}: ${l.count} row${l.count === 1 ? ' is' : 's are'} not on ${primaryId} at the end of the run (${keys}): ${listed.join('; ')}`;
+  return `${l.table}${scope ? ` (${scope})` : ''}: ${l.count} row${l.count === 1 ? ' is' : 's are'} not on ${primaryId} at the end of the run (${keys}): ${listed.join('; ')}`;
 }

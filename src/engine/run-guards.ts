@@ -8,12 +8,15 @@ import type { EngineEventListener, RunKind } from './events.js';
 import { LOCK_WAIT_REPEAT_MS, LOCK_WAIT_WARN_AFTER_MS, watchLockWaits, type LockWatchTiming } from './lock-watch.js';
 import { acquireRunLock } from './run-lock.js';
 import type { ResolvedColumn } from '../db/column.js';
+import type { ShardSpec } from './shard.js';
 
 export interface RunGuardOptions {
   /** Wait for another live run on the same column to finish instead of failing (--wait). */
   waitForLock?: boolean | undefined;
   /** When a statement waiting on a lock is first reported, and how often after (default 3 s, 15 s). */
   lockWatch?: LockWatchTiming | undefined;
+  /** --shard I/N: this run covers range I of N of each column (shard.ts); its run lock is the shard's. */
+  shard?: ShardSpec | undefined;
 }
 
 export interface RunGuardInput extends RunGuardOptions {
@@ -40,7 +43,7 @@ export async function startRunGuards(o: RunGuardInput): Promise<() => Promise<vo
     unlisten();
   };
   try {
-    const lock = o.kind === 'live' ? await acquireRunLock({ db: o.db, columns: o.columns, wait: o.waitForLock === true, signal: o.signal, warn }) : undefined;
+    const lock = o.kind === 'live' ? await acquireRunLock({ db: o.db, columns: o.columns, wait: o.waitForLock === true, signal: o.signal, warn, shard: o.shard }) : undefined;
     return async () => {
       stopWatching();
       await lock?.release();

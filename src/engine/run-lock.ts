@@ -7,23 +7,33 @@
 // Dry runs take no lock: they write nothing, so they can never conflict with a live run, and an
 // operator must be able to check where a rotation stands while it runs without being refused or
 // making the live run wait.
+//
+// A shard run (--shard I/N, shard.ts) holds the column's lock shared, with the other shards, and a
+// lock of its own shard exclusively: the N shards run side by side, a second process for the same
+// shard is refused (or waits), and a whole-column run and a shard run exclude each other.
 import { createHash } from 'node:crypto';
 import type { Db, DbSession, Queryable } from '../db/db.js';
 import type { ResolvedColumn } from '../db/column.js';
 import { isConnectionLoss } from '../db/reconnect.js';
 import { CancelledError, UserError } from '../errors.js';
 import { safeText } from '../text/terminal-safe.js';
+import { shardLabel, type ShardSpec } from './shard.js';
 import { sleep } from './sleep.js';
 
 /**
  * The advisory lock key of a column: the first 8 bytes of SHA-256 over schema, table and column
  * (NUL-separated, so no two columns share an input), as a signed 64-bit integer in decimal. A
- * `shard` (for a column split across runs later) gives each part its own key.
+ * `shard` (`shard I/N`, see shardLockSuffix) gives each part of a sharded column its own key.
  */
 export function columnLockKey(column: { readonly schema: string; readonly table: string; readonly column: string }, shard?: string): string {
   const parts = ['kek-rotate run', column.schema, column.table, column.column, ...(shard === undefined ? [] : [shard])];
   const digest = createHash('sha256').update(parts.join('\0')).digest();
   return digest.readBigInt64BE(0).toString();
+}
+
+/** The suffix of the lock key of shard I of N: the same shard of another count is another lock. */
+export function shardLockSuffix(shard: ShardSpec): string {
+  return `shard ${shardLabel(shard)}`;
 }
 
 /** pg_locks shows a bigint advisory key as classid (high 32 bits) and objid (low 32 bits), objsubid 1. */
@@ -95,6 +105,34 @@ export interface RunLockOptions {
   /** How often a waiting run tries again (default 500 ms) and says whom it waits for (default 30 s). */
   readonly pollMs?: number;
   readonly remindMs?: number;
+  /** A shard run: the column's lock shared, the shard's own exclusively. */
+  readonly shard?: ShardSpec | undefined;
+}
+
+/** One advisory lock a run takes: its key, what to call it, and whether other holders may share it. */
+interface WantedLock {
+  readonly key: string;
+  readonly label: string;
+  readonly shared: boolean;
+}
+
+function wantedLocks(o: RunLockOptions): WantedLock[] {
+  const all = new Map<string, WantedLock>();
+  for (const c of o.columns) {
+    const column = columnLockKey(c);
+    if (!o.shard) {
+      all.set(column, { key: column, label: c.label, shared: false });
+      continue;
+    }
+    all.set(column, { key: column, label: c.label, shared: true });
+    const own = columnLockKey(c, shardLockSuffix(o.shard));
+    all.set(own, { key: own, label: `${c.label} (shard ${shardLabel(o.shard)})`, shared: false });
+  }
+  return [...all.values()].sort((a, b) => (BigInt(a.key) < BigInt(b.key) ? -1 : 1));
+}
+
+function tryLockSql(lock: WantedLock): string {
+  return lock.shared ? 'SELECT pg_try_advisory_lock_shared($1::bigint) AS ok' : 'SELECT pg_try_advisory_lock($1::bigint) AS ok';
 }
 
 export interface RunLock {
@@ -110,12 +148,12 @@ const NO_LOCK: RunLock = { release: async () => undefined };
  */
 export async function acquireRunLock(o: RunLockOptions): Promise<RunLock> {
   if (!o.db.session) return NO_LOCK;
-  const wanted = [...new Map(o.columns.map((c) => [columnLockKey(c), c.label])).entries()].sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const wanted = wantedLocks(o);
   let session: DbSession;
   for (let attempt = 1; ; attempt++) {
     session = await o.db.session();
     try {
-      for (const [key, label] of wanted) await lockOne(session, key, label, o);
+      for (const lock of wanted) await lockOne(session, lock, o);
       break;
     } catch (error) {
       await session.close().catch(() => undefined);
@@ -139,8 +177,8 @@ export async function acquireRunLock(o: RunLockOptions): Promise<RunLock> {
       }
       session = next;
       session.onLost((e) => void relock(e));
-      for (const [key, label] of wanted) {
-        const { rows } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
+      for (const { key, label, shared } of wanted) {
+        const { rows } = await session.query<{ ok: boolean }>(tryLockSql({ key, label, shared }), [key]);
         if (!rows[0]?.ok) {
           o.warn(`${label}: another run took the lock while ours was lost: ${describeHolder(await findLockHolder(session, key))}; this run goes on (every write is a compare-and-swap)`);
         }
@@ -160,10 +198,11 @@ export async function acquireRunLock(o: RunLockOptions): Promise<RunLock> {
   };
 }
 
-async function lockOne(session: DbSession, key: string, label: string, o: RunLockOptions): Promise<void> {
+async function lockOne(session: DbSession, lock: WantedLock, o: RunLockOptions): Promise<void> {
+  const { key, label } = lock;
   let remindedAt = Number.NEGATIVE_INFINITY;
   for (;;) {
-    const { rows } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
+    const { rows } = await session.query<{ ok: boolean }>(tryLockSql(lock), [key]);
     if (rows[0]?.ok) return;
     const holder = await findLockHolder(session, key);
     if (!holder) {

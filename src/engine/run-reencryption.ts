@@ -10,10 +10,12 @@ import { runColumnPass } from './column-pass.js';
 import { ColumnTally, MAX_KEPT_FAILURES } from './column-tally.js';
 import { defaultCryptoWorkers, openBatchCrypto, type BatchCrypto } from './crypto-pool.js';
 import { splitIdRanges } from './id-ranges.js';
-import type { EngineEventListener, LeftBehind, RowFailure, RunSummary, TableCounts } from './events.js';
+import type { EngineEventListener, LeftBehind, RowFailure, TableCounts } from './events.js';
 import { describeLeftBehind, recountColumn } from './recount.js';
 import { Throttle } from './throttle.js';
 import { startRunGuards, type RunGuardOptions } from './run-guards.js';
+import { checkShard, type ShardedRunSummary, type ShardRange } from './shard.js';
+import { countInShard, describeShardScope, resolveShardScopes, shardReport } from './shard-run.js';
 
 export interface ReencryptOptions extends RunGuardOptions {
   db: Db;
@@ -75,9 +77,10 @@ function checkOptions(o: ReencryptOptions): void {
   if (w !== undefined && !(Number.isInteger(w) && w >= 0 && w <= 64)) throw new RangeError(`cryptoWorkers must be an integer from 0 to 64, got ${w}`);
   const m = o.minRowsPerRange;
   if (m !== undefined && !(Number.isInteger(m) && m >= 1)) throw new RangeError(`minRowsPerRange must be a positive integer, got ${m}`);
+  if (o.shard) checkShard(o.shard);
 }
 
-export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> {
+export async function runReencryption(o: ReencryptOptions): Promise<ShardedRunSummary> {
   checkOptions(o);
   // Around the whole run: the run lock, lock-wait and lost-connection warnings (run-guards.ts).
   const stopGuards = await startRunGuards(o);
@@ -88,12 +91,20 @@ export async function runReencryption(o: ReencryptOptions): Promise<RunSummary> 
   }
 }
 
-async function runGuarded(o: ReencryptOptions): Promise<RunSummary> {
+async function runGuarded(o: ReencryptOptions): Promise<ShardedRunSummary> {
   const now = o.now ?? Date.now;
   const started = now();
   const sqls = o.columns.map((column) => buildColumnSql(column));
+  // --shard I/N (shard-run.ts): each column's range of this shard, from the plan every shard shares.
+  // Counts, passes and the recount below stay inside it.
+  const shard = o.shard;
+  const scopes = shard ? await resolveShardScopes(o.db, o.columns, shard, o.ring.primary.id, o.kind, (message) => o.onEvent({ type: 'warning', message })) : undefined;
   const totals: number[] = [];
-  for (const sql of sqls) {
+  for (const [i, sql] of sqls.entries()) {
+    if (scopes) {
+      totals.push(await countInShard(o.db, o.columns[i]!, scopes[i]!.range));
+      continue;
+    }
     const { rows } = await o.db.query<{ n: string }>(sql.count);
     totals.push(Number(rows[0]?.n ?? 0));
   }
@@ -125,7 +136,7 @@ async function runGuarded(o: ReencryptOptions): Promise<RunSummary> {
       }
       const tally = new ColumnTally(column.label, totals[i]!, o.onEvent, now);
       o.onEvent({ type: 'table-start', table: column.label, total: totals[i]! });
-      const result = await runColumn(o, column, sqls[i]!, totals[i]!, tally, throttle, crypto).catch((error: unknown) => {
+      const result = await runColumn(o, column, sqls[i]!, totals[i]!, tally, throttle, crypto, scopes?.[i]!.range).catch((error: unknown) => {
         tally.progress(true); // the counts so far, for the summary printed with the error
         throw error;
       });
@@ -152,13 +163,18 @@ async function runGuarded(o: ReencryptOptions): Promise<RunSummary> {
   if (o.kind === 'live' && !cancelled) {
     leftBehind = [];
     for (const [i, column] of o.columns.entries()) {
-      const recount = await recountColumn(o.db, column, o.ring.primary.id, failuresByColumn[i] ?? []);
+      // A shard recounts its own range only (the other shards recount theirs), and says so.
+      const within = scopes?.[i]!.range;
+      const recount = within?.empty
+        ? { table: column.label, count: 0, byKeyId: {}, rows: [] }
+        : await recountColumn(o.db, column, o.ring.primary.id, failuresByColumn[i] ?? [], within?.range);
       leftBehind.push(recount);
-      if (recount.count > 0) o.onEvent({ type: 'warning', message: describeLeftBehind(recount, o.ring.primary.id) });
+      const scope = shard && within ? describeShardScope(shard, within) : undefined;
+      if (recount.count > 0) o.onEvent({ type: 'warning', message: describeLeftBehind(recount, o.ring.primary.id, scope) });
     }
   }
 
-  const summary: RunSummary = {
+  const summary: ShardedRunSummary = {
     kind: o.kind,
     mode: o.mode,
     primaryKeyId: o.ring.primary.id,
@@ -168,16 +184,18 @@ async function runGuarded(o: ReencryptOptions): Promise<RunSummary> {
     elapsedMs: now() - started,
     ...(unlistedFailures > 0 ? { unlistedFailures } : {}),
     ...(leftBehind ? { leftBehind } : {}),
+    ...(shard && scopes ? { shard: shardReport(shard, scopes) } : {}),
   };
   o.onEvent({ type: 'run-done', summary });
   return summary;
 }
 
-/** One column: split into id ranges run side by side (each on its own connection), or one pass. */
-async function runColumn(o: ReencryptOptions, column: ResolvedColumn, sql: ColumnSql, total: number, tally: ColumnTally, throttle: Throttle, crypto: BatchCrypto) {
+/** One column (of a shard: its range `within`): split into id ranges run side by side (each on its own connection), or one pass. */
+async function runColumn(o: ReencryptOptions, column: ResolvedColumn, sql: ColumnSql, total: number, tally: ColumnTally, throttle: Throttle, crypto: BatchCrypto, within?: ShardRange) {
+  if (within?.empty) return { cancelled: false };
   const wanted = o.db.kind === 'pglite' ? 1 : (o.concurrency ?? DEFAULT_CONCURRENCY);
   const parts = Math.max(1, Math.min(wanted, Math.floor(total / (o.minRowsPerRange ?? DEFAULT_MIN_ROWS_PER_RANGE))));
-  const ranges = parts > 1 ? await splitIdRanges(o.db, column, total, parts) : [undefined];
+  const ranges = parts > 1 ? await splitIdRanges(o.db, column, total, parts, within?.range) : [within?.range];
   const forks: Db[] = [];
   // A range that fails stops the others (they finish their batch in flight), then the error is thrown.
   const failed = new AbortController();

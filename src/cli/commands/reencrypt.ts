@@ -17,7 +17,9 @@ import { BATCH_SIZE_FLAG, CONCURRENCY_FLAG, ENGINE_FLAGS, parseBatchSize, parseC
 import { runExternal } from '../../effects/external-run.js';
 import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { UserError } from '../../errors.js';
-import { WAIT_FLAG } from '../engine-flags.js';
+import { SHARD_FLAG, WAIT_FLAG, parseShard } from '../engine-flags.js';
+import { describeRange, shardLabel, type ShardedRunSummary, type ShardSpec } from '../../engine/shard.js';
+import { SHARD_PLAN_TABLE } from '../../engine/shard-plan.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'dry-run', short: 'n', type: 'boolean', description: 'Decrypt every value and report; write nothing' },
@@ -27,6 +29,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'max-rate', type: 'string', valueName: 'N', description: 'At most N rows per second (spare the database)' },
   CONCURRENCY_FLAG,
   WAIT_FLAG,
+  SHARD_FLAG,
   ...ENGINE_FLAGS,
   JSON_OUTPUT,
   ...CONNECTION_FLAGS,
@@ -46,18 +49,47 @@ function partialSummary(state: ProgressState, kind: 'dry-run' | 'live', mode: Ro
   };
 }
 
-function report(summary: RunSummary, out: Output, json: boolean): void {
-  const line = summaryLine(summary);
+/** A shard run: which range of each column it covered, where the boundaries came from, and what its recount read. */
+function shardLines(summary: ShardedRunSummary, shard: ShardSpec): { before: string[]; after: string[] } {
+  const before: string[] = [];
+  const after: string[] = [];
+  for (const c of summary.shard?.columns ?? []) {
+    const range = describeRange({ range: { after: c.after, upTo: c.upTo }, empty: c.empty });
+    const source =
+      c.plan === 'recorded'
+        ? `boundaries recorded in ${SHARD_PLAN_TABLE}${c.recordedAt ? ` at ${c.recordedAt}` : ''}${c.recordedBy ? ` by ${JSON.stringify(c.recordedBy)}` : ''}`
+        : c.plan === 'computed'
+          ? 'boundaries sampled for this run only (not recorded)'
+          : 'one shard: the whole column';
+    before.push(`Shard ${shardLabel(shard)} of ${c.table}: ${range}; ${source}`);
+    const recount = summary.leftBehind?.find((l) => l.table === c.table);
+    if (recount) {
+      after.push(
+        `Recount of shard ${shardLabel(shard)}'s range of ${c.table}: ${recount.count} row(s) not on ${summary.primaryKeyId}` +
+          (shard.count > 1 ? ' (the other shards recount theirs; `kek-rotate verify --only-primary` checks the whole column once every shard has finished)' : ''),
+      );
+    }
+  }
+  return { before, after };
+}
+
+function report(summary: ShardedRunSummary, out: Output, json: boolean, shard: ShardSpec | undefined): void {
+  // A shard's summary line says which shard: its counts are of its range only.
+  const line = summaryLine(summary) + (shard ? ` (shard ${shardLabel(shard)})` : '');
   if (json) {
-    // stdout holds only JSON lines; the run-done event carries the whole summary.
+    // stdout holds only JSON lines; the run-done event carries the whole summary (and its shard).
     out.info(line);
     return;
   }
+  const extra = shard ? shardLines(summary, shard) : { before: [], after: [] };
+  for (const l of extra.before) out.data(l);
   for (const l of summary.kind === 'dry-run' ? dryRunBreakdown(summary) : liveBreakdown(summary)) out.data(l);
+  for (const l of extra.after) out.data(l);
   out.data(line);
 }
 
-function outcome(summary: RunSummary): void {
+function outcome(summary: RunSummary, shard: ShardSpec | undefined): void {
+  const where = shard ? ` in shard ${shardLabel(shard)}'s range` : '';
   const { rotated, processed } = totals(summary.tables);
   if (summary.cancelled) {
     throw new CancelledError(
@@ -79,7 +111,7 @@ function outcome(summary: RunSummary): void {
   const writtenMeanwhile = (summary.leftBehind ?? []).some((l) => l.rows.some((r) => r.cause === 'written-during-run'));
   if (behind > 0) {
     throw new IncompleteError(
-      `${behind} row(s) are not on ${summary.primaryKeyId} at the end of the run${left > 0 ? ` (${left} failed during it)` : ''}`,
+      `${behind} row(s)${where} are not on ${summary.primaryKeyId} at the end of the run${left > 0 ? ` (${left} failed during it)` : ''}`,
       [
         'Keep the old key configured.',
         ...(writtenMeanwhile
@@ -103,9 +135,18 @@ export const reencryptCommand: Command = {
     'Moves every value of every registered column onto the primary key',
     '(SECRETS_ENCRYPTION_KEY), reading old values with SECRETS_ENCRYPTION_KEY_PREVIOUS.',
     'Loads ./.env. Same flags and summary line as the application\'s reencrypt-secrets.',
+    '',
+    'With --shard I/N, N processes share each column: the first one records the id',
+    `boundaries in table ${SHARD_PLAN_TABLE} and every shard rotates its own range.`,
+    'Instead of the flag: KEK_ROTATE_SHARD=I/N, or KEK_ROTATE_SHARD_COUNT=N with',
+    'Kubernetes\' JOB_COMPLETION_INDEX (docs/kubernetes-shards.md).',
   ].join('\n'),
   flags: FLAGS,
-  examples: ['kek-rotate reencrypt --dry-run', 'kek-rotate reencrypt --batch-size 500 --max-rate 2000'],
+  examples: [
+    'kek-rotate reencrypt --dry-run',
+    'kek-rotate reencrypt --batch-size 500 --max-rate 2000',
+    'kek-rotate reencrypt --shard 1/4 --wait',
+  ],
   async run({ flags }, ctx) {
     const json = flags.json === true;
     const out = makeOutput(ctx.io, { json, target: 'reencrypt_secrets' });
@@ -115,6 +156,14 @@ export const reencryptCommand: Command = {
     const mode = choiceFlag<RotationMode>(flags, 'mode', ['reencrypt', 'rewrap'], 'reencrypt');
     const concurrency = parseConcurrency(flags);
     const engine = parseEngine(flags);
+    const sharding = parseShard(flags, ctx.io.env);
+    const shard = sharding.shard;
+    if (shard && engine.type !== 'builtin') {
+      throw new UserError(
+        `--shard (or KEK_ROTATE_SHARD) splits the work of the built-in engine; --engine ${engine.type} runs the application's own tool, which cannot take a part of a table`,
+        'Drop --engine to use the built-in engine, or run the application\'s tool once, without --shard.',
+      );
+    }
     if (engine.type !== 'builtin' && (mode !== 'reencrypt' || maxRate !== undefined || concurrency !== undefined || flags.table !== undefined)) {
       throw new UserError(
         `--engine ${engine.type} runs the application's own tool, which has no --mode rewrap, --max-rate, --concurrency or --table`,
@@ -123,14 +172,22 @@ export const reencryptCommand: Command = {
     }
 
     const env = loadEnv(ctx.io, flags, out);
+    for (const warning of sharding.warnings) out.warn(warning);
     const choice = chooseDatabase(env, flags);
     if (!choice) throw databaseRequired();
+    if (shard && choice.pgliteDir !== undefined) {
+      throw new UserError(
+        '--shard splits a table across processes sharing one PostgreSQL server; an embedded --pglite database has a single connection',
+        'Run without --shard on --pglite.',
+      );
+    }
     const ring = loadRing(env, flags, out);
     logKeyRing(out, ring);
     if (engine.type !== 'builtin' && choice.databaseUrl === undefined) {
       throw new UserError(`--engine ${engine.type} needs --database-url URL (or DATABASE_URL)`, 'The application\'s tool connects to the database itself; an embedded --pglite database works with the built-in engine only.');
     }
-    const db = await connect({ ...choice, applicationName: 'kek-rotate reencrypt' }, out);
+    // A shard's connections say which shard they are, in pg_stat_activity and in a refused run's message.
+    const db = await connect({ ...choice, applicationName: shard ? `kek-rotate reencrypt --shard ${shardLabel(shard)}` : 'kek-rotate reencrypt' }, out);
     try {
       const { columns } = await prepareColumns(db, flags, out);
       await proveConfiguredKeys(db, columns, ring, out);
@@ -139,7 +196,7 @@ export const reencryptCommand: Command = {
         out,
       );
       let state = initialProgress;
-      let summary: RunSummary;
+      let summary: ShardedRunSummary;
       try {
         const onEvent = (event: Parameters<typeof renderer.onEvent>[0]) => {
           state = reduceProgress(state, event);
@@ -160,6 +217,7 @@ export const reencryptCommand: Command = {
                 signal: ctx.signal,
                 onEvent,
                 waitForLock: flags.wait === true,
+                ...(shard ? { shard } : {}),
               })
             : await runExternal(
                 { db, databaseUrl: choice.databaseUrl!, engine, batchSize, entries: columns, columns },
@@ -171,14 +229,14 @@ export const reencryptCommand: Command = {
         if (!ctx.signal.aborted) {
           const failure = asDatabaseError(error, kind === 'dry-run' ? 'dry run failed' : 're-encryption failed');
           // The database went away for good (or a statement failed): what was done so far, then exit 3.
-          if (failure instanceof DatabaseError && state.tables.some((t) => t.counts)) report(partialSummary(state, kind, mode), out, json);
+          if (failure instanceof DatabaseError && state.tables.some((t) => t.counts)) report(partialSummary(state, kind, mode), out, json, shard);
           throw failure;
         }
         summary = partialSummary(state, kind, mode);
       }
       await renderer.close();
-      report(summary, out, json);
-      outcome(summary);
+      report(summary, out, json, shard);
+      outcome(summary, shard);
     } finally {
       await db.close().catch(() => undefined);
     }
