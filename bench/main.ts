@@ -12,6 +12,7 @@ import { gcmCallMicros } from './cpu-budget.js';
 import { formatCpuBudget, formatProfile, formatTable, formatTargets, writeResults } from './report.js';
 import { setWorkerScript } from './run-engine.js';
 import { seedRows } from './seed.js';
+import { runShardBench, SHARDS_USAGE } from './shards.js';
 import { checkTargets } from './targets.js';
 import { RUN_ORDER, runThroughput } from './throughput.js';
 
@@ -71,11 +72,12 @@ async function memory(o: BenchOptions): Promise<void> {
 
 async function main(): Promise<number> {
   let o: BenchOptions;
+  const shards = process.argv.includes('--shards');
   try {
-    o = parseOptions(process.argv.slice(2), process.env);
+    o = parseOptions(process.argv.slice(2).filter((a) => a !== '--shards'), process.env);
   } catch (error) {
     if (error instanceof HelpRequested) {
-      console.log(USAGE);
+      console.log(`${USAGE}\n${SHARDS_USAGE}`);
       return 0;
     }
     console.error((error as Error).message);
@@ -84,7 +86,7 @@ async function main(): Promise<number> {
   const snapshot = snapshotBuild();
   setWorkerScript(snapshot.workerPath);
   try {
-    await (o.memory ? memory(o) : throughput(o));
+    await (shards ? runShardBench(o, log, snapshot.workerPath) : o.memory ? memory(o) : throughput(o));
     return 0;
   } catch (error) {
     console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
