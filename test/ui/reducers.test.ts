@@ -1,5 +1,6 @@
 // UI-local state: confirmation, scrolling, tabs, reveal. Pure functions, no terminal.
 import { describe, expect, it } from 'vitest';
+import { reduceTextInput } from '../../src/ui/state/text-input.js';
 import { initialConfirm, reduceConfirm } from '../../src/ui/state/confirm.js';
 import { initialReveal, reduceReveal } from '../../src/ui/state/reveal.js';
 import { reduceScroll } from '../../src/ui/state/scroll.js';
@@ -27,6 +28,16 @@ describe('confirm', () => {
     expect(reduceConfirm(s, { type: 'backspace' }, 'x')).toMatchObject({ typed: 'a[2J' });
     const done = reduceConfirm(s, { type: 'cancel' }, 'x');
     expect(reduceConfirm(done, { type: 'submit' }, 'x')).toBe(done);
+  });
+});
+
+describe('fast or pasted input', () => {
+  it('a chunk with a line break types the text, then submits: the Enter is never swallowed', () => {
+    expect(reduceConfirm(initialConfirm, { type: 'char', char: 'kek-v1\r' }, 'kek-v1')).toEqual({ kind: 'confirmed' });
+    expect(reduceConfirm(initialConfirm, { type: 'char', char: 'kek-v2\r' }, 'kek-v1')).toEqual({ kind: 'asking', typed: 'kek-v2', mismatch: true });
+    const half = reduceConfirm(initialConfirm, { type: 'char', char: 'kek' }, 'kek-v1');
+    expect(reduceConfirm(half, { type: 'char', char: '-v1\n' }, 'kek-v1')).toEqual({ kind: 'confirmed' });
+    expect(reduceTextInput({ kind: 'editing', value: '' }, { type: 'char', char: '/secure/k.key\r' })).toEqual({ kind: 'submitted', value: '/secure/k.key' });
   });
 });
 

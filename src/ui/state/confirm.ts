@@ -26,9 +26,14 @@ export function reduceConfirm(state: ConfirmState, action: ConfirmAction, expect
         if (c === 'n') return { kind: 'declined' };
         return state;
       }
+      // Pasted or fast input arrives as one chunk ("kek-v1\r"): what precedes a line break is typed,
+      // and the break is the Enter that submits it (it used to be stripped with the controls).
+      const enter = action.char.search(/[\r\n]/);
+      const text = enter < 0 ? action.char : action.char.slice(0, enter);
       // Only printable characters; a pasted control sequence must not land in the field.
-      const clean = safeText(action.char, { replacement: '' });
-      return { kind: 'asking', typed: (state.typed + clean).slice(0, 128), mismatch: false };
+      const clean = safeText(text, { replacement: '' });
+      const typed: ConfirmState = { kind: 'asking', typed: (state.typed + clean).slice(0, 128), mismatch: false };
+      return enter < 0 ? typed : reduceConfirm(typed, { type: 'submit' }, expected);
     }
     case 'backspace':
       return { ...state, typed: state.typed.slice(0, -1), mismatch: false };

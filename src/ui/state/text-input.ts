@@ -11,8 +11,13 @@ export type TextInputAction = { type: 'char'; char: string } | { type: 'backspac
 export function reduceTextInput(state: TextInputState, action: TextInputAction): TextInputState {
   if (state.kind !== 'editing') return state;
   switch (action.type) {
-    case 'char':
-      return { kind: 'editing', value: (state.value + safeText(action.char, { replacement: '' })).slice(0, 1024) };
+    case 'char': {
+      // A chunk with a line break (pasted, or typed fast) is the text, then Enter.
+      const enter = action.char.search(/[\r\n]/);
+      const text = enter < 0 ? action.char : action.char.slice(0, enter);
+      const edited: TextInputState = { kind: 'editing', value: (state.value + safeText(text, { replacement: '' })).slice(0, 1024) };
+      return enter < 0 ? edited : reduceTextInput(edited, { type: 'submit' });
+    }
     case 'backspace':
       return { kind: 'editing', value: state.value.slice(0, -1) };
     case 'submit':
