@@ -4,7 +4,8 @@ import { makeKeyRing, type KeyRing } from '../crypto/key-ring.js';
 import { CancelledError, UserError } from '../errors.js';
 import type { ResolvedColumn } from '../db/column.js';
 import type { Db } from '../db/db.js';
-import { inventorySql, summariseInventory } from '../db/inventory-sql.js';
+import { scanInventory, type ScanProgress } from '../db/inventory-scan.js';
+import { inventorySql } from '../db/inventory-sql.js';
 import { deepCheckColumn } from './deep-check.js';
 import type { ColumnReport, VerifyReport } from './verify-report.js';
 
@@ -23,6 +24,8 @@ export interface VerifyOptions {
   signal?: AbortSignal | undefined;
   /** Rows decrypted so far in this column (or, without a deep check, the column done). */
   onProgress?: ((done: number, total: number, label: string) => void) | undefined;
+  /** Rows counted so far by the inventory of a column (a whole-table read, in id ranges). */
+  onInventoryProgress?: ((progress: ScanProgress) => void) | undefined;
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -85,8 +88,7 @@ export async function verifyColumns(opts: VerifyOptions): Promise<VerifyReport> 
   for (const column of opts.columns) {
     if (signal?.aborted) throw new CancelledError('Verification stopped by the operator');
     const sql = inventorySql(column);
-    const { rows } = await db.query<{ status: string; key_id: string | null; rows: unknown }>(sql);
-    const counts = summariseInventory(rows);
+    const counts = await scanInventory(db, column, { signal, onProgress: opts.onInventoryProgress });
     const entry: ColumnReport = { label: column.label, table: column.qualifiedTable, valueType: column.valueType, sql, ...counts };
     if ((deepWanted || primaryRows) && ring && decryptWith) {
       const expected = primaryRows ? (counts.byKeyId[ring.primary.id] ?? 0) : counts.total - counts.nulls;

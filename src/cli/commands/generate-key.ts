@@ -3,12 +3,13 @@
 import { chooseNewKeyId, generateKek, writeKeyFile } from '../../crypto/generate-key.js';
 import { PRIMARY_VAR, type KeyRing } from '../../crypto/key-ring.js';
 import { formatKey } from '../../crypto/key.js';
-import { inventorySql, summariseInventory } from '../../db/inventory-sql.js';
+import { describeScanProgress, scanInventory, throttleScanProgress } from '../../db/inventory-scan.js';
 import type { Command } from '../command.js';
 import { CONNECTION_FLAGS, HELP } from '../common-flags.js';
 import { asDatabaseError } from '../database-errors.js';
 import { stringFlag, type FlagSpec } from '../flags.js';
 import { makeOutput } from '../output.js';
+import { PROGRESS_INTERVAL_MS } from '../renderers/plain-renderer.js';
 import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { chooseDatabase, connect, loadEnv, loadRing, prepareColumns } from '../setup.js';
 
@@ -43,12 +44,11 @@ export const generateKeyCommand: Command = {
         // A new key is deployed beside the current one: that one must really be the rows' key.
         if (ring) await proveConfiguredKeys(db, columns, ring, out);
         for (const column of columns) {
-          const { rows } = await db
-            .query<{ status: string; key_id: string | null; rows: unknown }>(inventorySql(column))
-            .catch((error: unknown) => {
-              throw asDatabaseError(error, `reading key ids of ${column.label}`);
-            });
-          idsInDatabase.push(...Object.keys(summariseInventory(rows).byKeyId));
+          const onProgress = throttleScanProgress((p) => out.info(describeScanProgress(p, 'Reading key ids of')), PROGRESS_INTERVAL_MS);
+          const inventory = await scanInventory(db, column, { onProgress }).catch((error: unknown) => {
+            throw asDatabaseError(error, `reading key ids of ${column.label}`);
+          });
+          idsInDatabase.push(...Object.keys(inventory.byKeyId));
         }
       } finally {
         await db.close().catch(() => undefined);
