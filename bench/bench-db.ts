@@ -5,7 +5,14 @@ import type { Db } from '../src/db/db.js';
 import { openPg } from '../src/db/pg-adapter.js';
 import { createApplicationSchema } from '../src/sandbox/schema.js';
 
-export const BENCH_SCHEMA = 'kek_bench';
+/** kek_bench, or KEK_BENCH_SCHEMA: two people benching on one server must not drop each other's schema. */
+export const BENCH_SCHEMA = benchSchema(process.env.KEK_BENCH_SCHEMA);
+
+function benchSchema(name: string | undefined): string {
+  if (name === undefined || name === '') return 'kek_bench';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`KEK_BENCH_SCHEMA ${JSON.stringify(name)} is not a plain lower-case identifier`);
+  return name;
+}
 export const TABLE = 'llm_providers';
 export const COLUMN = 'api_key_encrypted';
 export const BENCH_COLUMNS: readonly EncryptedColumn[] = [{ schema: BENCH_SCHEMA, table: TABLE, column: COLUMN, idColumn: 'id' }];

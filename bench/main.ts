@@ -7,10 +7,12 @@ import { BENCH_SCHEMA, dropSchema, openBenchDb, recreateSchema } from './bench-d
 import { makeBenchKeys } from './bench-keys.js';
 import { machineInfo } from './machine-info.js';
 import { MEMORY_SMALL_ROWS, runMemory } from './memory.js';
+import { formatInventory, runInventoryBench } from './inventory.js';
 import { HelpRequested, USAGE, parseOptions, type BenchOptions } from './options.js';
 import { gcmCallMicros } from './cpu-budget.js';
 import { formatCpuBudget, formatProfile, formatTable, formatTargets, writeResults } from './report.js';
 import { setWorkerScript } from './run-engine.js';
+import { resetTable } from './reset.js';
 import { seedRows } from './seed.js';
 import { runShardBench, SHARDS_USAGE } from './shards.js';
 import { checkTargets } from './targets.js';
@@ -30,6 +32,18 @@ async function throughput(o: BenchOptions): Promise<void> {
     log(`seeding ${o.rows} rows on kek-v1 in schema ${BENCH_SCHEMA}`);
     await seedRows(db, keys.old, o.rows);
     log('seeded');
+    // Read-only, on the freshly seeded table: before the engine's runs rewrite it.
+    await resetTable(db);
+    log('inventory: plain GROUP BY, inventory SQL before and now, as the tool reads it, emergency listing');
+    const inventory = await runInventoryBench(db, o, log);
+    const inventoryTable = `Whole-table reads (issue 11), ${o.rows.toLocaleString('en-US')} rows, best of ${inventory.rounds}:\n${formatInventory(inventory)}`;
+    if (o.inventory) {
+      console.log(`\nkek-rotate bench --inventory — ${machine.nproc} CPUs, node ${machine.node}, ${machine.postgres.split(' on ')[0]}\n`);
+      console.log(inventoryTable);
+      writeResults(o.out, { machine, options: { ...o, databaseUrl: undefined }, runOrder: ['seed N rows on kek-v1 (not timed)', 'reset, VACUUM ANALYZE, CHECKPOINT', '--inventory-rounds times: plain, single, ranges, listing; then once: legacy SQL, legacy listing (up to 50,000 rows)'], measurements: [], targets: [], inventory });
+      console.log(`\nWritten to ${o.out}`);
+      return;
+    }
     const r = await runThroughput(db, keys, o, log);
     console.log(`\nkek-rotate bench — ${o.rows.toLocaleString('en-US')} rows, ${machine.nproc} CPUs, node ${machine.node}, ${machine.postgres.split(' on ')[0]}`);
     console.log(`b/a = rows/s vs the reference algorithm (timed on the first ${o.baselineRows} rows: flatters it); b/c = vs the single-statement rewrite\n`);
@@ -46,7 +60,8 @@ async function throughput(o: BenchOptions): Promise<void> {
     console.log('  client = the engine process, all threads; GCM floor = AES-256-GCM calls a row needs x one call;');
     console.log('  bound = CPUs / (GCM floor + postgres µs): the most any engine could do here, before its own work.');
     if (r.profile) console.log(`\nWhere the time goes (batch ${r.chosenBatchSize}, each stage alone):\n${formatProfile(r.profile)}`);
-    writeResults(o.out, { machine, options: { ...o, databaseUrl: undefined }, runOrder: RUN_ORDER, measurements: r.measurements, targets: r.targets, profile: r.profile, gcmCallMicros: gcmMicros });
+    console.log(`\n${inventoryTable}`);
+    writeResults(o.out, { machine, options: { ...o, databaseUrl: undefined }, runOrder: RUN_ORDER, measurements: r.measurements, targets: r.targets, profile: r.profile, gcmCallMicros: gcmMicros, inventory });
     console.log(`\nWritten to ${o.out}`);
   } finally {
     await db.close();

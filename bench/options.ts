@@ -16,6 +16,10 @@ export interface BenchOptions {
   uiRounds: number;
   /** --memory: runs of each kind at each size; the ratio compares their medians. */
   memoryRounds: number;
+  /** Only the inventory comparison of issue 11 (plain GROUP BY, old and new inventory, the listing). */
+  inventory: boolean;
+  /** Rounds of the inventory comparison (best of each kind counts). */
+  inventoryRounds: number;
   /** Leave the kek_bench schema in place at the end (for inspection with psql). */
   keep: boolean;
   /** Skip the baseline (it is the slowest part) — ratios vs baseline are then not computed. */
@@ -34,10 +38,13 @@ export const USAGE = `npm run bench -- [options]
   --memory            peak RSS of a dry run and a live run at 100000 rows and at --rows (default 1000000 here)
   --ui-rounds N       headless/UI-attached pairs for the UI ratio, best of each (default 3)
   --memory-rounds N   with --memory: runs of each kind at each size, medians compared (default 3)
-  --skip-baseline     do not time the reference algorithm
+  --inventory         only the whole-table reads of issue 11: plain jsonb GROUP BY, the inventory SQL
+                      before and now, the inventory as the tool reads it, the emergency listing
+  --inventory-rounds N  rounds of those, best of each (default 3)
+  --skip-baseline     do not time the reference algorithm (nor the inventory SQL and listing before issue 11)
   --keep              leave schema kek_bench in place at the end
-  --out FILE          results file (default bench/results.json, or bench/results-memory.json with --memory)
-Database: DATABASE_URL, else TEST_DATABASE_URL, else ${DEFAULT_DATABASE_URL}`;
+  --out FILE          results file (default bench/results.json; results-memory.json with --memory, results-inventory.json with --inventory)
+Database: DATABASE_URL, else TEST_DATABASE_URL, else ${DEFAULT_DATABASE_URL}; schema kek_bench, or KEK_BENCH_SCHEMA`;
 
 function positiveInt(flag: string, raw: string | undefined): number {
   const n = Number(raw);
@@ -58,6 +65,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   // 1.03 and 1.38. The median of three is the figure; every run is printed and kept.
   let memoryRounds = 3;
   let skipBaseline = false;
+  let inventory = false;
+  let inventoryRounds = 3;
   let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -92,6 +101,12 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
       case '--skip-baseline':
         skipBaseline = true;
         break;
+      case '--inventory':
+        inventory = true;
+        break;
+      case '--inventory-rounds':
+        inventoryRounds = positiveInt(flag, value());
+        break;
       case '--out':
         out = value();
         break;
@@ -113,7 +128,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     uiRounds,
     memoryRounds,
     skipBaseline,
-    out: out ?? (memory ? 'bench/results-memory.json' : 'bench/results.json'),
+    inventory,
+    inventoryRounds,
+    out: out ?? (memory ? 'bench/results-memory.json' : inventory ? 'bench/results-inventory.json' : 'bench/results.json'),
     databaseUrl: env.DATABASE_URL || env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL,
   };
 }

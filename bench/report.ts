@@ -89,6 +89,8 @@ export interface BenchResults {
   targets: TargetCheck[];
   profile?: StageTiming[];
   memory?: unknown;
+  /** Issue 11's whole-table reads side by side (inventory.ts). */
+  inventory?: unknown;
   /** One AES-256-GCM seal or open of a short value through node:crypto on this machine, µs. */
   gcmCallMicros?: number;
 }

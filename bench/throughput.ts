@@ -18,6 +18,7 @@ import { checkTargets, type TargetCheck } from './targets.js';
 
 export const RUN_ORDER = [
   'seed N rows on kek-v1 (not timed), copy to bench_pristine',
+  'inventory (issue 11, read-only, inventory.ts): --inventory-rounds times plain GROUP BY, inventory SQL, range inventory, plain listing, emergency listing; then once the pre-issue-11 SQL (and listing, up to 50,000 rows)',
   'before every measurement: TRUNCATE + INSERT from bench_pristine, VACUUM ANALYZE, CHECKPOINT',
   'ceiling: one UPDATE of every row',
   'baseline: reference algorithm on the first --baseline-rows rows',
