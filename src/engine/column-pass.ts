@@ -37,7 +37,12 @@ export interface ColumnPassOptions {
   readonly revisitDelaysMs: readonly number[];
   /** How many times a row the application keeps changing is re-read and retried. */
   readonly changeRetries: number;
+  /** Hears the rows each committed write moved, with the key each was on (emergency checklist). */
+  readonly onMoved?: MovedRowsListener | undefined;
 }
+
+/** Rows one committed write moved onto the primary, each with the key id it left. */
+export type MovedRowsListener = (table: string, rows: readonly { readonly id: string; readonly fromKeyId: string }[]) => void;
 
 interface Page {
   readonly rows: SourceRow[];
@@ -82,6 +87,7 @@ export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassRes
       }
       tally.add('rotated', out.written.length);
       const keyIdOf = new Map(batch.rotated.map((r) => [r.id, r.fromKeyId]));
+      if (o.onMoved && out.written.length > 0) o.onMoved(o.column.label, out.written.map((id) => ({ id, fromKeyId: keyIdOf.get(id)! })));
       for (const id of out.notLocked) deferred.set(id, keyIdOf.get(id));
       if (out.changed.length === 0) return;
       tally.retried(out.changed.length);

@@ -6,7 +6,7 @@ import type { KeyRing } from '../crypto/key-ring.js';
 import type { Db } from '../db/db.js';
 import type { ResolvedColumn } from '../db/column.js';
 import { buildColumnSql, type ColumnSql } from './column-sql.js';
-import { runColumnPass } from './column-pass.js';
+import { runColumnPass, type MovedRowsListener } from './column-pass.js';
 import { ColumnTally, MAX_KEPT_FAILURES } from './column-tally.js';
 import { defaultCryptoWorkers, openBatchCrypto, type BatchCrypto } from './crypto-pool.js';
 import { splitIdRanges } from './id-ranges.js';
@@ -29,6 +29,8 @@ export interface ReencryptOptions extends RunGuardOptions {
   /** Abort: the batch in flight commits or rolls back, then the summary says cancelled. */
   signal?: AbortSignal | undefined;
   onEvent: EngineEventListener;
+  /** Live runs: hears the ids each committed write moved and the key each left (never values). */
+  onMoved?: MovedRowsListener | undefined;
   lockTimeoutMs?: number;
   statementTimeoutMs?: number;
   now?: () => number;
@@ -226,6 +228,7 @@ async function runColumn(o: ReencryptOptions, column: ResolvedColumn, sql: Colum
           warn: (message) => o.onEvent({ type: 'warning', message }),
           revisitDelaysMs: o.revisitDelaysMs ?? DEFAULT_REVISIT_DELAYS_MS,
           changeRetries: o.changeRetries ?? DEFAULT_CHANGE_RETRIES,
+          onMoved: o.onMoved,
         }).catch((error: unknown) => {
           failed.abort();
           throw error;
