@@ -1,9 +1,10 @@
 // The whole runbook as one Markdown document, generated from the same data the machine and the
 // screens use (`kek-rotate runbook --markdown`), so the document and the tool cannot drift apart.
-import { phaseOf, STEP_IDS, type PhaseId, type StepId } from '../src/machine/contract.js';
+import { phaseOf, STEP_IDS, type PhaseId } from '../src/machine/contract.js';
 import { GUARD_TEXT } from './guards.js';
 import { PHASE_ORDER, PHASE_TEXT } from './phases.js';
 import { QUIT_TEXT, RUNBOOK_STEPS } from './steps.js';
+import { EMERGENCY_BACKGROUND } from './steps-emergency.js';
 import type { StepText } from './types.js';
 
 function phaseHeading(phase: PhaseId): string {
@@ -11,8 +12,9 @@ function phaseHeading(phase: PhaseId): string {
   return text.number === undefined ? `## ${text.title}` : `## Phase ${text.number}: ${text.title}`;
 }
 
-function stepSection(step: StepId, text: StepText): string[] {
-  const lines = [`### ${text.title}`, '', `<sub>step \`${step}\`${text.working ? ' · the tool works, you wait' : ''}</sub>`, '', text.does, ''];
+function stepSection(step: string, text: StepText, background = false): string[] {
+  const kind = background ? 'beside the steps, from the first one' : text.working ? 'the tool works, you wait' : undefined;
+  const lines = [`### ${text.title}`, '', `<sub>${background ? 'task' : 'step'} \`${step}\`${kind ? ` · ${kind}` : ''}</sub>`, '', text.does, ''];
   if (text.why) lines.push(`**Why:** ${text.why}`, '');
   if (text.risks) lines.push(`**What can go wrong:** ${text.risks}`, '');
   if (text.undo) lines.push(`**Undo:** ${text.undo}`, '');
@@ -47,6 +49,7 @@ export function renderRunbookMarkdown(): string {
   ];
   for (const phase of PHASE_ORDER) {
     out.push(phaseHeading(phase), '', `_${PHASE_TEXT[phase].goal}_`, '');
+    for (const [task, text] of Object.entries(EMERGENCY_BACKGROUND)) if (phase === 'emergency') out.push(...stepSection(task, text, true));
     for (const step of STEP_IDS.filter((id) => phaseOf(id) === phase)) out.push(...stepSection(step, RUNBOOK_STEPS[step]));
   }
   out.push('## Rules the tool enforces', '');

@@ -1,14 +1,19 @@
 // Text for the emergency path: the key leaked.
+import type { BackgroundTask } from '../src/machine/contract.js';
 import type { StepText } from './types.js';
 
-export const EMERGENCY_STEPS = {
+/** Work that runs beside the steps (no step of its own): the listing starts with the path. */
+export const EMERGENCY_BACKGROUND = {
   'emergency.listingCredentials': {
-    title: 'Listing what the leaked key protected',
-    does: 'Lists every row encrypted under the leaked key (provider name, type, id) before any row moves.',
-    why: 'Whoever has the leaked key and a copy of the database can read these credentials: each must also be rotated at its provider. After re-encryption the database no longer shows which rows they were.',
+    title: 'Listing what the leaked key protected (in the background)',
+    does: 'From the first step of the path, reads the table once and lists every row encrypted under the leaked key (provider name, type, id), while you store and deploy the new key. Its progress shows on every screen of the path.',
+    why: 'Whoever has the leaked key and a copy of the database can read these credentials: each must also be rotated at its provider. The listing does not hold up the new key: every minute the leaked key stays primary, new secrets are written under it. Rows the application writes under the leaked key after the listing read them are reported by the re-encryption as it moves them, and join the list.',
     working: true,
     actions: [],
   },
+} satisfies Record<BackgroundTask, StepText>;
+
+export const EMERGENCY_STEPS = {
   'emergency.generating': { title: 'Generating the new key', does: 'Makes the next key, as in phase 1.', working: true, actions: [] },
   'emergency.show': {
     title: 'Store the new key',
@@ -52,11 +57,26 @@ export const EMERGENCY_STEPS = {
     actions: [{ event: 'CONFIRM', label: 'deployed without the leaked key', guard: 'removalAllowed' }],
   },
   'emergency.applyingRemoval': { title: 'Checking the deploy', does: 'Checks that kek-rotate has only the new key.', working: true, actions: [] },
+  'emergency.waitingForList': {
+    title: 'Waiting for the credential listing',
+    does: 'The listing started with the path has not finished yet: it shows rows read of the total, the rate and the time left.',
+    working: true,
+    actions: [],
+  },
+  'emergency.completingList': {
+    title: 'Completing the credential list',
+    does: 'Adds the rows the re-encryption moved off the leaked key that the listing had not seen (written under it after the listing read them), with their names.',
+    working: true,
+    actions: [],
+  },
   'emergency.checklist': {
     title: 'Rotate these credentials at their providers',
-    does: 'Every credential below was readable with the leaked key. Revoke and re-issue each at its provider, then enter the new value in the application.',
-    why: 'Re-encrypting protects the database from now on; it does not make a stolen copy of the old database unreadable.',
-    actions: [{ event: 'CONFIRM', label: 'checklist noted' }],
+    does: 'The leaked key could read each of these: rotate it at its provider, tick it.',
+    why: 'Re-encrypting protects the database from now on; it does not make a stolen copy of the old database unreadable. Revoke and re-issue each credential at its provider and enter the new value in the application. The list, grouped by provider, is also written to a Markdown and a CSV file (mode 0600) to hand on; `kek-rotate report` shows it with the ticks.',
+    actions: [
+      { event: 'TICK_CREDENTIAL', label: 'tick the selected credential (rotated at its provider)' },
+      { event: 'CONFIRM', label: 'checklist noted' },
+    ],
   },
   'emergency.failed': {
     title: 'A step of the emergency path failed',

@@ -19,7 +19,8 @@ export interface StepAction {
     | 'START_ROLLBACK'
     | 'RESUME_FROM_JOURNAL'
     | 'START_FRESH'
-    | 'RETRY';
+    | 'RETRY'
+    | 'TICK_CREDENTIAL';
   readonly label: string;
   /** The rule that must hold for the action to be accepted, if any. */
   readonly guard?: GuardName;

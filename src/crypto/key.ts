@@ -20,7 +20,7 @@ export class KeyFormatError extends UserError {
   }
 }
 
-const keyIdSchema = z
+export const keyIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'key id may only use letters, digits, ".", "_" and "-" (at most 64)');
 

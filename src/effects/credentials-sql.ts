@@ -8,7 +8,7 @@ import { scanIdRanges, type ScanOptions } from '../db/inventory-scan.js';
 import { rowsOnKeyInRangeSql } from '../db/inventory-sql.js';
 import type { CredentialRef } from '../machine/contract.js';
 
-async function namingColumns(db: Db, column: ResolvedColumn): Promise<{ name: boolean; providerType: boolean }> {
+export async function namingColumns(db: Db, column: ResolvedColumn): Promise<{ name: boolean; providerType: boolean }> {
   const { rows } = await db.query<{ name: string }>(
     `SELECT a.attname AS name FROM pg_catalog.pg_attribute a
       WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attname IN ('name', 'provider_type')`,
@@ -16,6 +16,36 @@ async function namingColumns(db: Db, column: ResolvedColumn): Promise<{ name: bo
   );
   const have = new Set(rows.map((r) => r.name));
   return { name: have.has('name'), providerType: have.has('provider_type') };
+}
+
+/** Ids looked up per statement: one index scan each, and a parameter of bounded size. */
+export const NAME_LOOKUP_CHUNK = 1000;
+
+/**
+ * The name and provider type of the given rows of one column (ids as text, as the engine and the
+ * listing report them), in id order. The ids are cast to the id column's own type, so each chunk is
+ * an index lookup (never `id::text = ANY(...)`, which reads the whole table per chunk). Rows deleted
+ * meanwhile are kept, named "(row deleted)": the leaked key could read them, the provider still must
+ * revoke them.
+ */
+export async function credentialsForIds(db: Db, column: ResolvedColumn, ids: readonly string[], signal?: AbortSignal): Promise<CredentialRef[]> {
+  if (ids.length === 0) return [];
+  const has = await namingColumns(db, column);
+  const name = has.name ? 't.name::text' : 'NULL::text';
+  const providerType = has.providerType ? 't.provider_type::text' : 'NULL::text';
+  const found = new Map<string, CredentialRef>();
+  for (let start = 0; start < ids.length; start += NAME_LOOKUP_CHUNK) {
+    signal?.throwIfAborted();
+    const chunk = ids.slice(start, start + NAME_LOOKUP_CHUNK);
+    const { rows } = await db.query<{ id: string; name: string | null; provider_type: string | null }>(
+      `SELECT t.${column.quotedId}::text AS id, ${name} AS name, ${providerType} AS provider_type
+         FROM ${column.qualifiedTable} AS t
+        WHERE t.${column.quotedId} = ANY($1::text[]::${column.idType}[])`,
+      [chunk],
+    );
+    for (const row of rows) found.set(row.id, { table: column.label, id: row.id, name: row.name ?? '', providerType: row.provider_type ?? '' });
+  }
+  return ids.map((id) => found.get(id) ?? { table: column.label, id, name: '(row deleted)', providerType: '' });
 }
 
 /**

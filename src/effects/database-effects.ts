@@ -12,7 +12,9 @@ import type { ColumnInventory, CredentialRef, RunRequest, VerifyCheck } from '..
 import { verifyColumns } from '../verify/verify-columns.js';
 import type { VerifyReport } from '../verify/verify-report.js';
 import { readColumnInventory, registryWarnings } from './column-inventory.js';
-import { listCredentialsOnKey } from './credentials-sql.js';
+import { credentialsForIds, listCredentialsOnKey } from './credentials-sql.js';
+import { MovedRowsRecorder } from './moved-rows.js';
+import { ReadProgressFeed } from '../db/read-progress.js';
 
 export const DEFAULT_RUNBOOK_BATCH_SIZE = 100;
 
@@ -36,6 +38,8 @@ export interface DatabaseEffectsOptions extends EngineTuning {
 
 export interface DatabaseEffects {
   readonly db: Db;
+  /** Rows read of the total, rate and ETA of the inventory, verification and credential listing. */
+  readonly readProgress: ReadProgressFeed;
   /** The resolved columns (resolved again at every inventory, so a fixed registry is picked up on retry). */
   columns(): Promise<ResolvedColumn[]>;
   /** Counts per key id, and (with the ring) each key proven on a sample of its rows. */
@@ -45,6 +49,11 @@ export interface DatabaseEffects {
   runBuiltin(request: RunRequest, ring: KeyRing): Promise<RunSummary>;
   verify(check: VerifyCheck, ring: KeyRing, signal: AbortSignal): Promise<VerifyReport>;
   listCredentials(keyId: string, signal: AbortSignal): Promise<CredentialRef[]>;
+  /**
+   * `listed` plus every row this session's live runs moved off `keyId` that it lacks (looked up by
+   * id, with its name): the rows written under the leaked key after the listing read them.
+   */
+  completeCredentialList(keyId: string, listed: readonly CredentialRef[], signal: AbortSignal): Promise<{ credentials: CredentialRef[]; added: CredentialRef[] }>;
 }
 
 export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffects {
@@ -55,17 +64,25 @@ export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffect
     return resolved;
   };
   const columns = async () => resolved ?? (await resolve());
+  const moved = new MovedRowsRecorder();
+  const readProgress = new ReadProgressFeed();
+  const counting = (task: 'inventory' | 'verify') => {
+    readProgress.clear(task);
+    return { onProgress: (p: Parameters<ReadProgressFeed['report']>[2]) => readProgress.report(task, 'Counting', p) };
+  };
   return {
     db,
+    readProgress,
     columns,
     async inventory(signal, ring) {
+      const scan = counting('inventory');
       const list = await resolve();
       const keyProofs = ring ? await proveKeys(db, list, ring) : [];
       const partly = keyProofs.filter((proof) => verdictOf(proof) === 'partly').map(describePartlyProven);
-      return { columns: await readColumnInventory(db, list, signal), warnings: [...partly, ...(await registryWarnings(db, entries))], keyProofs };
+      return { columns: await readColumnInventory(db, list, signal, scan), warnings: [...partly, ...(await registryWarnings(db, entries))], keyProofs };
     },
     async counts(signal) {
-      return readColumnInventory(db, await columns(), signal);
+      return readColumnInventory(db, await columns(), signal, counting('inventory'));
     },
     async runBuiltin(request, ring) {
       // Absent, the engine picks its own default (2 workers on PostgreSQL, 1 on PGlite).
@@ -81,14 +98,35 @@ export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffect
         signal: request.signal,
         onEvent: request.onEvent,
         waitForLock: options.waitForLock,
+        ...(request.recordMovedFrom !== undefined ? { onMoved: moved.listenerFor(request.recordMovedFrom) } : {}),
       };
       return runReencryption(run);
     },
     async verify(check, ring, signal) {
-      return verifyColumns({ db, ring, columns: await columns(), deep: check === 'deep', onlyPrimary: check === 'only-primary', signal });
+      const list = await columns();
+      return verifyColumns({
+        db,
+        ring,
+        columns: list,
+        deep: check === 'deep',
+        onlyPrimary: check === 'only-primary',
+        signal,
+        onInventoryProgress: counting('verify').onProgress,
+        onProgress: (done, total, label) => readProgress.reportCount('verify', 'Decrypting', label, done, total),
+      });
     },
     async listCredentials(keyId, signal) {
-      return listCredentialsOnKey(db, await columns(), keyId, signal);
+      readProgress.clear('credentials');
+      return listCredentialsOnKey(db, await columns(), keyId, signal, { onProgress: (p) => readProgress.report('credentials', 'Listing', p) });
+    },
+    async completeCredentialList(keyId, listed, signal) {
+      const known = new Set(listed.map((c) => `${c.table}\0${c.id}`));
+      const added: CredentialRef[] = [];
+      for (const column of await columns()) {
+        const ids = [...(moved.movedOff(keyId).get(column.label) ?? [])].filter((id) => !known.has(`${column.label}\0${id}`));
+        added.push(...(await credentialsForIds(db, column, ids, signal)));
+      }
+      return { credentials: [...listed, ...added], added };
     },
   };
 }

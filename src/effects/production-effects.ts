@@ -16,6 +16,7 @@ import { SecretKey, type Effects } from '../machine/contract.js';
 import { databaseEffects, DEFAULT_RUNBOOK_BATCH_SIZE, type EngineTuning } from './database-effects.js';
 import { runExternal } from './external-run.js';
 import { journalTap } from './journal-tap.js';
+import { writeChecklistFiles } from '../emergency/checklist-files.js';
 import { configIdsOf, secretKeysOf } from './key-ring-views.js';
 import { ProductionKeys, type EnvironmentSource } from './production-keys.js';
 
@@ -113,6 +114,13 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
     async listCredentialsProtectedBy({ keyId, signal }) {
       return data.listCredentials(keyId, signal);
     },
+    async completeCredentialList({ keyId, listed, signal }) {
+      return data.completeCredentialList(keyId, listed, signal);
+    },
+    async writeChecklistFiles({ rotationId, keyId, credentials }) {
+      return writeChecklistFiles({ dir: cwd, rotationId, keyId, credentials, now: options.now ?? Date.now });
+    },
+    readProgress: data.readProgress,
     appendJournal: (entry) => tap.append(entry),
     now: options.now ?? Date.now,
   };

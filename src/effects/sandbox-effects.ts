@@ -13,6 +13,7 @@ import { ringOf } from '../sandbox/deploy-config.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { databaseEffects, type EngineTuning } from './database-effects.js';
 import { journalTap } from './journal-tap.js';
+import { writeChecklistFiles } from '../emergency/checklist-files.js';
 import { UserError } from '../errors.js';
 import { configIdsOf, secretKeysOf } from './key-ring-views.js';
 
@@ -75,6 +76,13 @@ export function createSandboxEffects(options: SandboxEffectsOptions): Effects {
     async listCredentialsProtectedBy({ keyId, signal }) {
       return data.listCredentials(keyId, signal);
     },
+    async completeCredentialList({ keyId, listed, signal }) {
+      return data.completeCredentialList(keyId, listed, signal);
+    },
+    async writeChecklistFiles({ rotationId, keyId, credentials }) {
+      return writeChecklistFiles({ dir: options.cwd ?? process.cwd(), rotationId, keyId, credentials, now: sandbox.now });
+    },
+    readProgress: data.readProgress,
     appendJournal: (entry) => tap.append(entry),
     now: sandbox.now,
   };

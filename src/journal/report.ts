@@ -5,6 +5,8 @@
 import { markdownText } from '../text/markdown.js';
 import type { JournalEntry } from './entry.js';
 import { skippedLinesSentence, type JournalProblem } from './journal-reader.js';
+import { credentialKey, replayTicks, uniqueCredentials } from '../emergency/checklist-groups.js';
+import { checklistMarkdownGroups } from '../emergency/checklist-export.js';
 import { redactKeyMaterial } from './sanitize.js';
 import { LIVE_PASS_ENDED } from './live-pass-note.js';
 
@@ -105,8 +107,17 @@ function rotationSection(id: string, entries: readonly JournalEntry[]): string[]
     }
     lines.push(`| ${cell(e.time)} | ${cell(e.operator)} | ${cell(e.step)} | ${cell(e.outcome)} | ${cell(formatKeys(e.keys))} | ${cell(formatCounts(e.counts))} | ${cell(e.message)} |`);
   }
-  lines.push('');
+  lines.push('', ...credentialSection(entries));
   return lines;
+}
+
+/** Emergency: the credentials the leaked key protected, with the ticks the operator set. */
+function credentialSection(entries: readonly JournalEntry[]): string[] {
+  const listed = uniqueCredentials(entries.flatMap((e) => e.credentials ?? []));
+  if (listed.length === 0) return [];
+  const ticked = replayTicks(entries);
+  const done = listed.filter((c) => ticked.has(credentialKey(c))).length;
+  return [`### Credentials to rotate at their providers (${listed.length}, ${done} ticked as rotated)`, ...checklistMarkdownGroups(listed, ticked, '####'), ''];
 }
 
 export function renderReport(entries: readonly JournalEntry[], problems: readonly JournalProblem[] = []): string {

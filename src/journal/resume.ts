@@ -3,7 +3,8 @@
 // what the database shows (the database wins). Lines the reader skipped (not entries kek-rotate
 // wrote) are never used; their line numbers travel with the resume point so the operator is told.
 import type { ResumePoint } from '../machine/contract.js';
-import type { JournalEntry } from './entry.js';
+import type { CredentialRef, JournalEntry } from './entry.js';
+import { uniqueCredentials } from '../emergency/checklist-groups.js';
 import type { JournalRead } from './journal-reader.js';
 import { keyFileOfNote } from './key-file-note.js';
 
@@ -26,14 +27,16 @@ export function resumePoint(journal: readonly JournalEntry[] | Pick<JournalRead,
   let newKeyId: string | undefined;
   let oldKeyId: string | undefined;
   let path: ResumePoint['path'] = 'rotate';
-  let credentials: ResumePoint['credentials'];
+  let credentials: CredentialRef[] | undefined;
   let keyFile: string | undefined;
   for (const entry of rotation) {
     if (entry.outcome === 'ok') keyFile = keyFileOfNote(entry.message) ?? keyFile;
     newKeyId = entry.keys?.new ?? newKeyId;
     oldKeyId = entry.keys?.old ?? oldKeyId;
     if (entry.path) path = entry.path;
-    if (entry.credentials) credentials = entry.credentials;
+    // Every line of the rotation that lists credentials adds to the list: the listing (one line per
+    // 10,000), the rows moved off the leaked key that it missed, ticks.
+    if (entry.credentials) credentials = [...(credentials ?? []), ...entry.credentials];
   }
   return {
     rotationId: last.rotationId,
@@ -45,7 +48,7 @@ export function resumePoint(journal: readonly JournalEntry[] | Pick<JournalRead,
     newKeyId,
     oldKeyId,
     finished: last.phase === 'done' && last.outcome !== 'failed',
-    ...(credentials ? { credentials } : {}),
+    ...(credentials ? { credentials: uniqueCredentials(credentials) } : {}),
     ...(keyFile ? { keyFile } : {}),
     ...(skippedLines.length > 0 ? { skippedLines } : {}),
   };

@@ -28,6 +28,8 @@ export interface GenerateKeyInput {
 export interface RunInput {
   kind: RunKind;
   mode: RotationMode;
+  /** Emergency: the leaked key, whose rows the run reports for the checklist. */
+  recordMovedFrom?: string | undefined;
 }
 
 export function effectActors(effects: Effects) {
@@ -44,8 +46,15 @@ export function effectActors(effects: Effects) {
     applyDeploy: fromPromise<DeployResult, DeployRequest>(({ input }) => effects.applyDeploy(input)),
     readCounts: fromPromise<ColumnInventory[]>(({ signal }) => effects.readCounts({ signal })),
     verify: fromPromise<VerifyReport, { check: VerifyCheck }>(({ input, signal }) => effects.verify({ check: input.check, signal })),
-    listCredentials: fromPromise<CredentialRef[], { keyId: string }>(({ input, signal }) =>
-      effects.listCredentialsProtectedBy({ keyId: input.keyId, signal }),
+    /** Resolves with undefined when the list is already known (resumed): the rows have moved since. */
+    listCredentials: fromPromise<CredentialRef[] | undefined, { keyId: string; known: boolean }>(async ({ input, signal }) =>
+      input.known ? undefined : effects.listCredentialsProtectedBy({ keyId: input.keyId, signal }),
+    ),
+    completeCredentials: fromPromise<{ credentials: CredentialRef[]; added: CredentialRef[] }, { keyId: string; listed: readonly CredentialRef[] }>(({ input, signal }) =>
+      effects.completeCredentialList({ ...input, signal }),
+    ),
+    writeChecklist: fromPromise<{ markdown: string; csv: string }, { rotationId: string; keyId: string; credentials: readonly CredentialRef[] }>(({ input }) =>
+      effects.writeChecklistFiles(input),
     ),
     runReencryption: fromCallback<InternalEvent, RunInput>(({ input, sendBack }) => {
       const controller = new AbortController();
@@ -83,6 +92,8 @@ export function missingEffects(): Effects {
     runReencryption: missing('runReencryption'),
     verify: missing('verify'),
     listCredentialsProtectedBy: missing('listCredentialsProtectedBy'),
+    completeCredentialList: missing('completeCredentialList'),
+    writeChecklistFiles: missing('writeChecklistFiles'),
     readCounts: missing('readCounts'),
     appendJournal: () => undefined,
     now: () => Date.now(),

@@ -85,7 +85,23 @@ export interface RunbookContext {
   verifyDeep: VerifyReport | undefined;
   /** Why removal is refused (one sentence each); empty when allowed. */
   refusals: string[];
+  /** Emergency: the credentials the leaked key protected (the listing, then the rows moved off it). */
   credentials: CredentialRef[];
+  /**
+   * The emergency listing runs in the background from the path's first step, so the new key is not
+   * held up by a whole-table read: 'running' until it settles. 'done' when resumed from a journal
+   * that has it (the rows have moved since: listing again would find fewer).
+   */
+  credentialListing: 'idle' | 'running' | 'done' | 'failed';
+  /** Why the background listing failed (the checklist then rests on the rows the engine moved). */
+  credentialListingError: string | undefined;
+  /** Credentials the listing missed and the engine moved off the leaked key (written under it later). */
+  credentialsAdded: number;
+  /** Credentials ticked as rotated at their provider (by credentialKey). */
+  ticked: string[];
+  /** The checklist written to files (0600), or why it could not be. */
+  checklistFiles: { markdown: string; csv: string } | undefined;
+  checklistFilesError: string | undefined;
   error: MachineError | undefined;
   /** The step a failed state's RETRY goes back to. */
   failedStep: StepId | undefined;

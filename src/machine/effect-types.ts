@@ -6,6 +6,7 @@ import type { KeyProof } from '../engine/prove-keys.js';
 import type { EngineEvent, RunKind, RunSummary } from '../engine/events.js';
 import type { CredentialRef, JournalEntryInput } from '../journal/entry.js';
 import type { SecretKey } from '../crypto/secret-key.js';
+import type { ReadProgressFeed } from '../db/read-progress.js';
 
 /** A key configuration by ids: what SECRETS_ENCRYPTION_KEY / _PREVIOUS hold. */
 export interface KeyConfigIds {
@@ -91,6 +92,8 @@ export interface RunRequest {
   readonly mode: RotationMode;
   readonly signal: AbortSignal;
   readonly onEvent: (event: EngineEvent) => void;
+  /** Emergency: remember the rows this run moves off that key (the leaked one), for the checklist. */
+  readonly recordMovedFrom?: string | undefined;
 }
 
 export type VerifyCheck = 'sql' | 'deep' | 'only-primary';
@@ -121,10 +124,23 @@ export interface Effects {
   /** The built-in engine or the external one; resolves with the summary (cancelled: true when aborted). */
   runReencryption(input: RunRequest): Promise<RunSummary>;
   verify(input: { check: VerifyCheck; signal: AbortSignal }): Promise<VerifyReport>;
+  /** Every row on `keyId` with its name and provider type (a whole-table read; progress goes to `readProgress`). */
   listCredentialsProtectedBy(input: { keyId: string; signal: AbortSignal }): Promise<CredentialRef[]>;
+  /**
+   * The emergency checklist made complete: `listed` plus the rows the live runs of this session moved
+   * off `keyId` that it lacks (written under the leaked key after the listing read them).
+   */
+  completeCredentialList(input: { keyId: string; listed: readonly CredentialRef[]; signal: AbortSignal }): Promise<{ credentials: CredentialRef[]; added: CredentialRef[] }>;
+  /**
+   * Writes the checklist to two new files (mode 0600) next to the journal: Markdown to read and tick,
+   * CSV for a spreadsheet or a ticket system. Resolves with their paths.
+   */
+  writeChecklistFiles(input: { rotationId: string; keyId: string; credentials: readonly CredentialRef[] }): Promise<{ markdown: string; csv: string }>;
   /** Rows per key id per column, read now (the keys are not re-read). */
   readCounts(input: { signal: AbortSignal }): Promise<ColumnInventory[]>;
   /** Synchronous and durable (fsync) so a crash right after a step still has its line. Must not throw. */
   appendJournal(entry: JournalEntryInput): void;
   now(): number;
+  /** Where the whole-table reads above report rows read, rate and ETA (the screen shows them). */
+  readonly readProgress?: ReadProgressFeed | undefined;
 }

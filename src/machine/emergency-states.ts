@@ -1,36 +1,55 @@
-// The emergency path: the key leaked. List what it protected, generate and deploy both keys at
-// once, re-encrypt with fresh data keys straight away, verify, remove the leaked key, checklist.
+// The emergency path: the key leaked. Generate and deploy both keys at once, re-encrypt with fresh
+// data keys straight away, verify, remove the leaked key, then the checklist of credentials it
+// protected. The listing of those credentials runs in the background from the first step: a
+// whole-table read must not keep the leaked key primary a moment longer. What the listing misses
+// (rows the application writes under the leaked key until the deploy) the engine reports as it moves
+// them off that key, and the checklist gets them too.
 import { passCounts } from './journal-entry.js';
 import { LIVE_PASS_ENDED } from '../journal/live-pass-note.js';
 import { keyFileNote } from '../journal/key-file-note.js';
 import { assign } from 'xstate';
-import { rowsByKeyId } from './contract.js';
+import { credentialKey, TICKED, UNTICKED } from '../emergency/checklist-groups.js';
+import { rowsByKeyId, toMachineError } from './contract.js';
 import type { RunbookStateConfig } from './machine-setup.js';
 import { ABORT_TO_STOP, applyDeployState, enter, retryTo, runJournal } from './state-helpers.js';
 
 export const emergencyStates: RunbookStateConfig = {
-  initial: 'listingCredentials',
-  entry: assign(({ context }) => ({ path: 'emergency' as const, oldKeyId: context.oldKeyId ?? context.configured?.primaryKeyId })),
-  states: {
-    // Before any row moves: afterwards the database no longer tells which rows the leaked key protected.
-    listingCredentials: {
-      entry: enter('emergency.listingCredentials'),
-      invoke: {
-        src: 'listCredentials',
-        input: ({ context }) => ({ keyId: context.oldKeyId! }),
-        onDone: {
-          target: 'generating',
-          actions: [
-            assign({ credentials: ({ event }) => event.output }),
-            {
-              type: 'journal',
-              params: ({ context }) => ({ step: 'emergency.listingCredentials', outcome: 'ok', counts: { credentials: context.credentials.length }, credentials: context.credentials }),
-            },
-          ],
+  initial: 'generating',
+  entry: assign(({ context }) => ({
+    path: 'emergency' as const,
+    oldKeyId: context.oldKeyId ?? context.configured?.primaryKeyId,
+    // Listed already (this session, or a resumed one's journal): the rows have moved since.
+    credentialListing: context.credentialListing === 'done' ? ('done' as const) : ('running' as const),
+    credentialListingError: undefined,
+  })),
+  // Before rows move: afterwards the database no longer tells which rows the leaked key protected.
+  invoke: {
+    id: 'credentialListing',
+    src: 'listCredentials',
+    input: ({ context }) => ({ keyId: context.oldKeyId!, known: context.credentialListing === 'done' }),
+    onDone: {
+      actions: [
+        assign(({ context, event }) => ({
+          credentials: event.output ?? context.credentials,
+          credentialListing: 'done' as const,
+        })),
+        {
+          type: 'journal',
+          params: ({ context, event }) =>
+            event.output
+              ? { step: 'emergency.listingCredentials' as const, outcome: 'ok' as const, counts: { credentials: event.output.length }, credentials: event.output }
+              : { step: 'emergency.listingCredentials' as const, outcome: 'info' as const, message: `listed before this session: ${context.credentials.length} credentials (journal)` },
         },
-        onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.listingCredentials' } } },
-      },
+      ],
     },
+    onError: {
+      actions: [
+        assign(({ event }) => ({ credentialListing: 'failed' as const, credentialListingError: toMachineError((event as { error?: unknown }).error).message })),
+        { type: 'journal', params: ({ context }) => ({ step: 'emergency.listingCredentials' as const, outcome: 'failed' as const, message: context.credentialListingError }) },
+      ],
+    },
+  },
+  states: {
     generating: {
       entry: enter('emergency.generating'),
       invoke: {
@@ -76,7 +95,7 @@ export const emergencyStates: RunbookStateConfig = {
     reencrypting: {
       entry: [...enter('emergency.reencrypting'), 'startRun'],
       exit: ['leaveLive', { type: 'journal', params: ({ context }) => ({ step: 'emergency.reencrypting' as const, outcome: 'info' as const, message: LIVE_PASS_ENDED, counts: passCounts(context) }) }],
-      invoke: { src: 'runReencryption', input: { kind: 'live' as const, mode: 'reencrypt' as const } },
+      invoke: { src: 'runReencryption', input: ({ context }) => ({ kind: 'live' as const, mode: 'reencrypt' as const, recordMovedFrom: context.oldKeyId }) },
       on: {
         ...ABORT_TO_STOP,
         ENGINE_EVENT: { actions: 'engineUpdate' },
@@ -113,19 +132,75 @@ export const emergencyStates: RunbookStateConfig = {
       on: { RETRY: 'reencrypting' },
     },
     removeDeploy: { entry: enter('emergency.removeDeploy'), on: { CONFIRM: { guard: 'removalAllowed', target: 'applyingRemoval' } } },
-    applyingRemoval: applyDeployState({ step: 'emergency.applyingRemoval', stage: 'emergency-remove', next: 'checklist', confirmStep: 'emergency.removeDeploy' }),
-    checklist: { entry: enter('emergency.checklist'), on: { CONFIRM: '#runbook.done' } },
+    applyingRemoval: applyDeployState({ step: 'emergency.applyingRemoval', stage: 'emergency-remove', next: 'waitingForList', confirmStep: 'emergency.removeDeploy' }),
+    // Usually settled long before: the listing is one keyset scan, the rotation needed a deploy.
+    waitingForList: { entry: enter('emergency.waitingForList'), always: { guard: 'credentialListingSettled', target: 'completingList' } },
+    completingList: {
+      entry: enter('emergency.completingList'),
+      invoke: {
+        src: 'completeCredentials',
+        input: ({ context }) => ({ keyId: context.oldKeyId!, listed: context.credentials }),
+        onDone: {
+          target: 'checklist',
+          actions: [
+            assign(({ event }) => ({ credentials: event.output.credentials, credentialsAdded: event.output.added.length })),
+            {
+              type: 'journal',
+              params: ({ context, event }) => ({
+                step: 'emergency.completingList' as const,
+                outcome: 'ok' as const,
+                counts: { credentials: context.credentials.length, added: event.output.added.length },
+                // Only what the journal lacks: the listing is there already.
+                ...(event.output.added.length > 0 ? { credentials: event.output.added } : {}),
+              }),
+            },
+          ],
+        },
+        onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.completingList' } } },
+      },
+    },
+    checklist: {
+      entry: enter('emergency.checklist'),
+      invoke: {
+        src: 'writeChecklist',
+        input: ({ context }) => ({ rotationId: context.rotationId, keyId: context.oldKeyId!, credentials: context.credentials }),
+        onDone: {
+          actions: [
+            assign({ checklistFiles: ({ event }) => event.output, checklistFilesError: undefined }),
+            { type: 'journal', params: ({ event }) => ({ step: 'emergency.checklist' as const, outcome: 'info' as const, message: `checklist written to ${event.output.markdown} and ${event.output.csv}` }) },
+          ],
+        },
+        onError: { actions: assign({ checklistFilesError: ({ event }) => toMachineError(event.error).message }) },
+      },
+      on: {
+        TICK_CREDENTIAL: {
+          actions: [
+            assign({ ticked: ({ context, event }) => (context.ticked.includes(event.key) ? context.ticked.filter((k) => k !== event.key) : [...context.ticked, event.key]) }),
+            {
+              type: 'journal',
+              params: ({ context, event }) => ({
+                step: 'emergency.checklist' as const,
+                outcome: 'info' as const,
+                message: context.ticked.includes(event.key) ? TICKED : UNTICKED,
+                credentials: context.credentials.filter((c) => credentialKey(c) === event.key),
+              }),
+            },
+          ],
+        },
+        CONFIRM: '#runbook.done',
+      },
+    },
     failed: {
       entry: enter('emergency.failed'),
       on: {
         RETRY: retryTo([
-          'emergency.listingCredentials',
           'emergency.generating',
           'emergency.show',
           'emergency.deployBoth',
           'emergency.reencrypting',
           'emergency.counting',
           'emergency.removeDeploy',
+          'emergency.completingList',
         ]),
       },
     },

@@ -19,6 +19,8 @@ export type UiEvent =
   | { type: 'RESUME_FROM_JOURNAL' }
   | { type: 'START_FRESH' }
   | { type: 'RETRY' }
+  /** Emergency checklist: this credential (credentialKey) was rotated at its provider, or not after all. */
+  | { type: 'TICK_CREDENTIAL'; key: string }
   | { type: 'QUIT' };
 
 /** Sent by the engine actor to the machine (not by the UI). */

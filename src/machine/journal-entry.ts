@@ -1,11 +1,12 @@
 // What the machine writes to the journal for a step: built from the context's ids and counts only,
 // so key material cannot get in by construction (the writer's sanitizer checks again).
-import type { CredentialRef, JournalEntryInput, JournalOutcome } from '../journal/entry.js';
+import { MAX_JOURNALED_CREDENTIALS, type CredentialRef, type JournalEntryInput, type JournalOutcome } from '../journal/entry.js';
 import { failureTotal, type RunSummary } from '../engine/events.js';
 import { phaseOf, rowsByKeyId, type RunbookContext, type StepId } from './contract.js';
+import type { BackgroundTask } from './steps.js';
 
 export interface JournalParams {
-  step: StepId;
+  step: StepId | BackgroundTask;
   outcome: JournalOutcome;
   message?: string | undefined;
   counts?: Record<string, number> | undefined;
@@ -29,6 +30,22 @@ export function journalEntryFor(context: RunbookContext, params: JournalParams):
     message: params.message,
     ...(params.credentials ? { credentials: params.credentials } : {}),
   };
+}
+
+/**
+ * The lines for a step: one, or for a list of credentials longer than a line may hold, one line per
+ * MAX_JOURNALED_CREDENTIALS of them (the first with the counts and message): a resumed emergency
+ * reads them all back.
+ */
+export function journalEntriesFor(context: RunbookContext, params: JournalParams): JournalEntryInput[] {
+  const list = params.credentials;
+  if (!list || list.length <= MAX_JOURNALED_CREDENTIALS) return [journalEntryFor(context, params)];
+  const out: JournalEntryInput[] = [];
+  for (let start = 0; start < list.length; start += MAX_JOURNALED_CREDENTIALS) {
+    const chunk = list.slice(start, start + MAX_JOURNALED_CREDENTIALS);
+    out.push(journalEntryFor(context, start === 0 ? { ...params, credentials: chunk } : { step: params.step, outcome: params.outcome, credentials: chunk }));
+  }
+  return out;
 }
 
 /** Totals of a run, for the journal: rotated, failed, already on the primary, NULLs, processed. */

@@ -6,7 +6,7 @@ import { deployConfigFor, phaseOf, toMachineError, type ColumnInventory, type De
 import { effectActors } from './actors.js';
 import { removalRefusals } from './removal-check.js';
 import { addFailure, applyEngineEvent, emptyProgress } from './engine-progress.js';
-import { journalEntryFor, type JournalParams } from './journal-entry.js';
+import { journalEntriesFor, type JournalParams } from './journal-entry.js';
 import { sameConfig, toolConfigMismatch } from './deploy-check.js';
 import { verdictOf } from '../engine/prove-keys.js';
 
@@ -21,7 +21,9 @@ export function runbookSetup(effects: Effects) {
     },
     actors: effectActors(effects),
     actions: {
-      journal: ({ context }, params: JournalParams) => effects.appendJournal(journalEntryFor(context, params)),
+      journal: ({ context }, params: JournalParams) => {
+        for (const entry of journalEntriesFor(context, params)) effects.appendJournal(entry);
+      },
       stampPhase: assign(({ context }, params: { step: StepId }) => {
         const phase = phaseOf(params.step);
         return context.phaseStartedAt[phase] !== undefined ? {} : { phaseStartedAt: { ...context.phaseStartedAt, [phase]: effects.now() } };
@@ -59,7 +61,7 @@ export function runbookSetup(effects: Effects) {
         const journal = context.resumePoint;
         if (!journal || journal.finished || journal.newKeyId !== context.newKeyId) return {};
         // An emergency resumed after its rows moved cannot list them again: the journal kept them.
-        return { rotationId: journal.rotationId, ...(journal.credentials ? { credentials: [...journal.credentials] } : {}) };
+        return { rotationId: journal.rotationId, ...(journal.credentials ? { credentials: [...journal.credentials], credentialListing: 'done' as const } : {}) };
       }),
       storeSql: assign((_, params: { report: VerifyReport }) => ({ verifySql: params.report })),
     },
@@ -73,6 +75,7 @@ export function runbookSetup(effects: Effects) {
       keySaved: ({ context }) => context.keyShown || context.keyFile !== undefined,
       removalAllowed: ({ context }) => context.refusals.length === 0 && context.verifyDeep !== undefined,
       isEmergency: ({ context }) => context.path === 'emergency',
+      credentialListingSettled: ({ context }) => context.credentialListing === 'done' || context.credentialListing === 'failed',
       resumeAt: ({ context }, params: { target: Ctx['resumeTarget'] }) => context.resumeTarget === params.target,
       emergencyResumeAt: ({ context }, params: { target: Ctx['resumeTarget'] }) => context.path === 'emergency' && context.resumeTarget === params.target,
       bothDeployed: ({ context }) => sameConfig(context.configured, deployConfigFor(context, 'both')),

@@ -63,7 +63,6 @@ export const STEP_IDS = [
   'rollback.applying',
   'rollback.failed',
   // Emergency: the key leaked.
-  'emergency.listingCredentials',
   'emergency.generating',
   'emergency.show',
   'emergency.writingFile',
@@ -75,6 +74,8 @@ export const STEP_IDS = [
   'emergency.refused',
   'emergency.removeDeploy',
   'emergency.applyingRemoval',
+  'emergency.waitingForList',
+  'emergency.completingList',
   'emergency.checklist',
   'emergency.failed',
   // The end.
@@ -83,8 +84,16 @@ export const STEP_IDS = [
 ] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
-/** The phase a step belongs to. */
-export function phaseOf(step: StepId): PhaseId {
+/**
+ * Work that runs beside the steps rather than as one: the emergency credential listing starts with
+ * the path and goes on while the operator stores and deploys the new key. It has journal lines (and
+ * text in runbook/) like a step, but no state of its own.
+ */
+export const BACKGROUND_TASKS = ['emergency.listingCredentials'] as const;
+export type BackgroundTask = (typeof BACKGROUND_TASKS)[number];
+
+/** The phase a step (or background task) belongs to. */
+export function phaseOf(step: StepId | BackgroundTask): PhaseId {
   return (step === 'quit' ? 'done' : step.slice(0, step.indexOf('.'))) as PhaseId;
 }
 

@@ -29,7 +29,11 @@ import type { ActivityLine } from './activity-feed.js';
 import { ActivityPanel } from './components/ActivityPanel.js';
 import { QuitQuestion } from './components/QuitQuestion.js';
 import { LIVE_STEPS, QuitGuard } from './quit-guard.js';
-import { Box } from 'ink';
+import { Box, Text } from 'ink';
+import type { ReadTask } from '../db/read-progress.js';
+import { useReadProgress } from './use-read-progress.js';
+import { ReadProgressLine } from './components/ReadProgressLine.js';
+import { useTheme } from './theme.js';
 
 export interface AppProps {
   readonly actor: RunbookActor;
@@ -114,8 +118,9 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
       sandbox,
     },
     phases: phaseBarFor(phase),
-    step: stepText?.(step) ?? { title: phase === 'done' ? 'Done' : PHASE_TITLES[phase] },
+    step: { ...(stepText?.(step) ?? { title: phase === 'done' ? 'Done' : PHASE_TITLES[phase] }), reading: READS[step] },
     error: ctx.error ? { message: ctx.error.message, hint: ctx.error.hint } : undefined,
+    notice: ctx.path === 'emergency' && step !== 'emergency.checklist' && step !== 'emergency.waitingForList' ? <ListingNotice ctx={ctx} /> : undefined,
   };
 
   const screen = screenOf(step, ctx);
@@ -202,6 +207,7 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
       // Every live pass of the session (a pause and resume is two), not only the last one.
       const rotated = ctx.movedSoFar;
       const emergency = step === 'emergency.checklist';
+      const times = phaseTimes(ctx.phaseStartedAt, emergency ? Date.now() : undefined);
       return (
         <SummaryScreen
           {...chrome}
@@ -212,10 +218,11 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
               : [
                   `Primary key: ${newId}. ${oldId} is no longer configured.`,
                   `Rows re-encrypted: ${number.format(rotated)}. Failed: ${number.format(ctx.live ? failureTotal(ctx.live) : ctx.failures.length)}.`,
-                  ...(phaseTimes(ctx.phaseStartedAt) ? [`Time per phase: ${phaseTimes(ctx.phaseStartedAt)}`] : []),
+                  // The emergency phase is still under way on its checklist: timed up to now.
+                  ...(times ? [`Time per phase: ${times}`] : []),
                 ]
           }
-          credentials={emergency ? ctx.credentials.map((c) => ({ id: c.id, name: c.name, kind: c.providerType })) : undefined}
+          checklist={emergency ? { credentials: ctx.credentials, ticked: ctx.ticked, onTick: (key) => actor.send({ type: 'TICK_CREDENTIAL', key }), notes: checklistNotes(ctx) } : undefined}
           reminders={step === 'done.summary' ? doneReminders(ctx.path === 'emergency', oldId) : []}
           actions={actions}
         />
@@ -226,6 +233,31 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
       return _exhaustive;
     }
   }
+}
+
+/** The whole-table read each working step waits on (its rows, rate and ETA are shown). */
+const READS: Partial<Record<StepId, ReadTask>> = {
+  'preflight.loading': 'inventory',
+  'verify.counting': 'verify',
+  'verify.deepCheck': 'verify',
+  'remove.checking': 'verify',
+  'emergency.counting': 'verify',
+  'emergency.deepCheck': 'verify',
+  'emergency.waitingForList': 'credentials',
+};
+
+/** The emergency listing, running beside the steps: where it is, on every screen of the path. */
+function ListingNotice({ ctx }: { readonly ctx: RunbookContext }) {
+  const read = useReadProgress('credentials');
+  const theme = useTheme();
+  const keyId = ctx.oldKeyId ?? 'the leaked key';
+  if (ctx.credentialListing === 'failed') {
+    return <Text color={theme.tone('warn')}>! Listing the credentials on {keyId} failed: the checklist will rest on the rows re-encrypted.</Text>;
+  }
+  if (ctx.credentialListing === 'done') {
+    return <Text color={theme.tone('muted')}>✓ Credentials on {keyId} listed: {number.format(ctx.credentials.length)} (checklist at the end)</Text>;
+  }
+  return read ? <ReadProgressLine read={read} /> : <Text color={theme.tone('muted')}>Listing the credentials on {keyId} in the background…</Text>;
 }
 
 function defaultStepText(step: StepId): StepTextContent {
@@ -275,12 +307,24 @@ function assessmentOf(step: StepId, target: string | undefined, journalStep: str
     const base = assessmentOf(step, target, journalStep);
     return base === undefined ? undefined : `${base} ${skippedLinesSentence(skippedLines)}`;
   }
-  if (step === 'emergency.listingCredentials') return 'Listing the credentials the leaked key protects, before any row moves off it…';
   if (step === 'preflight.resumeOffer') {
     return `A rotation is under way${journalStep ? ` (journal: last step ${journalStep})` : ''}${target ? `; it can continue at: ${target}` : ''}.`;
   }
   if (step === 'preflight.ready') return 'Ready: Enter starts a rotation; e starts the emergency path if the key leaked.';
   return undefined;
+}
+
+/** Where the emergency checklist came from and where it went, one line each. */
+function checklistNotes(ctx: RunbookContext): { text: string; tone: 'ok' | 'warn' | 'muted' }[] {
+  const notes: { text: string; tone: 'ok' | 'warn' | 'muted' }[] = [];
+  if (ctx.credentialListingError) {
+    notes.push({ text: `The listing failed (${ctx.credentialListingError}): this list holds only the rows the re-encryption moved off the leaked key; a credential the application replaced meanwhile may be missing.`, tone: 'warn' });
+  } else if (ctx.credentialsAdded > 0) {
+    notes.push({ text: `${number.format(ctx.credentialsAdded)} of them were written under the leaked key after the listing and found by the re-encryption.`, tone: 'muted' });
+  }
+  if (ctx.checklistFiles) notes.push({ text: `Written (mode 0600): ${ctx.checklistFiles.markdown} and ${ctx.checklistFiles.csv}`, tone: 'ok' });
+  else if (ctx.checklistFilesError) notes.push({ text: `Not written to a file: ${ctx.checklistFilesError}. kek-rotate report still gives the list (from the journal).`, tone: 'warn' });
+  return notes;
 }
 
 /** What to do with the old key after removal: archive a retired key, but never keep a leaked one with good keys. */

@@ -9,6 +9,7 @@ import { App, type AppProps } from './App.js';
 import type { RunbookActor, RunbookSnapshot } from './app/runbook-actor.js';
 import { colorEnabled, ThemeProvider } from './theme.js';
 import { QuitGuard } from './quit-guard.js';
+import { ReadProgressContext } from './use-read-progress.js';
 
 /** An actor the caller made (tests, the sandbox) or the effects to build the real machine with. */
 export type RunbookSource =
@@ -91,7 +92,9 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<In
     const subscription = actor.subscribe({ next: onSnapshot, error: onSnapshot, complete: onSnapshot });
     const instance = render(
       <ThemeProvider color={options.color ?? colorEnabled(process.env)}>
-        <App actor={actor} stepText={options.stepText} target={options.target} sandbox={options.sandbox} activity={options.activity} quitGuard={quitGuard} />
+        <ReadProgressContext.Provider value={'effects' in options ? options.effects.readProgress : undefined}>
+          <App actor={actor} stepText={options.stepText} target={options.target} sandbox={options.sandbox} activity={options.activity} quitGuard={quitGuard} />
+        </ReadProgressContext.Provider>
         <CtrlC onInterrupt={onInterrupt} />
       </ThemeProvider>,
       {

@@ -280,8 +280,16 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     await press(term, 'Remove the leaked key', 'y');
     await typeRemoval(term, 'kek-v1');
     const checklist = await term.waitFor('Rotate these credentials at their providers', STEP);
-    expect(checklist).toMatch(/Rotate these credentials at their providers \(\d+\)/);
+    const listed = /Rotate these credentials at their providers \(([\d,]+), 0 ticked\)/.exec(checklist)?.[1];
+    expect(listed).toBeDefined();
     expect(checklist).toContain('Compromised key kek-v1 removed');
+    // Written for the incident ticket, private, in the directory the trainee ran it from.
+    const files = readdirSync(work).filter((f) => f.startsWith('kek-rotate-checklist-kek-v1-'));
+    expect(files.map((f) => f.slice(f.lastIndexOf('.'))).sort()).toEqual(['.csv', '.md']);
+    for (const f of files) expect(statSync(join(work, f)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(work, files.find((f) => f.endsWith('.md'))!), 'utf8')).toContain(`${listed} credentials`);
+    term.send(' ');
+    await term.waitFor(`(${listed}, 1 ticked)`, STEP);
     term.send('y');
     await press(term, 'Done: kek-v1 → kek-v2', 'q');
     const code = await exitCode(term);

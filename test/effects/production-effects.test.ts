@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from 'xstate';
 import { decryptValue } from '../../src/crypto/envelope.js';
 import { makeKeyRing } from '../../src/crypto/key-ring.js';
 import { formatKey } from '../../src/crypto/key.js';
@@ -157,7 +158,9 @@ describe.each(BACKENDS)('production effects on $name', (backend) => {
     const damagedId = await insertProvider(t.db, tamper(encryptValue(seeded.v1, 'sk-damaged')), 'damaged');
     const op = operate(effects, { emergency: true });
     await op.at('emergency.show');
-    const credentials = op.actor.getSnapshot().context.credentials;
+    // Listed in the background: the new key does not wait for it.
+    const listed = await waitFor(op.actor, (s) => s.context.credentialListing !== 'running', { timeout: 30_000 });
+    const credentials = listed.context.credentials;
     expect(credentials.map((c) => c.id).sort()).toEqual([...seeded.ids, damagedId].sort());
     expect(credentials.find((c) => c.id === damagedId)).toMatchObject({ name: 'damaged', providerType: 'openai', table: 'llm_providers.api_key_encrypted' });
     op.send({ type: 'REVEAL_KEY' }, { type: 'CONFIRM' });

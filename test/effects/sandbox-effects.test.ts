@@ -20,8 +20,9 @@ describe.each(backends)('sandbox effects on $name', (backend) => {
     const fresh = await backend.fresh();
     const sandbox: Sandbox = await createSandbox({ db: fresh.db, rows: 20, seed: 5 });
     await applyScenario(sandbox, scenario);
-    const journalPath = join(tempDir(), 'journal.jsonl');
-    const effects = createSandboxEffects({ sandbox, journal: openJournalWriter(journalPath), batchSize: 6 });
+    const dir = tempDir();
+    const journalPath = join(dir, 'journal.jsonl');
+    const effects = createSandboxEffects({ sandbox, journal: openJournalWriter(journalPath), batchSize: 6, cwd: dir });
     const judge = async () => debrief(sandbox, readJournal(journalPath).entries as unknown as JournalEntryLike[]);
     return { sandbox, effects, judge, done: async () => { await sandbox.close(); await fresh.done(); } };
   }

@@ -173,6 +173,24 @@ describe('resume point', () => {
     expect(resumePoint([entry({ rotationId: 'r3', phase: 'reencrypt', step: 'reencrypt.live' })])).not.toHaveProperty('credentials');
   });
 
+  it('the report lists the credentials of an emergency once, grouped, with the ticks replayed', () => {
+    const c = (id: string, name: string, providerType = 'openai') => ({ table: 'llm_providers.api_key_encrypted', id, name, providerType });
+    const entries = [
+      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.listingCredentials', credentials: [c('1', 'prod | openai'), c('2', 'staging')], keys: { new: 'kek-v3', old: 'kek-v2' } }),
+      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.completingList', counts: { credentials: 3, added: 1 }, credentials: [c('3', 'claude', 'anthropic')] }),
+      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.checklist', outcome: 'info', message: 'rotated at its provider', credentials: [c('2', 'staging')] }),
+      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.checklist', outcome: 'info', message: 'rotated at its provider', credentials: [c('3', 'claude', 'anthropic')] }),
+      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.checklist', outcome: 'info', message: 'not rotated at its provider after all', credentials: [c('3', 'claude', 'anthropic')] }),
+    ];
+    const report = renderReport(entries);
+    expect(report).toContain('### Credentials to rotate at their providers (3, 1 ticked as rotated)');
+    expect(report).toContain('#### openai (2)');
+    expect(report).toContain('- [ ] prod \\| openai — llm\\_providers.api\\_key\\_encrypted id 1');
+    expect(report).toContain('- [x] staging');
+    expect(report).toContain('- [ ] claude');
+    expect(resumePoint(entries)?.credentials?.map((x) => x.id)).toEqual(['1', '2', '3']);
+  });
+
   it('is undefined for an empty journal and finished after done', () => {
     expect(resumePoint([])).toBeUndefined();
     expect(resumePoint([entry({ phase: 'done', step: 'done.summary' })])?.finished).toBe(true);

@@ -33,6 +33,12 @@ export interface FakeWorld {
   writtenFiles: string[];
   keyMaterialSeen: string[];
   runs: { kind: string; mode: string; aborted: boolean }[];
+  /** Ids each live run moved off the key it was asked to record (RunRequest.recordMovedFrom). */
+  movedOff: Record<string, string[]>;
+  /** When set, the credential listing waits for it (to see the path go on meanwhile). */
+  listingGate?: Promise<void> | undefined;
+  /** When set, the credential listing fails with this message. */
+  failListing?: string | undefined;
   now: number;
 }
 
@@ -48,6 +54,7 @@ export function makeWorld(partial: Partial<FakeWorld> = {}): FakeWorld {
     writtenFiles: [],
     keyMaterialSeen: [],
     runs: [],
+    movedOff: {},
     now: 1_700_000_000_000,
     ...partial,
   };
@@ -108,6 +115,10 @@ async function fakeRun(world: FakeWorld, request: RunRequest): Promise<RunSummar
   if (request.kind === 'live' && !request.signal.aborted && world.config.previousKeyId) {
     const prev = world.config.previousKeyId;
     const stay = Math.min(world.unreadable, world.rows[prev] ?? 0);
+    if (request.recordMovedFrom === prev) {
+      const moved = (world.rows[prev] ?? 0) - stay;
+      world.movedOff[prev] = [...(world.movedOff[prev] ?? []), ...Array.from({ length: moved }, (_, i) => `id-${stay + i}`)];
+    }
     world.rows[primary] = (world.rows[primary] ?? 0) + (world.rows[prev] ?? 0) - stay;
     world.rows[prev] = stay;
     if (stay === 0) delete world.rows[prev];
@@ -177,8 +188,22 @@ export function fakeEffects(world: FakeWorld): Effects {
     },
     runReencryption: (request) => fakeRun(world, request),
     verify: async ({ check }) => fakeVerify(world, check),
-    listCredentialsProtectedBy: async ({ keyId }): Promise<CredentialRef[]> =>
-      Array.from({ length: world.rows[keyId] ?? 0 }, (_, i) => ({ table: LABEL, id: `id-${i}`, name: `provider ${i}`, providerType: 'openai' })),
+    listCredentialsProtectedBy: async ({ keyId }): Promise<CredentialRef[]> => {
+      // Read when the listing starts, as a scan would; the gate holds only its answer back.
+      const rows = world.rows[keyId] ?? 0;
+      await world.listingGate;
+      if (world.failListing) throw new DatabaseError(world.failListing, 'Check the database.');
+      return Array.from({ length: rows }, (_, i) => ({ table: LABEL, id: `id-${i}`, name: `provider ${i}`, providerType: 'openai' }));
+    },
+    completeCredentialList: async ({ keyId, listed }) => {
+      const known = new Set(listed.map((c) => c.id));
+      const added = (world.movedOff[keyId] ?? []).filter((id) => !known.has(id)).map((id) => ({ table: LABEL, id, name: `written later ${id}`, providerType: 'anthropic' }));
+      return { credentials: [...listed, ...added], added };
+    },
+    writeChecklistFiles: async ({ keyId, credentials }) => {
+      world.writtenFiles.push(`checklist:${keyId}:${credentials.length}`);
+      return { markdown: `checklist-${keyId}.md`, csv: `checklist-${keyId}.csv` };
+    },
     appendJournal: (entry) => {
       world.journal.push(structuredClone(entry));
     },

@@ -67,7 +67,9 @@ function effectEvents(snapshot: Snap): AnyEventObject[] {
         case 'generateKey': done(new SecretKey({ id: 'kek-v2', bytes: Buffer.alloc(32, 7) })); break;
         case 'writeKeyFile': done('/tmp/new.key'); break;
         case 'loadKeyFile': done({ key: new SecretKey({ id: 'kek-v2', bytes: Buffer.alloc(32, 7) }), toolConfig: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' } }); break;
-        case 'listCredentials': done([]); break;
+        case 'listCredentials': done([]); done(undefined); break;
+        case 'completeCredentials': done({ credentials: [], added: [] }); break;
+        case 'writeChecklist': done({ markdown: 'c.md', csv: 'c.csv' }); break;
         case 'readCounts': done([{ label: LABEL, total: 10, nulls: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 }, invalid: 0 }]); break;
         case 'applyDeploy': {
           const wanted = deployConfigFor(ctx, APPLYING[step]!);
@@ -92,13 +94,13 @@ const UI_EVENTS: AnyEventObject[] = [
   { type: 'CONFIRM' }, { type: 'CANCEL' }, { type: 'REVEAL_KEY' }, { type: 'HIDE_KEY' }, { type: 'WRITE_KEY_FILE', path: '/tmp/new.key' }, { type: 'LOAD_KEY_FILE', path: '/tmp/new.key' },
   { type: 'CHOOSE_PATH', path: 'rotate' }, { type: 'CHOOSE_PATH', path: 'emergency' }, { type: 'CHOOSE_DEPLOY', plan: 'runbook' },
   { type: 'CHOOSE_DEPLOY', plan: 'staged' }, { type: 'PAUSE' }, { type: 'RESUME' }, { type: 'ABORT' }, { type: 'START_ROLLBACK' },
-  { type: 'RESUME_FROM_JOURNAL' }, { type: 'START_FRESH' }, { type: 'RETRY' }, { type: 'QUIT' },
+  { type: 'RESUME_FROM_JOURNAL' }, { type: 'START_FRESH' }, { type: 'RETRY' }, { type: 'QUIT' }, { type: 'TICK_CREDENTIAL', key: 't.c\0id-1' },
 ];
 
 /** What makes two snapshots different for the procedure (not timestamps or progress counters). */
 function serialize(snapshot: Snap): string {
   const c = snapshot.context as RunbookContext;
-  return JSON.stringify([snapshot.value, c.configured, c.path, c.keyShown || c.keyFile !== undefined, c.resumeTarget, c.refusals.length > 0, c.failedStep, c.keyProofs.length, c.inventory[0]?.byKeyId]);
+  return JSON.stringify([snapshot.value, c.configured, c.path, c.keyShown || c.keyFile !== undefined, c.resumeTarget, c.refusals.length > 0, c.failedStep, c.keyProofs.length, c.inventory[0]?.byKeyId, c.credentialListing]);
 }
 
 function reachableSteps(input: { rotationId: string; emergency?: boolean }): Set<StepId> {

@@ -33,7 +33,8 @@ export async function rehearse(backend: Backend, scenario: string, options: { ro
   if (sandbox.deployStyle.rolling) sandbox.deployStyle = { rolling: true, stepMs: 15 };
   // No background traffic: what the replicas do is exactly what the deploys and the test cause.
   sandbox.startApp({ replicas: 3, ratePerSecond: 0 });
-  const journalPath = join(tempDir(), 'journal.jsonl');
+  const dir = tempDir();
+  const journalPath = join(dir, 'journal.jsonl');
   const journal = openJournalWriter(journalPath);
   const sessions: SessionTiming[] = [];
   return {
@@ -41,7 +42,7 @@ export async function rehearse(backend: Backend, scenario: string, options: { ro
     tick: (ms) => {
       clock += ms;
     },
-    session: () => operate(createSandboxEffects({ sandbox, journal, batchSize: 7 }), { rotationId: `rehearsal-${++serial}` }),
+    session: () => operate(createSandboxEffects({ sandbox, journal, batchSize: 7, cwd: dir }), { rotationId: `rehearsal-${++serial}` }),
     end(op) {
       const ctx = op.actor.getSnapshot().context;
       op.actor.stop();

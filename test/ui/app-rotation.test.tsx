@@ -160,8 +160,15 @@ describe('App with the real machine', () => {
     await see(term, 'Type kek-v1');
     await term.type('kek-v1');
     await term.press(KEYS.enter);
-    const frame = await see(term, 'Rotate these credentials at their providers (3)');
-    expect(frame).toMatch(/\[ \] provider 0\s+openai\s+id-0/);
+    let frame = await see(term, 'Rotate these credentials at their providers (3, 0 ticked)');
+    expect(frame).toMatch(/openai \(3, 0 ticked\)/);
+    expect(frame).toContain('› [ ] provider 0');
+    expect(frame).toContain('1 of 3 · openai · llm_providers.api_key_encrypted id id-0');
+    expect(frame).toContain('Written (mode 0600): checklist-kek-v1.md and checklist-kek-v1.csv');
+    await term.press(KEYS.down);
+    await term.press(' ');
+    frame = await see(term, '(3, 1 ticked)');
+    expect(frame).toMatch(/\[x\] provider 1/);
     await term.press('y');
     await see(term, 'Done: kek-v1 → kek-v2');
     await term.press('q');

@@ -1,7 +1,7 @@
 // Each presentational component at 80 columns: what it shows, what it hides, how keys drive it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseKey, formatKey } from '../../src/crypto/key.js';
-import { Checklist } from '../../src/ui/components/Checklist.js';
+import { CredentialChecklist } from '../../src/ui/components/CredentialChecklist.js';
 import { ConfirmPrompt } from '../../src/ui/components/ConfirmPrompt.js';
 import { ErrorBox } from '../../src/ui/components/ErrorBox.js';
 import { FailureList } from '../../src/ui/components/FailureList.js';
@@ -204,14 +204,30 @@ describe('ErrorBox, Checklist, KeyHelp', () => {
     expect(f).toContain('could not connect');
     expect(f).toContain('│ ERROR boom\uFFFD[31m');
   });
-  it('Checklist lists credentials to rotate and scrolls', async () => {
-    const items = Array.from({ length: 10 }, (_, i) => ({ id: `id-${i}`, name: `Provider ${i}`, kind: 'openai' }));
-    const r = show(<Checklist title="Rotate these credentials at their providers" items={items} height={4} />);
-    let f = await r.waitFor((t) => t.includes('Rotate these credentials at their providers (10)'));
-    expect(f).toMatch(/\[ \] Provider 0\s+openai\s+id-0/);
-    await r.press(KEYS.pageDown);
-    f = await r.waitFor((t) => t.includes('5–8 of 10'));
-    expect(f).toContain('Provider 7');
+  it('the checklist groups credentials by provider, shows whole names, moves and ticks', async () => {
+    const long = `Production key for the billing service ${'x'.repeat(60)} END`;
+    const credentials = [
+      ...Array.from({ length: 7 }, (_, i) => ({ table: 't.c', id: `id-${i}`, name: `Provider ${i}`, providerType: 'openai' })),
+      { table: 't.c', id: 'id-long', name: long, providerType: 'anthropic' },
+    ];
+    const ticks: string[] = [];
+    const r = show(<CredentialChecklist credentials={credentials} ticked={['t.c\0id-1']} onTick={(k) => ticks.push(k)} height={5} />);
+    let f = await r.waitFor((t) => t.includes('(8, 1 ticked)'));
+    expect(f).toContain('openai (7, 1 ticked)');
+    expect(f).toContain('› [ ] Provider 0');
+    expect(f).toContain('1 of 8 · openai · t.c id id-0');
+    expect(f).toMatch(/\[x\] Provider 1/);
+    await r.press(' ');
+    expect(ticks).toEqual(['t.c\0id-0']);
+    // Typed faster than the screen redraws: two ↓ and Space in one chunk tick the third.
+    await r.press(`${KEYS.down}${KEYS.down} `);
+    expect(ticks).toEqual(['t.c\0id-0', 't.c\0id-2']);
+    for (let i = 0; i < 5; i++) await r.press(KEYS.down);
+    f = await r.waitFor((t) => t.includes('anthropic (1, 0 ticked)'));
+    // The whole name, wrapped rather than cut: the end of it is on screen.
+    expect(f.replace(/\s+/g, ' ')).toContain('END');
+    await r.press(' ');
+    expect(ticks).toEqual(['t.c\0id-0', 't.c\0id-2', 't.c\0id-long']);
   });
   it('KeyHelp joins bindings on one line', async () => {
     const r = show(<KeyHelp bindings={[{ keys: 'y', action: 'confirm' }, { keys: 'q', action: 'quit' }]} />);

@@ -28,7 +28,6 @@ export function screenOf(step: StepId, ctx: RunbookContext): ScreenKind {
     case 'preflight.loadingKey':
     case 'preflight.resumeOffer':
     case 'preflight.ready':
-    case 'emergency.listingCredentials':
       return { kind: 'preflight' };
     case 'generate.creating':
     case 'generate.show':
@@ -88,6 +87,8 @@ export function screenOf(step: StepId, ctx: RunbookContext): ScreenKind {
     case 'stopped.safe':
       return { kind: 'stopped' };
     case 'emergency.failed':
+    case 'emergency.waitingForList':
+    case 'emergency.completingList':
     case 'emergency.checklist':
     case 'done.summary':
     case 'quit':

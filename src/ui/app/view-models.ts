@@ -83,7 +83,7 @@ export function verifyColumnsFor(sql: VerifyReport | undefined, deep: VerifyRepo
 }
 
 /** "preflight 0:12 · generate 1:05 · …": time from each phase's start to the next one's, in order. */
-export function phaseTimes(startedAt: Partial<Record<string, number>>): string | undefined {
-  const phases = phaseDurations(startedAt);
+export function phaseTimes(startedAt: Partial<Record<string, number>>, endAt?: number): string | undefined {
+  const phases = phaseDurations(startedAt, endAt);
   return phases.length === 0 ? undefined : phases.map((p) => `${p.phase} ${formatPhaseDuration(p.ms)}`).join(' · ');
 }

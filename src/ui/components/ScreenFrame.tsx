@@ -18,6 +18,8 @@ export interface ScreenChrome {
   readonly phases: PhaseBarProps;
   readonly step?: StepTextContent | undefined;
   readonly error?: ErrorBoxProps | undefined;
+  /** One line about work going on beside the step (the emergency credential listing), under the phases. */
+  readonly notice?: ReactNode | undefined;
 }
 
 export interface ScreenFrameProps extends ScreenChrome {
@@ -30,7 +32,7 @@ export interface ScreenFrameProps extends ScreenChrome {
   readonly inputCaptured?: boolean;
 }
 
-export function ScreenFrame({ header, phases, step, error, children, actions = [], extraHelp = [], inputCaptured = false }: ScreenFrameProps) {
+export function ScreenFrame({ header, phases, step, error, notice, children, actions = [], extraHelp = [], inputCaptured = false }: ScreenFrameProps) {
   const { columns } = useTerminalSize();
   const [expanded, setExpanded] = useState(false);
   const [pending, setPending] = useState<ScreenAction | undefined>(undefined);
@@ -51,6 +53,7 @@ export function ScreenFrame({ header, phases, step, error, children, actions = [
     <Box flexDirection="column" width={columns}>
       <Header {...header} />
       <PhaseBar {...phases} />
+      {notice ?? null}
       {step ? (
         <Box marginTop={1}>
           <StepText step={step} expanded={expanded} />

@@ -4,6 +4,9 @@
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme.js';
 import { Working } from './Working.js';
+import type { ReadTask } from '../../db/read-progress.js';
+import { useReadProgress } from '../use-read-progress.js';
+import { ReadProgressLine } from './ReadProgressLine.js';
 
 export interface StepTextContent {
   readonly title: string;
@@ -13,6 +16,8 @@ export interface StepTextContent {
   readonly undo?: string | undefined;
   /** The tool is working and the operator waits: a spinner with the elapsed time is shown. */
   readonly working?: boolean | undefined;
+  /** The whole-table read this step waits on: its rows, rate and ETA are shown under the title. */
+  readonly reading?: ReadTask | undefined;
 }
 
 export interface StepTextProps {
@@ -24,6 +29,7 @@ export interface StepTextProps {
 export function StepText({ step, expanded = false }: StepTextProps) {
   const theme = useTheme();
   const hasMore = Boolean(step.why || step.risks || step.undo);
+  const read = useReadProgress(step.working ? step.reading : undefined);
   return (
     <Box flexDirection="column">
       {step.working ? (
@@ -33,6 +39,7 @@ export function StepText({ step, expanded = false }: StepTextProps) {
       ) : (
         <Text bold>{step.title}</Text>
       )}
+      {read ? <ReadProgressLine read={read} /> : null}
       {step.does ? <Text>{step.does}</Text> : null}
       {expanded && step.why ? <Text color={theme.tone('muted')}>Why: {step.why}</Text> : null}
       {expanded && step.risks ? <Text color={theme.tone('warn')}>What can go wrong: {step.risks}</Text> : null}
