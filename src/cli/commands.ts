@@ -1,6 +1,7 @@
 // The commands table: the one place a command name becomes code. Adding a command (or the
 // interactive runbook, run when no command is given) is one entry here.
 import type { Command } from './command.js';
+import { credentialsCommand } from './commands/credentials.js';
 import { generateKeyCommand } from './commands/generate-key.js';
 import { makeHelpCommand } from './commands/help.js';
 import { interactiveCommand } from './commands/interactive.js';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   reencryptCommand,
   verifyCommand,
   generateKeyCommand,
+  credentialsCommand,
   reportCommand,
   runbookCommand,
   seedCommand,
