@@ -120,7 +120,8 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
     phases: phaseBarFor(phase),
     step: { ...(stepText?.(step) ?? { title: phase === 'done' ? 'Done' : PHASE_TITLES[phase] }), reading: READS[step] },
     error: ctx.error ? { message: ctx.error.message, hint: ctx.error.hint } : undefined,
-    notice: ctx.path === 'emergency' && step !== 'emergency.checklist' && step !== 'emergency.waitingForList' ? <ListingNotice ctx={ctx} /> : undefined,
+    // From the emergency path's first step (not during preflight, before the leaked key is known).
+    notice: ctx.path === 'emergency' && ctx.credentialListing !== 'idle' && step !== 'emergency.checklist' && step !== 'emergency.waitingForList' ? <ListingNotice ctx={ctx} /> : undefined,
   };
 
   const screen = screenOf(step, ctx);

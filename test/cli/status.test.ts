@@ -36,6 +36,8 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate status on PostgreSQL', () => {
     expect(idle.stdout).toContain('Stage: not started: every keyed row is on kek-v1');
     expect(idle.stdout).toMatch(/SECRETS_ENCRYPTION_KEY\s+kek-v1\s+decrypts its sample \(30 of 30 rows\)/);
     expect(idle.stdout).toMatch(/kek-v1\s+30\n\s+NULL\s+2/);
+    // The whole-table read reports how far it is, on stderr.
+    expect(idle.stderr).toMatch(/Counting llm_providers\.api_key_encrypted: 32 of 32 rows \(100%\)/);
 
     // 12 of the 30 rows moved to kek-v2 (as a run stopped part way would leave them).
     await t.db.query(`UPDATE llm_providers SET api_key_encrypted = $1 WHERE id IN (SELECT id FROM llm_providers WHERE api_key_encrypted IS NOT NULL ORDER BY id LIMIT 12)`, [encryptValue(s.v2, 'moved')]);
@@ -43,6 +45,7 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate status on PostgreSQL', () => {
     expect(mid.exitCode).toBe(1);
     const report = JSON.parse(mid.stdout) as StatusJson;
     expect(report.stage).toBe('re-encrypting');
+    expect(mid.stderr).toContain('"type":"progress","phase":"inventory"');
     expect(report.percentOnNew).toBe(40);
     expect(report.columns[0]!.byKeyId).toEqual({ 'kek-v1': 18, 'kek-v2': 12 });
     expect(report.keys.map((k) => [k.variable, k.keyId, k.verdict])).toEqual([

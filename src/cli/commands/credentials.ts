@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { keyIdSchema } from '../../crypto/key.js';
-import { describeScanProgress, scanProgressEvent, throttleScanProgress } from '../../db/inventory-scan.js';
 import { checklistCsv, checklistMarkdown, checklistText } from '../../emergency/checklist-export.js';
 import { groupByProvider } from '../../emergency/checklist-groups.js';
 import { listCredentialsOnKey } from '../../effects/credentials-sql.js';
@@ -16,7 +15,7 @@ import { asDatabaseError } from '../database-errors.js';
 import { choiceFlag, stringFlag, type FlagSpec } from '../flags.js';
 import { makeOutput } from '../output.js';
 import { toJsonLine } from '../renderers/json-renderer.js';
-import { PROGRESS_INTERVAL_MS } from '../renderers/plain-renderer.js';
+import { scanProgressReporter } from '../scan-progress.js';
 import { chooseDatabase, connect, databaseRequired, loadEnv, prepareColumns } from '../setup.js';
 
 const FORMATS = ['text', 'markdown', 'csv'] as const;
@@ -69,10 +68,7 @@ export const credentialsCommand: Command = {
     const db = await connect(choice, out);
     try {
       const { columns } = await prepareColumns(db, flags, out);
-      const onProgress = throttleScanProgress((p) => {
-        if (json) ctx.io.stderr.write(`${toJsonLine(scanProgressEvent(p, 'credentials'))}\n`);
-        else out.info(describeScanProgress(p, `Listing rows on ${keyId} in`));
-      }, PROGRESS_INTERVAL_MS);
+      const onProgress = scanProgressReporter(out, json, 'credentials', `Listing rows on ${keyId} in`);
       const credentials = await listCredentialsOnKey(db, columns, keyId, ctx.signal, { onProgress }).catch((error: unknown) => {
         throw asDatabaseError(error, 'listing the credentials failed');
       });

@@ -3,13 +3,13 @@
 import { chooseNewKeyId, generateKek, writeKeyFile } from '../../crypto/generate-key.js';
 import { PRIMARY_VAR, type KeyRing } from '../../crypto/key-ring.js';
 import { formatKey } from '../../crypto/key.js';
-import { describeScanProgress, scanInventory, throttleScanProgress } from '../../db/inventory-scan.js';
+import { scanInventory } from '../../db/inventory-scan.js';
 import type { Command } from '../command.js';
 import { CONNECTION_FLAGS, HELP } from '../common-flags.js';
 import { asDatabaseError } from '../database-errors.js';
 import { stringFlag, type FlagSpec } from '../flags.js';
 import { makeOutput } from '../output.js';
-import { PROGRESS_INTERVAL_MS } from '../renderers/plain-renderer.js';
+import { scanProgressReporter } from '../scan-progress.js';
 import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { chooseDatabase, connect, loadEnv, loadRing, prepareColumns } from '../setup.js';
 
@@ -44,7 +44,7 @@ export const generateKeyCommand: Command = {
         // A new key is deployed beside the current one: that one must really be the rows' key.
         if (ring) await proveConfiguredKeys(db, columns, ring, out);
         for (const column of columns) {
-          const onProgress = throttleScanProgress((p) => out.info(describeScanProgress(p, 'Reading key ids of')), PROGRESS_INTERVAL_MS);
+          const onProgress = scanProgressReporter(out, false, 'inventory', 'Reading key ids of');
           const inventory = await scanInventory(db, column, { onProgress }).catch((error: unknown) => {
             throw asDatabaseError(error, `reading key ids of ${column.label}`);
           });

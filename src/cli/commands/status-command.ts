@@ -4,6 +4,7 @@
 // doing, 1 while a rotation is under way or blocked.
 import { proveKeys, verdictOf, type KeyProof } from '../../engine/prove-keys.js';
 import { readColumnInventory } from '../../effects/column-inventory.js';
+import { scanProgressReporter } from '../scan-progress.js';
 import { IncompleteError } from '../../errors.js';
 import { defaultJournalPath, readJournal, resumePoint } from '../../journal/index.js';
 import type { ColumnInventory, ResumePoint } from '../../machine/contract.js';
@@ -94,7 +95,7 @@ export const statusCommand: Command = {
     const db = await connect(choice, out);
     try {
       const { columns } = await prepareColumns(db, flags, out);
-      const [proofs, counts] = await Promise.all([proveKeys(db, columns, ring), readColumnInventory(db, columns, ctx.signal)]).catch((error: unknown) => {
+      const [proofs, counts] = await Promise.all([proveKeys(db, columns, ring), readColumnInventory(db, columns, ctx.signal, { onProgress: scanProgressReporter(out, json, 'inventory', 'Counting') })]).catch((error: unknown) => {
         throw asDatabaseError(error, 'reading where the rotation stands');
       });
       const configured = { primaryKeyId: ring.primary.id, ...(ring.previous ? { previousKeyId: ring.previous.id } : {}) };

@@ -1,7 +1,6 @@
 // `kek-rotate verify`: where every value stands (rows per key id, NULLs, invalid payloads, from SQL
 // that is correct on bytea), optionally decrypting every value. The exit code says pass or fail.
 import { PRIMARY_VAR } from '../../crypto/key-ring.js';
-import { describeScanProgress, scanProgressEvent, throttleScanProgress } from '../../db/inventory-scan.js';
 import { IncompleteError } from '../../errors.js';
 import { renderVerifyText } from '../../verify/render-verify-text.js';
 import { verifyColumns } from '../../verify/verify-columns.js';
@@ -13,6 +12,7 @@ import { makeOutput } from '../output.js';
 import { toJsonLine } from '../renderers/json-renderer.js';
 import { PROGRESS_INTERVAL_MS } from '../renderers/plain-renderer.js';
 import { proveConfiguredKeys } from '../prove-configured-keys.js';
+import { scanProgressReporter } from '../scan-progress.js';
 import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, logKeyRing, prepareColumns } from '../setup.js';
 
 const FLAGS: readonly FlagSpec[] = [
@@ -61,10 +61,7 @@ export const verifyCommand: Command = {
         primaryRows: true,
         signal: ctx.signal,
         // Counting reads the whole table: rows read of the total, rate, ETA (JSON lines on stderr with --json).
-        onInventoryProgress: throttleScanProgress((p) => {
-          if (json) ctx.io.stderr.write(`${toJsonLine(scanProgressEvent(p, 'inventory'))}\n`);
-          else out.info(describeScanProgress(p, 'Counting'));
-        }, PROGRESS_INTERVAL_MS),
+        onInventoryProgress: scanProgressReporter(out, json, 'inventory', 'Counting'),
         onProgress: (done, total, label) => {
           if (Date.now() - lastLine < PROGRESS_INTERVAL_MS) return;
           lastLine = Date.now();
