@@ -8,7 +8,7 @@ import { skippedLinesSentence, type JournalProblem } from './journal-reader.js';
 import { credentialKey, replayTicks, uniqueCredentials } from '../emergency/checklist-groups.js';
 import { checklistMarkdownGroups } from '../emergency/checklist-export.js';
 import { redactKeyMaterial } from './sanitize.js';
-import { LIVE_PASS_ENDED } from './live-pass-note.js';
+import { passTotals } from './live-pass-note.js';
 
 /** A string from the journal as it may appear in the report (and on the terminal that prints it). */
 export function journalText(text: string | undefined): string {
@@ -57,15 +57,7 @@ export function pathTaken(entries: readonly JournalEntry[]): string {
   return entries.some((e) => e.step.startsWith('rollback.')) ? `${base}, then a rollback after removal` : base;
 }
 
-/** Rows moved and failed over every live pass of the rotation (each pass journals its counts once). */
-export function passTotals(entries: readonly JournalEntry[]): { passes: number; rotated: number; failed: number } {
-  const passes = entries.filter((e) => e.message === LIVE_PASS_ENDED && e.counts);
-  return {
-    passes: passes.length,
-    rotated: passes.reduce((n, e) => n + (e.counts?.['rotated'] ?? 0), 0),
-    failed: passes.reduce((n, e) => n + (e.counts?.['failed'] ?? 0), 0),
-  };
-}
+export { passTotals };
 
 /** A session that only read (preflight) and then quit: not a rotation of its own. */
 function onlyRead(entries: readonly JournalEntry[]): boolean {

@@ -7,6 +7,7 @@ import type { CredentialRef, JournalEntry } from './entry.js';
 import { uniqueCredentials } from '../emergency/checklist-groups.js';
 import type { JournalRead } from './journal-reader.js';
 import { keyFileOfNote } from './key-file-note.js';
+import { passTotals } from './live-pass-note.js';
 
 /** Lines that say nothing about progress: every session starts with preflight and may end with quit. */
 function marksProgress(entry: JournalEntry): boolean {
@@ -38,6 +39,7 @@ export function resumePoint(journal: readonly JournalEntry[] | Pick<JournalRead,
     // 10,000), the rows moved off the leaked key that it missed, ticks.
     if (entry.credentials) credentials = [...(credentials ?? []), ...entry.credentials];
   }
+  const passes = passTotals(rotation);
   return {
     rotationId: last.rotationId,
     path,
@@ -49,6 +51,7 @@ export function resumePoint(journal: readonly JournalEntry[] | Pick<JournalRead,
     oldKeyId,
     finished: last.phase === 'done' && last.outcome !== 'failed',
     ...(credentials ? { credentials: uniqueCredentials(credentials) } : {}),
+    ...(passes.passes > 0 ? { movedEarlier: passes.rotated } : {}),
     ...(keyFile ? { keyFile } : {}),
     ...(skippedLines.length > 0 ? { skippedLines } : {}),
   };

@@ -64,6 +64,8 @@ export interface RunbookContext {
   countsReadAt: number | undefined;
   /** Rows moved onto the new key by every live pass of this session (a pause and resume is two passes). */
   movedSoFar: number;
+  /** Rows earlier sessions of a resumed rotation moved (from the journal): Done gives the rotation's total. */
+  movedEarlier: number;
   resumePoint: ResumePoint | undefined;
   resumeTarget: ResumeTarget | undefined;
   /** The new key is on screen now (REVEAL_KEY / HIDE_KEY). */

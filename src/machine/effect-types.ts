@@ -51,6 +51,8 @@ export interface ResumePoint {
   readonly keyFile?: string | undefined;
   /** Emergency path: the credentials listed before any row moved (the checklist at the end). */
   readonly credentials?: readonly CredentialRef[] | undefined;
+  /** Rows the rotation's live passes moved in earlier sessions (the journal's pass lines). */
+  readonly movedEarlier?: number | undefined;
   /** Journal lines skipped because they are not entries kek-rotate wrote (line numbers): nothing above comes from them. */
   readonly skippedLines?: readonly number[] | undefined;
 }

@@ -18,6 +18,7 @@ export function initialContext(input: RunbookInput): RunbookContext {
     keyProofs: [],
     countsReadAt: undefined,
     movedSoFar: 0,
+    movedEarlier: 0,
     resumePoint: undefined,
     resumeTarget: undefined,
     keyRevealed: false,

@@ -61,7 +61,11 @@ export function runbookSetup(effects: Effects) {
         const journal = context.resumePoint;
         if (!journal || journal.finished || journal.newKeyId !== context.newKeyId) return {};
         // An emergency resumed after its rows moved cannot list them again: the journal kept them.
-        return { rotationId: journal.rotationId, ...(journal.credentials ? { credentials: [...journal.credentials], credentialListing: 'done' as const } : {}) };
+        return {
+          rotationId: journal.rotationId,
+          movedEarlier: journal.movedEarlier ?? 0,
+          ...(journal.credentials ? { credentials: [...journal.credentials], credentialListing: 'done' as const } : {}),
+        };
       }),
       storeSql: assign((_, params: { report: VerifyReport }) => ({ verifySql: params.report })),
     },

@@ -205,7 +205,7 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
         />
       );
     case 'summary': {
-      // Every live pass of the session (a pause and resume is two), not only the last one.
+      // Every live pass of the rotation (a pause and resume is two; a resumed rotation adds the earlier sessions'), not only the last one.
       const rotated = ctx.movedSoFar;
       const emergency = step === 'emergency.checklist';
       const times = phaseTimes(ctx.phaseStartedAt, emergency ? Date.now() : undefined);
@@ -218,7 +218,7 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
               ? []
               : [
                   `Primary key: ${newId}. ${oldId} is no longer configured.`,
-                  `Rows re-encrypted: ${number.format(rotated)}. Failed: ${number.format(ctx.live ? failureTotal(ctx.live) : ctx.failures.length)}.`,
+                  `Rows re-encrypted: ${number.format(rotated + ctx.movedEarlier)}${ctx.movedEarlier > 0 ? ` (${number.format(ctx.movedEarlier)} before this session)` : ''}. Failed: ${number.format(ctx.live ? failureTotal(ctx.live) : ctx.failures.length)}.`,
                   // The emergency phase is still under way on its checklist: timed up to now.
                   ...(times ? [`Time per phase: ${times}`] : []),
                 ]

@@ -254,13 +254,25 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     await press(term, 'c continue', 'c');
     await press(term, 'y start the live run', 'y');
     await press(term, 'Live run result', 'y');
-    await term.waitFor('Verified: every value is on kek-v2', STEP);
+    await press(term, 'Verified: every value is on kek-v2', 'y');
     expect(term.history()).not.toContain('kek-v2 → kek-v1');
+    await press(term, 'Remove kek-v1', 'y');
+    await typeRemoval(term, 'kek-v1');
+    // Done gives the rotation's total over both sessions, as psql counts it, and says what came before.
+    const done = (await term.waitFor('Done: kek-v1 → kek-v2', STEP)).replace(/\s+/g, ' ');
+    const total = before['kek-v1']!;
+    const earlier = now['kek-v2']!;
+    expect(done).toContain(`Rows re-encrypted: ${total.toLocaleString('en-US')} (${earlier.toLocaleString('en-US')} before this session). Failed: 0.`);
     term.send('q');
-    await exitCode(term);
+    expect(await exitCode(term)).toBe(0);
     term.kill();
     term = undefined;
-    expect(keyedRows()).toEqual({ 'kek-v2': before['kek-v1'] });
+    expect(keyedRows()).toEqual({ 'kek-v2': total });
+    // One rotation, one section, its totals over every pass of both sessions.
+    const report = execFileSync('node', [bin, 'report', '--journal', journal], { cwd: dir, encoding: 'utf8' });
+    expect(report.match(/^## Rotation /gm)).toHaveLength(1);
+    expect(report).toMatch(new RegExp(`Rows re-encrypted:\\*\\* ${total} over \\d+ live passes \\(failed: 0\\)`));
+    expect(report).toContain('**Outcome:** finished');
   }, 300_000);
 
   it('rehearse compromised-key: the emergency path to the credentials checklist, debrief decides the exit code', async () => {

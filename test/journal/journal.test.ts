@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { defaultJournalPath, journalEffect, openJournalWriter, parseJournal, readJournal, renderReport, resumePoint, REDACTED, type JournalEntry, type JournalEntryInput } from '../../src/journal/index.js';
 import { MAX_JOURNALED_CREDENTIALS } from '../../src/journal/sanitize.js';
+import { LIVE_PASS_ENDED } from '../../src/journal/live-pass-note.js';
 import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
 import { createActor, waitFor } from 'xstate';
 import { fakeEffects, makeWorld } from '../machine/fake-effects.js';
@@ -189,6 +190,14 @@ describe('resume point', () => {
     expect(report).toContain('- [x] staging');
     expect(report).toContain('- [ ] claude');
     expect(resumePoint(entries)?.credentials?.map((x) => x.id)).toEqual(['1', '2', '3']);
+  });
+
+  it('carries the rows earlier sessions moved: the sum of the pass lines of that rotation only', () => {
+    const pass = (rotationId: string, rotated: number) =>
+      entry({ rotationId, phase: 'reencrypt', step: 'reencrypt.live', outcome: 'info', message: LIVE_PASS_ENDED, counts: { rotated, failed: 0 } });
+    const entries = [pass('r1', 500), pass('r2', 120), pass('r2', 80), entry({ rotationId: 'r2', phase: 'reencrypt', step: 'reencrypt.paused' })];
+    expect(resumePoint(entries)?.movedEarlier).toBe(200);
+    expect(resumePoint([entry({ rotationId: 'r3', phase: 'reencrypt', step: 'reencrypt.live' })])).not.toHaveProperty('movedEarlier');
   });
 
   it('is undefined for an empty journal and finished after done', () => {
