@@ -39,6 +39,19 @@ describe('Header and PhaseBar', () => {
     expect(f).toContain('[✓0] [✓1] [▶2] [ 3] [ 4] [ 5] Phase 2 of 5: Deploy with both keys');
     expect(widestLine(f)).toBeLessThanOrEqual(80);
   });
+
+  it('cut a long target in the middle: the database name stays on the line at 80 columns', async () => {
+    const target = 'postgres://app_user:****@primary.db.eu-west-1.internal.example.com:6432/billing_production';
+    const r = show(<Header rotation="kek-v1 → kek-v2" target={target} emergency />, { columns: 80 });
+    const f = await r.waitFor((t) => t.includes('kek-rotate'));
+    const line = f.split('\n')[0]!;
+    expect(line).toMatch(/ · …\/billing_production$/);
+    expect(line.length).toBeLessThanOrEqual(80);
+    // Without the emergency marker there is room for the start of the URL too.
+    const calm = show(<Header rotation="kek-v1 → kek-v2" target={target} />, { columns: 80 });
+    const first = (await calm.waitFor((t) => t.includes('kek-rotate'))).split('\n')[0]!;
+    expect(first).toBe('kek-rotate · kek-v1 → kek-v2 · postgres://app_user:****@prim…/billing_production');
+  });
 });
 
 describe('StepText', () => {

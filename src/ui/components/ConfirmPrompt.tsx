@@ -3,6 +3,7 @@ import { Box, Text, useInput } from 'ink';
 import { useEffect, useReducer } from 'react';
 import { initialConfirm, reduceConfirm, type ConfirmAction, type ConfirmState } from '../state/confirm.js';
 import { useTheme } from '../theme.js';
+import { typedActions } from '../state/typed-keys.js';
 
 export interface ConfirmPromptProps {
   readonly question: string;
@@ -21,10 +22,7 @@ export function ConfirmPrompt({ question, typeToConfirm, onConfirm, onCancel, is
   );
   useInput(
     (input, key) => {
-      if (key.escape) dispatch({ type: 'cancel' });
-      else if (key.return) dispatch({ type: 'submit' });
-      else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
-      else if (input && !key.ctrl && !key.meta) dispatch({ type: 'char', char: input });
+      for (const action of typedActions(input, key)) dispatch(action);
     },
     { isActive: isActive && state.kind === 'asking' },
   );

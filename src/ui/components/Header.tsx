@@ -2,6 +2,8 @@
 import { Text } from 'ink';
 import { safeText } from '../../text/terminal-safe.js';
 import { useTheme } from '../theme.js';
+import { fitTarget } from '../fit-target.js';
+import { useTerminalSize } from '../use-terminal-size.js';
 
 export interface HeaderProps {
   /** e.g. "kek-v1 → kek-v2", or undefined before the keys are known. */
@@ -14,6 +16,10 @@ export interface HeaderProps {
 
 export function Header({ rotation, target, emergency = false, sandbox = false }: HeaderProps) {
   const theme = useTheme();
+  const { columns } = useTerminalSize();
+  // What the line holds before the target; the target gets the rest (its middle cut, never its end).
+  const before = `kek-rotate${emergency ? ' [EMERGENCY: key compromised]' : ''}${sandbox ? ' [rehearsal]' : ''}${rotation ? ` · ${safeText(rotation)}` : ''} · `;
+  const shown = target ? fitTarget(safeText(target), Math.max(12, columns - before.length)) : undefined;
   return (
     // One Text so a long line is cut at the edge instead of squeezing each part into a column.
     <Text wrap="truncate-end">
@@ -28,7 +34,7 @@ export function Header({ rotation, target, emergency = false, sandbox = false }:
       ) : null}
       {sandbox ? <Text color={theme.tone('warn')}> [rehearsal]</Text> : null}
       {rotation ? <Text> · {safeText(rotation)}</Text> : null}
-      {target ? <Text color={theme.tone('muted')}> · {safeText(target)}</Text> : null}
+      {shown ? <Text color={theme.tone('muted')}> · {shown}</Text> : null}
     </Text>
   );
 }

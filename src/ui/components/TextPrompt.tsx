@@ -3,6 +3,7 @@ import { Text, useInput } from 'ink';
 import { useEffect, useReducer } from 'react';
 import { reduceTextInput } from '../state/text-input.js';
 import { useTheme } from '../theme.js';
+import { typedActions } from '../state/typed-keys.js';
 
 export interface TextPromptProps {
   readonly label: string;
@@ -16,10 +17,7 @@ export function TextPrompt({ label, initial = '', onSubmit, onCancel }: TextProm
   const [state, dispatch] = useReducer(reduceTextInput, { kind: 'editing', value: initial });
   useInput(
     (input, key) => {
-      if (key.escape) dispatch({ type: 'cancel' });
-      else if (key.return) dispatch({ type: 'submit' });
-      else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
-      else if (input && !key.ctrl && !key.meta) dispatch({ type: 'char', char: input });
+      for (const action of typedActions(input, key)) dispatch(action);
     },
     { isActive: state.kind === 'editing' },
   );
