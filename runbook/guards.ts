@@ -12,3 +12,13 @@ export const GUARD_TEXT = {
 } as const;
 
 export type GuardName = keyof typeof GUARD_TEXT;
+
+/** The same rules as a clause for a one-line hint ("Enter confirms ..., once <hint>"). */
+export const GUARD_HINT: Record<GuardName, string> = {
+  keySaved: 'the key is revealed (k) or written to a file (w)',
+  canStartFresh: 'no rotation is under way',
+  canRollbackStray: 'exactly one key id is stranded',
+  removalAllowed: 'verification found nothing left on the old key',
+  notBlocked: 'every row is on the primary or the previous key',
+  toolHasKeys: 'kek-rotate reads the deployed keys',
+};

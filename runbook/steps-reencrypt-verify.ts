@@ -18,6 +18,7 @@ export const REENCRYPT_VERIFY_STEPS = {
     risks: 'Rows listed as failing will stay on their old key and block removal of it: repair them (re-enter the credential in the application) or accept that they block.',
     actions: [
       { event: 'CONFIRM', label: 'start the live run' },
+      { event: 'CANCEL', label: 'back to the deploy (nothing was written)' },
       { event: 'ABORT', label: 'stop here' },
     ],
   },

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates every `### \`kek-rotate … --help\`` block of README.md from the real built binary,
 // so the README shows exactly what the tool prints (test/cli/readme.test.ts checks it). Run after
-// `npm run build`: `npm run readme:help`. Also refreshes the exit-code table between its markers.
+// `npm run build`: `npm run readme:help`. Also refreshes the exit-code table and the key table between their markers.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,10 @@ readme = readme.replace(heading, (_match, prefix, words) => {
 
 const { exitCodeMarkdownTable } = await import(`${root}dist/src/cli/exit-codes.js`);
 readme = readme.replace(/\| Code \| Name \| Meaning \|\n\| ---: \| --- \| --- \|\n(?:\|.*\|\n?)*/m, `${exitCodeMarkdownTable()}\n`);
+
+// The interactive runbook's key table, from runbook/keys.ts (the screens take their keys from there).
+const { keyTableMarkdown } = await import(`${root}dist/runbook/keys.js`);
+readme = readme.replace(/<!-- keys:start -->[\s\S]*?<!-- keys:end -->/, `<!-- keys:start -->\n${keyTableMarkdown()}\n<!-- keys:end -->`);
 
 writeFileSync(readmePath, readme);
 process.stdout.write(`README.md: ${count} help blocks regenerated from ${bin}\n`);

@@ -121,7 +121,9 @@ export function createRunbookMachine(effects: Effects) {
               RUN_FAILED: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'reencrypt.dryRun' } } },
             },
           },
-          dryRunReview: { entry: enter('reencrypt.dryRunReview'), on: { CONFIRM: 'live' } },
+          // Back to the deploy snippet is harmless: a dry run writes nothing, and confirming the deploy
+          // again re-checks the tool's keys and runs the dry run again (a replica fixed meanwhile).
+          dryRunReview: { entry: enter('reencrypt.dryRunReview'), on: { CONFIRM: 'live', CANCEL: '#runbook.deploy.both' } },
           live: {
             entry: [...enter('reencrypt.live'), 'startRun'],
             exit: ['leaveLive', { type: 'journal', params: ({ context }) => ({ step: 'reencrypt.live' as const, outcome: 'info' as const, message: LIVE_PASS_ENDED, counts: passCounts(context) }) }],

@@ -7,7 +7,8 @@ import { failureTotal } from '../engine/events.js';
 import { rowsByKeyId, stepIdOf, type RunbookContext, type StepId } from '../machine/contract.js';
 import { describeWrongKey, verdictOf } from '../engine/prove-keys.js';
 import { skippedLinesSentence } from '../journal/journal-reader.js';
-import { actionsFor } from './app/step-actions.js';
+import { actionsFor, keysOf, type ActionSpec } from './app/step-actions.js';
+import { GUARD_HINT } from '../../runbook/guards.js';
 import { phaseBarFor, PHASE_TITLES, rotationPhaseOf, type RotationPhase } from './app/phase-view.js';
 import type { RunbookActor } from './app/runbook-actor.js';
 import { deployLabel, screenOf } from './app/screen-of-step.js';
@@ -101,6 +102,7 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
     .filter((spec) => spec.event.type !== 'WRITE_KEY_FILE' && spec.event.type !== 'LOAD_KEY_FILE')
     .map((spec) => ({
       key: spec.key,
+      aliases: spec.aliases,
       label: spec.label,
       typeToConfirm: spec.typeToConfirm,
       run: spec.event.type === 'QUIT' ? () => guard.request(step) === 'quit' && actor.send({ type: 'QUIT' }) : () => actor.send(spec.event),
@@ -120,6 +122,7 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
     phases: phaseBarFor(phase),
     step: { ...(stepText?.(step) ?? { title: phase === 'done' ? 'Done' : PHASE_TITLES[phase] }), reading: READS[step] },
     error: ctx.error ? { message: ctx.error.message, hint: ctx.error.hint } : undefined,
+    enterHint: enterHintFor(step, specs),
     // From the emergency path's first step (not during preflight, before the leaked key is known).
     notice: ctx.path === 'emergency' && ctx.credentialListing !== 'idle' && step !== 'emergency.checklist' && step !== 'emergency.waitingForList' ? <ListingNotice ctx={ctx} /> : undefined,
   };
@@ -234,6 +237,19 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
       return _exhaustive;
     }
   }
+}
+
+/** Why Enter does nothing at a step where no action takes it: the rule that holds it back, or what to do instead. */
+export function enterHintFor(step: StepId, specs: readonly ActionSpec[]): string | undefined {
+  if (specs.some((spec) => keysOf(spec).includes('enter'))) return undefined;
+  const text = runbookStepText(step);
+  const confirm = text.actions.find((a) => a.event === 'CONFIRM');
+  if (confirm?.guard) return `${confirm.label}, once ${GUARD_HINT[confirm.guard]}`;
+  if (specs.some((spec) => spec.event.type === 'CHOOSE_DEPLOY')) return 'choose how to deploy first: 1 or 2';
+  if (specs.some((spec) => spec.event.type === 'PAUSE')) return 'the live run is going: p pauses it, a stops it safely';
+  if (text.working) return 'nothing to confirm while the tool works; wait for it';
+  const keys = specs.filter((spec) => spec.event.type !== 'QUIT').map((spec) => keysOf(spec).join('/'));
+  return keys.length > 0 ? `nothing to confirm here; the keys below choose (${keys.join(', ')})` : 'nothing to confirm here';
 }
 
 /** The whole-table read each working step waits on (its rows, rate and ETA are shown). */

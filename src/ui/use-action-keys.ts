@@ -5,6 +5,8 @@ import { useInput } from 'ink';
 export interface ScreenAction {
   /** One character, or a named key: 'enter', 'escape'. */
   readonly key: string;
+  /** Other keys that do the same (Enter, where y confirms). */
+  readonly aliases?: readonly string[] | undefined;
   readonly label: string;
   readonly run: () => void;
   /** Dangerous: the operator must type this text (a key id) before `run` is called. */
@@ -15,7 +17,7 @@ export function useActionKeys(actions: readonly ScreenAction[], onAction: (actio
   useInput(
     (input, key) => {
       const pressed = key.return ? 'enter' : key.escape ? 'escape' : input.toLowerCase();
-      const action = actions.find((a) => a.key === pressed);
+      const action = actions.find((a) => a.key === pressed || a.aliases?.includes(pressed));
       if (action) onAction(action);
     },
     { isActive: isActive && actions.length > 0 },
@@ -24,5 +26,10 @@ export function useActionKeys(actions: readonly ScreenAction[], onAction: (actio
 
 /** How an action's key is written in the footer. */
 export function keyLabel(key: string): string {
-  return key === 'enter' ? 'Enter' : key === 'escape' ? 'Esc' : key;
+  return key === 'enter' ? 'Enter' : key === 'escape' ? 'Esc' : key === 'space' ? 'Space' : key;
+}
+
+/** An action's keys as the footer writes them: "Enter/y". */
+export function keysLabel(action: Pick<ScreenAction, 'key' | 'aliases'>): string {
+  return [...(action.aliases ?? []), action.key].map(keyLabel).join('/');
 }

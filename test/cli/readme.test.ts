@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeMarkdownTable, EXIT_CODES } from '../../src/cli/exit-codes.js';
 import { COMMANDS } from '../../src/cli/commands.js';
+import { keyTableMarkdown } from '../../runbook/keys.js';
 import { cli, REPO } from './cli-harness.js';
 
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -17,6 +18,10 @@ describe('README', () => {
     expect(r.exitCode).toBe(0);
     expect(README).toContain(`### \`kek-rotate ${[...command, '--help'].join(' ')}\``);
     expect(README).toContain('```text\n' + r.stdout.trimEnd() + '\n```');
+  });
+
+  it('contains the key table exactly as runbook/keys.ts defines it', () => {
+    expect(README).toContain(`<!-- keys:start -->\n${keyTableMarkdown()}\n<!-- keys:end -->`);
   });
 
   it('contains the exit-code table exactly as src/cli/exit-codes.ts defines it', () => {

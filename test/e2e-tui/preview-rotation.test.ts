@@ -19,7 +19,7 @@ describe.skipIf(!hasTmux)('runbook in a real terminal (tmux)', () => {
     await term.waitFor('Enter rotate');
     term.send('Enter');
     let screen = await term.waitFor('kek-v2:••••');
-    term.send('r');
+    term.send('k');
     screen = await term.waitFor('Visible now');
     expect(screen).toMatch(/kek-v2:[A-Za-z0-9+/]{43}=/);
     term.send('y');

@@ -65,8 +65,8 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     await press(term, 'Press Enter to begin', 'Enter');
     await press(term, 'Enter rotate', 'Enter');
     await term.waitFor('kek-v2:••••', STEP);
-    expect(KEY_ON_SCREEN.test(term.history()), 'key material on screen before r').toBe(false);
-    term.send('r');
+    expect(KEY_ON_SCREEN.test(term.history()), 'key material on screen before k').toBe(false);
+    term.send('k');
     const revealed = await term.waitFor('Visible now', STEP);
     expect(revealed).toMatch(KEY_ON_SCREEN);
     term.send('y');
@@ -105,12 +105,12 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     await press(term, 'kek-v2:••••', 'w');
     await press(term, 'Write the key to', 'Enter');
     await term.waitFor('Written to kek-v2.key (mode 0600)', STEP);
-    expect(KEY_ON_SCREEN.test(term.history()), 'key material on screen before r').toBe(false);
+    expect(KEY_ON_SCREEN.test(term.history()), 'key material on screen before k').toBe(false);
     const newKeyFile = join(work, 'kek-v2.key');
     expect(statSync(newKeyFile).mode & 0o777).toBe(0o600);
     const newKey = readFileSync(newKeyFile, 'utf8').trim();
     // The revealed key is the one in the file.
-    term.send('r');
+    term.send('k');
     const revealed = await term.waitFor('Visible now', STEP);
     expect(KEY_ON_SCREEN.exec(revealed)?.[0]).toBe(newKey);
     term.send('y');
@@ -284,8 +284,8 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     await press(term, 'e emergency: key leaked', 'e');
     await term.waitFor('EMERGENCY: key compromised', STEP);
     await term.waitFor('kek-v2:••••', STEP);
-    expect(KEY_ON_SCREEN.test(term.history()), 'key material on screen before r').toBe(false);
-    term.send('r');
+    expect(KEY_ON_SCREEN.test(term.history()), 'key material on screen before k').toBe(false);
+    term.send('k');
     await press(term, 'Visible now', 'y');
     await press(term, 'Deploy both keys now', 'y');
     // Re-encryption and verification run on their own on the emergency path.

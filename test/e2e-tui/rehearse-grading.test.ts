@@ -67,7 +67,7 @@ async function begin(scenario: string, tag: string): Promise<TmuxTerminal> {
 /** Generate and reveal the key, then choose the deploy plan at phase 2. */
 async function generateAndChoose(t: TmuxTerminal, plan: '1' | '2'): Promise<void> {
   await press(t, 'Enter rotate', 'Enter');
-  await press(t, 'kek-v2:••••', 'r');
+  await press(t, 'kek-v2:••••', 'k');
   await press(t, 'Visible now', 'y');
   await press(t, '1 runbook order', plan);
 }
@@ -145,7 +145,7 @@ describe.skipIf(Boolean(skipReason))('kek-rotate rehearse grades what the traine
   it('compromised-key on the emergency path: PASSED, the time it took against the target, exit 0', async () => {
     term = await begin('compromised-key', 'leak-emergency');
     await press(term, 'e emergency: key leaked', 'e');
-    await press(term, 'kek-v2:••••', 'r');
+    await press(term, 'kek-v2:••••', 'k');
     await press(term, 'Visible now', 'y');
     await press(term, 'Deploy both keys now', 'y');
     await press(term, 'Remove the leaked key', 'y');

@@ -50,7 +50,7 @@ describe('App with the real machine', () => {
     expect(term.allFrames()).not.toContain(material);
     // Confirming before the key was seen or written is not offered.
     expect(frame).not.toContain(`y ${label('generate.show', 'CONFIRM')}`);
-    await term.press('r');
+    await term.press('k');
     frame = await see(term, material);
     await see(term, `y ${label('generate.show', 'CONFIRM')}`);
     await term.press('y');
@@ -129,7 +129,7 @@ describe('App with the real machine', () => {
     await see(term, 'Ready');
     await term.press(KEYS.enter);
     await see(term, 'kek-v2:••••');
-    await term.press('r');
+    await term.press('k');
     await see(term, `y ${label('generate.show', 'CONFIRM')}`);
     await term.press('y');
     await term.press('1');
@@ -150,7 +150,7 @@ describe('App with the real machine', () => {
     const { term, exit } = start(world, { emergency: true });
     await see(term, 'EMERGENCY');
     await see(term, 'kek-v2:••••');
-    await term.press('r');
+    await term.press('k');
     await see(term, `y ${label('emergency.show', 'CONFIRM')}`);
     await term.press('y');
     await see(term, 'Emergency: kek-v2 primary, compromised kek-v1 previous');
@@ -182,7 +182,7 @@ describe('App with the real machine', () => {
     await see(term, 'Enter rotate');
     await term.press(KEYS.enter);
     await see(term, 'kek-v2:••••');
-    await term.press('r');
+    await term.press('k');
     await see(term, `y ${label('generate.show', 'CONFIRM')}`);
     await term.press('y');
     await term.press('1');

@@ -95,7 +95,7 @@ describe('InventoryTable', () => {
 describe('MaskedKey', () => {
   it('shows only the key id until revealed', async () => {
     const r = show(<MaskedKey keyId={NEW.id} value={formatKey(NEW)} revealed={false} />);
-    const f = await r.waitFor((t) => t.includes('Press r to reveal'));
+    const f = await r.waitFor((t) => t.includes('Press k to reveal'));
     expect(f).toContain('kek-v2:••••');
     expect(r.allFrames()).not.toContain(NEW_B64.slice(0, 12));
     r.rerender(<MaskedKey keyId={NEW.id} value={formatKey(NEW)} revealed />);

@@ -125,7 +125,7 @@ describe('generate', () => {
     r = renderInk(<App actor={actor} />);
     await see('kek-v2:••••');
     expect(r.allFrames()).not.toContain(NEW_B64);
-    await r.press('r');
+    await r.press('k');
     expect(actor.sent).toEqual([{ type: 'REVEAL_KEY' }]);
     actor.set({ generate: 'show' }, { keyRevealed: true }, ['HIDE_KEY', 'CONFIRM', 'QUIT']);
     await see(formatKey(NEW.reveal()));

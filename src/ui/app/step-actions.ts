@@ -1,9 +1,12 @@
 // Which keys a step offers, worked out from what the machine accepts right now (`can`): the
 // machine decides what is allowed, this only names the keys. Pure, so every step is tested.
 import type { RunbookContext, StepId, UiEvent } from '../../machine/contract.js';
+import { KEY_OF } from '../../../runbook/keys.js';
 
 export interface ActionSpec {
   readonly key: string;
+  /** Other keys that do the same: Enter, wherever y confirms. */
+  readonly aliases?: readonly string[] | undefined;
   readonly label: string;
   readonly event: UiEvent;
   /** Dangerous steps: the text the operator must type first. */
@@ -50,26 +53,27 @@ export function actionsFor(step: StepId, ctx: RunbookContext, can: (event: UiEve
   const typed = TYPED_CONFIRM_STEPS.includes(step) ? (ctx.oldKeyId ?? undefined) : undefined;
   const candidates: ActionSpec[] = [
     { key: 'enter', label: 'rotate', event: { type: 'CHOOSE_PATH', path: 'rotate' } },
-    { key: 'e', label: 'emergency: key leaked', event: { type: 'CHOOSE_PATH', path: 'emergency' } },
-    { key: 'c', label: 'continue where it stopped', event: { type: 'RESUME_FROM_JOURNAL' } },
-    { key: 'n', label: 'start fresh', event: { type: 'START_FRESH' } },
+    { key: KEY_OF.emergency, label: 'emergency: key leaked', event: { type: 'CHOOSE_PATH', path: 'emergency' } },
+    { key: KEY_OF.continue, label: 'continue where it stopped', event: { type: 'RESUME_FROM_JOURNAL' } },
+    { key: KEY_OF.startFresh, label: 'start fresh', event: { type: 'START_FRESH' } },
     { key: '1', label: 'runbook order', event: { type: 'CHOOSE_DEPLOY', plan: 'runbook' } },
     { key: '2', label: 'staged (rolling deploys)', event: { type: 'CHOOSE_DEPLOY', plan: 'staged' } },
+    // k shows or hides key material on every screen (the deploy snippets use it too).
     ctx.keyRevealed
-      ? { key: 'r', label: 'hide key', event: { type: 'HIDE_KEY' } }
-      : { key: 'r', label: 'reveal key', event: { type: 'REVEAL_KEY' } },
+      ? { key: KEY_OF.revealKey, label: 'hide key', event: { type: 'HIDE_KEY' } }
+      : { key: KEY_OF.revealKey, label: 'reveal key', event: { type: 'REVEAL_KEY' } },
     // The path is asked for on screen; this default is what the prompt starts with.
-    { key: 'w', label: 'write key to a file', event: { type: 'WRITE_KEY_FILE', path: `${ctx.newKeyId ?? 'new-key'}.key` } },
+    { key: KEY_OF.writeFile, label: 'write key to a file', event: { type: 'WRITE_KEY_FILE', path: `${ctx.newKeyId ?? 'new-key'}.key` } },
     // The path is asked for on screen, starting from where the journal says the key was written.
-    { key: 'l', label: 'load the new key from a file', event: { type: 'LOAD_KEY_FILE', path: ctx.resumePoint?.keyFile ?? `${ctx.newKeyId ?? 'new-key'}.key` } },
-    { key: 'y', label: confirmLabel(step, ctx), event: { type: 'CONFIRM' }, typeToConfirm: typed },
-    { key: 'p', label: 'pause', event: { type: 'PAUSE' } },
-    { key: step === 'stopped.safe' ? 'c' : 'p', label: step === 'stopped.safe' ? 'continue re-encryption' : 'resume', event: { type: 'RESUME' } },
-    { key: 'r', label: step === 'reencrypt.liveReview' ? 'run live again' : 'retry', event: { type: 'RETRY' } },
-    { key: 'b', label: step === 'preflight.blocked' ? 'repair: re-add that key as previous' : 'roll back (re-add old key)', event: { type: 'START_ROLLBACK' } },
-    { key: 'escape', label: 'back', event: { type: 'CANCEL' } },
-    { key: 'a', label: 'stop (safe)', event: { type: 'ABORT' } },
-    { key: 'q', label: 'quit', event: { type: 'QUIT' } },
+    { key: KEY_OF.loadKey, label: 'load the new key from a file', event: { type: 'LOAD_KEY_FILE', path: ctx.resumePoint?.keyFile ?? `${ctx.newKeyId ?? 'new-key'}.key` } },
+    { key: KEY_OF.confirm, label: confirmLabel(step, ctx), event: { type: 'CONFIRM' }, typeToConfirm: typed },
+    { key: KEY_OF.pause, label: 'pause', event: { type: 'PAUSE' } },
+    { key: step === 'stopped.safe' ? KEY_OF.continue : KEY_OF.pause, label: step === 'stopped.safe' ? 'continue re-encryption' : 'resume', event: { type: 'RESUME' } },
+    { key: KEY_OF.again, label: step === 'reencrypt.liveReview' ? 'run live again' : 'retry', event: { type: 'RETRY' } },
+    { key: KEY_OF.rollback, label: step === 'preflight.blocked' ? 'repair: re-add that key as previous' : 'roll back (re-add old key)', event: { type: 'START_ROLLBACK' } },
+    { key: KEY_OF.back, label: 'back', event: { type: 'CANCEL' } },
+    { key: KEY_OF.stop, label: 'stop (safe)', event: { type: 'ABORT' } },
+    { key: KEY_OF.quit, label: 'quit', event: { type: 'QUIT' } },
   ];
   const seen = new Set<string>();
   return candidates
@@ -80,6 +84,13 @@ export function actionsFor(step: StepId, ctx: RunbookContext, can: (event: UiEve
     })
     .map((spec) => {
       const label = OWN_LABELS.has(spec.event.type) ? undefined : runbookLabel?.(step, spec.event.type);
-      return label ? { ...spec, label } : spec;
+      const labelled = label ? { ...spec, label } : spec;
+      // Enter is the step's main action: where y confirms and Enter means nothing else, Enter confirms too.
+      return spec.key === KEY_OF.confirm && !seen.has('enter') ? { ...labelled, aliases: ['enter'] } : labelled;
     });
+}
+
+/** The actions' keys, as the footer writes them ("Enter/y"). */
+export function keysOf(spec: Pick<ActionSpec, 'key' | 'aliases'>): string[] {
+  return [...(spec.aliases ?? []), spec.key];
 }

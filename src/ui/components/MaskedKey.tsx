@@ -13,7 +13,7 @@ export interface MaskedKeyProps {
   readonly revealKey?: string;
 }
 
-export function MaskedKey({ keyId, value, revealed, revealKey = 'r' }: MaskedKeyProps) {
+export function MaskedKey({ keyId, value, revealed, revealKey = 'k' }: MaskedKeyProps) {
   const theme = useTheme();
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.tone(revealed ? 'warn' : 'muted')} paddingX={1}>

@@ -1,10 +1,11 @@
 // The layout every phase screen shares: header, phase bar, the runbook text, the body, an error
 // if there is one, and the key help footer. Width follows the terminal on resize. An action that
 // needs a typed confirmation opens the prompt here, and owns the keyboard until it is answered.
-import { Box, useInput } from 'ink';
+import { Box, Text, useInput } from 'ink';
+import { useTheme } from '../theme.js';
 import { useContext, useState, type ReactNode } from 'react';
 import { KeyboardTaken } from './QuitQuestion.js';
-import { keyLabel, useActionKeys, type ScreenAction } from '../use-action-keys.js';
+import { keysLabel, useActionKeys, type ScreenAction } from '../use-action-keys.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { ConfirmPrompt } from './ConfirmPrompt.js';
 import { ErrorBox, type ErrorBoxProps } from './ErrorBox.js';
@@ -20,6 +21,8 @@ export interface ScreenChrome {
   readonly error?: ErrorBoxProps | undefined;
   /** One line about work going on beside the step (the emergency credential listing), under the phases. */
   readonly notice?: ReactNode | undefined;
+  /** Why Enter does nothing here (shown when it is pressed), where no action takes Enter. */
+  readonly enterHint?: string | undefined;
 }
 
 export interface ScreenFrameProps extends ScreenChrome {
@@ -32,23 +35,28 @@ export interface ScreenFrameProps extends ScreenChrome {
   readonly inputCaptured?: boolean;
 }
 
-export function ScreenFrame({ header, phases, step, error, notice, children, actions = [], extraHelp = [], inputCaptured = false }: ScreenFrameProps) {
+export function ScreenFrame({ header, phases, step, error, notice, children, actions = [], extraHelp = [], inputCaptured = false, enterHint }: ScreenFrameProps) {
   const { columns } = useTerminalSize();
   const [expanded, setExpanded] = useState(false);
   const [pending, setPending] = useState<ScreenAction | undefined>(undefined);
   const taken = useContext(KeyboardTaken);
   const free = pending === undefined && !inputCaptured && !taken;
   useActionKeys(actions, (action) => (action.typeToConfirm ? setPending(action) : action.run()), free);
+  const [hinted, setHinted] = useState<'enter' | 'escape' | undefined>(undefined);
+  const takes = (k: string) => actions.some((a) => a.key === k || a.aliases?.includes(k));
+  const enterTaken = takes('enter');
   useInput(
-    (input) => {
+    (input, key) => {
+      // ? everywhere: the step's why, risks and undo, and every key of the screen; Esc closes it.
       if (input === '?') setExpanded((e) => !e);
+      else if (key.escape && expanded) setExpanded(false);
+      else if (key.return && !enterTaken) setHinted('enter');
+      else if (key.escape && !takes('escape')) setHinted('escape');
     },
     { isActive: free },
   );
-  const help: KeyBinding[] = !free
-    ? []
-    : [...actions.map((a) => ({ keys: keyLabel(a.key), action: a.label })), ...extraHelp];
-  if (free && (step?.why || step?.risks || step?.undo)) help.push({ keys: '?', action: expanded ? 'back to the step' : 'more' });
+  const bindings: KeyBinding[] = [...actions.map((a) => ({ keys: keysLabel(a), action: a.label })), ...extraHelp];
+  const help: KeyBinding[] = !free ? [] : expanded ? [{ keys: '?', action: 'back to the step' }] : [...bindings, { keys: '?', action: 'help' }];
   return (
     <Box flexDirection="column" width={columns}>
       <Header {...header} />
@@ -59,8 +67,9 @@ export function ScreenFrame({ header, phases, step, error, notice, children, act
           <StepText step={step} expanded={expanded} />
         </Box>
       ) : null}
-      {/* Expanded runbook text takes the body's place, so the screen still fits 24 rows. */}
-      {expanded && step ? null : (
+      {/* Expanded help takes the body's place, so the screen still fits 24 rows. */}
+      {expanded ? <KeyList bindings={bindings} enterHint={enterTaken ? undefined : enterHint} /> : null}
+      {expanded ? null : (
         <Box marginTop={1} flexDirection="column">
           {children}
         </Box>
@@ -77,11 +86,60 @@ export function ScreenFrame({ header, phases, step, error, notice, children, act
           onCancel={() => setPending(undefined)}
         />
       ) : null}
+      {hinted === 'enter' && enterHint && !expanded ? <KeyHint name="Enter" text={enterHint} /> : null}
+      {hinted === 'escape' && !expanded ? <KeyHint name="Esc" text="nothing to go back to from this step: what it did stays done (q quits, and kek-rotate offers to continue next time)" /> : null}
       {help.length > 0 ? (
         <Box marginTop={1}>
           <KeyHelp bindings={help} />
         </Box>
       ) : null}
+    </Box>
+  );
+}
+
+/** Why Enter or Esc did nothing, once it was pressed. */
+function KeyHint({ name, text }: { readonly name: string; readonly text: string }) {
+  const theme = useTheme();
+  return (
+    <Box marginTop={1}>
+      <Text color={theme.tone('warn')}>
+        {name}: {text}
+      </Text>
+    </Box>
+  );
+}
+
+/** The help view's list of every key the screen answers, one per line. */
+function KeyList({ bindings, enterHint }: { readonly bindings: readonly KeyBinding[]; readonly enterHint?: string | undefined }) {
+  const theme = useTheme();
+  const width = Math.max(...bindings.map((b) => b.keys.length), 5);
+  return (
+    <Box marginTop={1} flexDirection="column">
+      <Text bold>Keys on this screen</Text>
+      {bindings.map((b) => (
+        <Box key={b.keys}>
+          <Box width={width + 2}>
+            <Text bold>{b.keys}</Text>
+          </Box>
+          <Text>{b.action}</Text>
+        </Box>
+      ))}
+      {enterHint ? (
+        <Box>
+          <Box width={width + 2}>
+            <Text bold>Enter</Text>
+          </Box>
+          <Text color={theme.tone('muted')}>{enterHint}</Text>
+        </Box>
+      ) : null}
+      {bindings.some((b) => b.keys === 'q') ? null : (
+        <Box>
+          <Box width={width + 2}>
+            <Text bold>q</Text>
+          </Box>
+          <Text color={theme.tone('muted')}>quits at any step (asks first during a live run)</Text>
+        </Box>
+      )}
     </Box>
   );
 }
