@@ -34,6 +34,8 @@ export function runbookSetup(effects: Effects) {
         error: event.type === 'RUN_FAILED' ? event.error : toMachineError((event as { error?: unknown }).error),
         failedStep: params.failedStep,
       })),
+      // An error is shown on the step it stopped; leaving that step (retry, load again) clears it.
+      clearError: assign({ error: undefined }),
       deployDone: assign(({ context }, params: { stage: DeployStage; toolConfig: KeyConfigIds }) => ({
         configured: params.toolConfig,
         deployed: [...context.deployed, params.stage],

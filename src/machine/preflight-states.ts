@@ -81,6 +81,8 @@ export const preflightStates: RunbookStateConfig = {
     },
     needKey: {
       entry: [...enter('preflight.needKey'), { type: 'journal', params: { step: 'preflight.needKey', outcome: 'info', message: 'the tool lacks the new key of the rotation under way' } }],
+      // The error of a failed load belongs to this screen only: trying again clears it.
+      exit: 'clearError',
       on: { LOAD_KEY_FILE: 'loadingKey' },
     },
     loadingKey: {

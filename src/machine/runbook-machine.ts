@@ -180,6 +180,7 @@ export function createRunbookMachine(effects: Effects) {
         states: {
           safe: {
             entry: [...enter('stopped.safe'), assign({ countsReadAt: undefined })],
+            exit: 'clearError',
             // The counts on screen are read now, not the ones from before the run.
             invoke: {
               src: 'readCounts',

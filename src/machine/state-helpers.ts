@@ -14,11 +14,12 @@ export function enter(step: StepId) {
   ] as const;
 }
 
-/** RETRY from a failed state: back to the step that failed (`failedStep`). */
+/** RETRY from a failed state: back to the step that failed (`failedStep`), its error cleared (it was shown here). */
 export function retryTo(steps: StepId[]) {
   return steps.map((step) => ({
     target: `#runbook.${step}`,
     guard: ({ context }: { context: Ctx }) => context.failedStep === step,
+    actions: 'clearError' as const,
   }));
 }
 

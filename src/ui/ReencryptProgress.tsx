@@ -10,13 +10,18 @@ export { formatEta, initialProgress, reduceProgress, type ProgressState, type Ta
 
 const number = new Intl.NumberFormat('en-US');
 
-function TableBlock({ table, state, color, barWidth }: { table: TableProgress; state: ProgressState; color: boolean; barWidth: number }) {
+function TableBlock({ table, state, color, columns, paused }: { table: TableProgress; state: ProgressState; color: boolean; columns: number; paused: boolean }) {
   const c = table.counts;
   const processed = c?.processed ?? 0;
   const total = Math.max(table.total, processed);
   const fraction = total === 0 ? (table.status === 'done' ? 1 : 0) : processed / total;
   const rotatedLabel = state.kind === 'dry-run' ? 'to rotate' : 'rotated';
   const running = table.status === 'running';
+  // A paused run has no rate: the last one would be stale, and its ETA false.
+  const rate = !running ? '' : paused ? '  paused' : `  ${number.format(Math.round(state.rowsPerSecond))} rows/s  ETA ${formatEta(state.etaSeconds)}`;
+  const counts = ` ${String(Math.floor(fraction * 100)).padStart(3)}% ${number.format(processed)}/${number.format(total)} rows${rate}`;
+  // The bar takes what the line leaves, so the line never wraps (40 at most, 10 at least).
+  const barWidth = Math.max(10, Math.min(40, columns - 2 - counts.length - 1));
   return (
     <Box flexDirection="column">
       <Text bold={color}>
@@ -24,9 +29,8 @@ function TableBlock({ table, state, color, barWidth }: { table: TableProgress; s
       </Text>
       <Text>
         {'  '}
-        <ProgressBar fraction={fraction} width={barWidth} color={color} /> {String(Math.floor(fraction * 100)).padStart(3)}%{' '}
-        {number.format(processed)}/{number.format(total)} rows
-        {running ? `  ${number.format(Math.round(state.rowsPerSecond))} rows/s  ETA ${formatEta(state.etaSeconds)}` : ''}
+        <ProgressBar fraction={fraction} width={barWidth} color={color} />
+        {counts}
       </Text>
       <Text>
         {'  '}
@@ -43,10 +47,11 @@ export interface ReencryptProgressProps {
   readonly color?: boolean;
   /** Terminal columns; the bar shrinks to fit 80 columns and below. */
   readonly columns?: number;
+  /** The run is paused: no rate or ETA. */
+  readonly paused?: boolean;
 }
 
-export function ReencryptProgress({ state, color = true, columns = 80 }: ReencryptProgressProps) {
-  const barWidth = Math.max(10, Math.min(40, columns - 50));
+export function ReencryptProgress({ state, color = true, columns = 80, paused = false }: ReencryptProgressProps) {
   const title =
     state.kind === undefined
       ? 'Counting rows…'
@@ -60,7 +65,7 @@ export function ReencryptProgress({ state, color = true, columns = 80 }: Reencry
         {state.cancelled ? ' — stopped' : state.finished ? ' — finished' : ''}
       </Text>
       {state.tables.map((t) => (
-        <TableBlock key={t.table} table={t} state={state} color={color} barWidth={barWidth} />
+        <TableBlock key={t.table} table={t} state={state} color={color} columns={columns} paused={paused} />
       ))}
       {state.failureCount > 0 ? (
         <Box flexDirection="column">

@@ -296,6 +296,7 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     expect(listed).toBeDefined();
     expect(checklist).toContain('Compromised key kek-v1 removed');
     // Written for the incident ticket, private, in the directory the trainee ran it from.
+    await term.waitFor('Written (mode 0600)', STEP);
     const files = readdirSync(work).filter((f) => f.startsWith('kek-rotate-checklist-kek-v1-'));
     expect(files.map((f) => f.slice(f.lastIndexOf('.'))).sort()).toEqual(['.csv', '.md']);
     for (const f of files) expect(statSync(join(work, f)).mode & 0o777).toBe(0o600);

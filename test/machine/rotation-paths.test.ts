@@ -70,6 +70,8 @@ describe('standard rotation', () => {
     expect(d.actor.getSnapshot().context.error?.message).toMatch(/refusing to overwrite/);
     d.send({ type: 'RETRY' });
     await d.at('generate.show');
+    // The error was shown where it happened; the step it returns to is clean.
+    expect(d.actor.getSnapshot().context.error).toBeUndefined();
     d.send({ type: 'WRITE_KEY_FILE', path: '/tmp/new.key' });
     await d.at('generate.show');
     expect(d.actor.getSnapshot().context.keyFile).toBe('/tmp/new.key');

@@ -78,3 +78,25 @@ describe('ReencryptProgress', () => {
     expect(formatEta(3725)).toBe('1:02:05');
   });
 });
+
+describe('the progress line at 80 columns', () => {
+  it('never wraps, even at 300,000 rows with a six-digit rate, and a paused run shows no rate or ETA', async () => {
+    const { renderInk, widestLine } = await import('./render-ink.js');
+    let state = initialProgress;
+    state = reduceProgress(state, { type: 'run-start', kind: 'live', mode: 'reencrypt', primaryKeyId: 'kek-v2', keyIds: ['kek-v2', 'kek-v1'], tables: [{ table: 'llm_providers.api_key_encrypted', total: 300_000 }] });
+    state = reduceProgress(state, { type: 'table-start', table: 'llm_providers.api_key_encrypted', total: 300_000 });
+    const counts = { table: 'llm_providers.api_key_encrypted', total: 300_000, processed: 123_456, rotated: 123_456, alreadyPrimary: 0, nulls: 0, failed: 0, retried: 0, skippedLocked: 0, vanished: 0, byKeyId: {} };
+    state = reduceProgress(state, { type: 'progress', counts, rowsPerSecond: 165_432, etaSeconds: 1234 });
+    const running = renderInk(<ReencryptProgress state={state} color={false} columns={80} />, { columns: 80 });
+    const f = await running.waitFor((t) => t.includes('rows/s'));
+    // One line from the bar to the ETA: Ink would wrap a longer one.
+    expect(f.split('\n').some((line) => /^ {2}\S.* 41% 123,456\/300,000 rows {2}165,432 rows\/s {2}ETA \S+$/.test(line.trimEnd()))).toBe(true);
+    expect(widestLine(f)).toBeLessThanOrEqual(80);
+    running.unmount();
+    const paused = renderInk(<ReencryptProgress state={state} color={false} columns={80} paused />, { columns: 80 });
+    const p = await paused.waitFor((t) => t.includes('123,456/300,000 rows'));
+    expect(p).toContain('123,456/300,000 rows  paused');
+    expect(p).not.toContain('rows/s');
+    paused.unmount();
+  });
+});

@@ -164,7 +164,8 @@ describe('App with the real machine', () => {
     expect(frame).toMatch(/openai \(3, 0 ticked\)/);
     expect(frame).toContain('› [ ] provider 0');
     expect(frame).toContain('1 of 3 · openai · llm_providers.api_key_encrypted id id-0');
-    expect(frame).toContain('Written (mode 0600): checklist-kek-v1.md and checklist-kek-v1.csv');
+    // The files are written as the checklist opens: the line comes once they are.
+    await see(term, 'Written (mode 0600): checklist-kek-v1.md and checklist-kek-v1.csv');
     await term.press(KEYS.down);
     await term.press(' ');
     frame = await see(term, '(3, 1 ticked)');

@@ -39,27 +39,17 @@ export function VerifyTable({ columns, primaryKeyId, showSql = true, passed, pro
               const onPrimary = keyId === primaryKeyId;
               const bad = !onPrimary && rows > 0;
               return (
-                <Text key={keyId} color={bad ? theme.tone('danger') : theme.tone('ok')}>
-                  {`  ${bad ? '✗' : '✓'} ${safeText(keyId)}`.padEnd(30)}
-                  {number.format(rows).padStart(10)}
-                  {onPrimary ? '  (new primary)' : bad ? '  must be 0' : ''}
-                </Text>
+                <CountRow key={keyId} tone={bad ? 'danger' : 'ok'} label={`${bad ? '✗' : '✓'} ${safeText(keyId)}`} value={number.format(rows)} note={onPrimary ? '(new primary)' : bad ? 'must be 0' : ''} />
               );
             })}
-          <Text color={column.invalid > 0 ? theme.tone('danger') : undefined}>
-            {`  ${column.invalid > 0 ? '✗' : '✓'} invalid`.padEnd(30)}
-            {number.format(column.invalid).padStart(10)}
-            {column.invalid > 0 ? '  must be 0' : ''}
-          </Text>
-          <Text color={theme.tone('muted')}>
-            {'    NULL'.padEnd(30)}
-            {number.format(column.nulls).padStart(10)}
-          </Text>
+          <CountRow tone={column.invalid > 0 ? 'danger' : undefined} label={`${column.invalid > 0 ? '✗' : '✓'} invalid`} value={number.format(column.invalid)} note={column.invalid > 0 ? 'must be 0' : ''} />
+          <CountRow tone="muted" label="  NULL" value={number.format(column.nulls)} />
           {column.deep ? (
-            <Text color={column.deep.failed > 0 ? theme.tone('danger') : theme.tone('ok')}>
-              {`  ${column.deep.failed > 0 ? '✗' : '✓'} decrypts with ${primaryKeyId} alone`.padEnd(30)}
-              {`${number.format(column.deep.checked - column.deep.failed)}/${number.format(column.deep.checked)}`.padStart(10)}
-            </Text>
+            <CountRow
+              tone={column.deep.failed > 0 ? 'danger' : 'ok'}
+              label={`${column.deep.failed > 0 ? '✗' : '✓'} decrypts with ${safeText(primaryKeyId)} alone`}
+              value={`${number.format(column.deep.checked - column.deep.failed)}/${number.format(column.deep.checked)}`}
+            />
           ) : null}
           {showSql ? (
             <Box borderStyle="single" borderColor={theme.tone('muted')} paddingX={1}>
@@ -76,6 +66,31 @@ export function VerifyTable({ columns, primaryKeyId, showSql = true, passed, pro
             </Text>
           ))
         : null}
+    </Box>
+  );
+}
+
+/**
+ * One line of counts: label, number right-aligned, note, each in its own box, so the columns stay
+ * aligned whatever the lengths (a long key id no longer runs into its number).
+ */
+function CountRow({ label, value, note = '', tone }: { readonly label: string; readonly value: string; readonly note?: string; readonly tone?: 'ok' | 'danger' | 'muted' | undefined }) {
+  const theme = useTheme();
+  const color = tone ? theme.tone(tone) : undefined;
+  return (
+    <Box>
+      <Box width={2} flexShrink={0} />
+      <Box minWidth={30} marginRight={1}>
+        <Text color={color}>{label}</Text>
+      </Box>
+      <Box minWidth={14} justifyContent="flex-end" flexShrink={0}>
+        <Text color={color}>{value}</Text>
+      </Box>
+      {note ? (
+        <Box marginLeft={2}>
+          <Text color={color}>{note}</Text>
+        </Box>
+      ) : null}
     </Box>
   );
 }

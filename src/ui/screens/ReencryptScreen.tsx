@@ -25,7 +25,7 @@ export function ReencryptScreen({ progress, paused = false, failures, outcome, a
   const list = failures ?? progress.failures;
   return (
     <ScreenFrame {...chrome} actions={actions} extraHelp={list.length > 5 ? [{ keys: '↑/↓', action: 'failures' }] : []}>
-      <ReencryptProgress state={progress} color={theme.color} columns={columns} />
+      <ReencryptProgress state={progress} color={theme.color} columns={columns} paused={paused} />
       {paused ? (
         <Text bold color={theme.tone('warn')}>
           ⏸ Paused: the batch in flight finished; every row is readable with the configured keys.
