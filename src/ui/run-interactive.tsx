@@ -1,6 +1,8 @@
 // Starts the interactive runbook in the terminal: renders the App with Ink, resolves with an exit
 // code when the machine reaches its final state or the operator forces a quit. Never exits the process.
-import { render, useInput } from 'ink';
+import { render, renderToString, useInput } from 'ink';
+import { enterAlternateScreen, keepScrollback } from './alternate-screen.js';
+import { FillScreen } from './components/FillScreen.js';
 import { createActor } from 'xstate';
 import { UserError } from '../errors.js';
 import { createRunbookMachine } from '../machine/runbook-machine.js';
@@ -53,11 +55,27 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<In
   const actor =
     'actor' in options ? options.actor : createActor(createRunbookMachine(options.effects), { input: options.input });
   let lastStep: StepId | undefined;
+  // The last screen before the end (not the bare "quit" state): printed on the normal screen after.
+  let lastShown: RunbookSnapshot | undefined;
   const track = (snapshot: RunbookSnapshot) => {
     const step = stepIdOf(snapshot.value);
-    if (step !== 'quit') lastStep = step;
+    if (step !== 'quit') {
+      lastStep = step;
+      lastShown = snapshot;
+    }
   };
   track(actor.getSnapshot());
+
+  const stdout = options.stdout ?? process.stdout;
+  const color = options.color ?? colorEnabled(process.env);
+  /** A screen as plain text at the terminal's width, without colour (it goes to scrollback). */
+  const lastFrameOf = (snapshot: RunbookSnapshot): string =>
+    renderToString(
+      <ThemeProvider color={false}>
+        <App actor={frozen(snapshot)} stepText={options.stepText} target={options.target} sandbox={options.sandbox} />
+      </ThemeProvider>,
+      { columns: stdout.columns ?? 80 },
+    );
 
   return await new Promise<InteractiveEnd>((resolve) => {
     let settled = false;
@@ -68,6 +86,7 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<In
       subscription.unsubscribe();
       options.signal?.removeEventListener('abort', onInterrupt);
       instance.unmount();
+      screen.leave(lastShown ? lastFrameOf(lastShown) : undefined);
       options.onEnd?.(lastStep, actor.getSnapshot().context);
       resolve(end);
     };
@@ -90,15 +109,18 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<In
       if (snapshot.status !== 'active') finish(endOfRun(snapshot.status, lastStep));
     };
     const subscription = actor.subscribe({ next: onSnapshot, error: onSnapshot, complete: onSnapshot });
+    const screen = enterAlternateScreen(stdout);
     const instance = render(
-      <ThemeProvider color={options.color ?? colorEnabled(process.env)}>
+      <ThemeProvider color={color}>
         <ReadProgressContext.Provider value={'effects' in options ? options.effects.readProgress : undefined}>
-          <App actor={actor} stepText={options.stepText} target={options.target} sandbox={options.sandbox} activity={options.activity} quitGuard={quitGuard} />
+          <FillScreen>
+            <App actor={actor} stepText={options.stepText} target={options.target} sandbox={options.sandbox} activity={options.activity} quitGuard={quitGuard} />
+          </FillScreen>
         </ReadProgressContext.Provider>
         <CtrlC onInterrupt={onInterrupt} />
       </ThemeProvider>,
       {
-        stdout: options.stdout ?? process.stdout,
+        stdout: keepScrollback(stdout),
         stdin,
         stderr: options.stderr ?? process.stderr,
         exitOnCtrlC: false,
@@ -118,4 +140,9 @@ function CtrlC({ onInterrupt }: { onInterrupt: () => void }) {
     if (key.ctrl && input === 'c') onInterrupt();
   });
   return null;
+}
+
+/** An actor that stays on one snapshot: to draw a screen once more, with no machine behind it. */
+function frozen(snapshot: RunbookSnapshot): RunbookActor {
+  return { getSnapshot: () => snapshot, subscribe: () => ({ unsubscribe: () => undefined }), send: () => undefined };
 }

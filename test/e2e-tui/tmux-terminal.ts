@@ -8,10 +8,16 @@ export interface TmuxTerminal {
   screen(): string;
   send(...keys: string[]): void;
   waitFor(text: string, timeoutMs?: number): Promise<string>;
-  /** Everything the pane printed, scrollback included, wrapped lines joined (for output longer than the screen). */
+  /**
+   * Everything the pane printed, scrollback included, wrapped lines joined (for output longer than
+   * the screen), after every screen captured so far: the interactive runbook draws on the alternate
+   * screen, which leaves no scrollback, so what it showed is known from the captures.
+   */
   history(): string;
   /** Like waitFor, but searches the whole history; returns it. */
   waitForInHistory(text: string, timeoutMs?: number): Promise<string>;
+  /** Resizes the terminal, as a person dragging the window would. */
+  resize(columns: number, rows: number): void;
   kill(): void;
 }
 
@@ -26,8 +32,17 @@ export function openTmux(
   // The shell prints the exit code and keeps the pane open, so the test can read how it ended.
   const wrapped = `${exports} ${command}; echo "EXIT=$?"; sleep 600`;
   execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), ...(cwd ? ['-c', cwd] : []), wrapped]);
-  const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', name], { encoding: 'utf8' });
-  const history = () => execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', '-', '-t', name], { encoding: 'utf8' });
+  const seen: string[] = [];
+  const screen = () => {
+    const shown = execFileSync('tmux', ['capture-pane', '-p', '-t', name], { encoding: 'utf8' });
+    if (seen.at(-1) !== shown) seen.push(shown);
+    return shown;
+  };
+  const history = () => {
+    const current = screen();
+    const scrollback = execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', '-', '-t', name], { encoding: 'utf8' });
+    return `${seen.filter((s) => s !== current).join('\n')}\n${scrollback}`;
+  };
   const poll = async (read: () => string, text: string, timeoutMs: number) => {
     const start = Date.now();
     for (;;) {
@@ -45,6 +60,9 @@ export function openTmux(
     waitFor: (text, timeoutMs = 20_000) => poll(screen, text, timeoutMs),
     history,
     waitForInHistory: (text, timeoutMs = 20_000) => poll(history, text, timeoutMs),
+    resize: (columns, rows) => {
+      execFileSync('tmux', ['resize-window', '-t', name, '-x', String(columns), '-y', String(rows)]);
+    },
     kill: () => {
       spawnSync('tmux', ['kill-session', '-t', name]);
     },
