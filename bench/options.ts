@@ -32,7 +32,7 @@ export interface BenchOptions {
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const USAGE = `npm run bench -- [options]
   --rows N            rows to seed (default 200000)
-  --baseline-rows N   rows the reference baseline is timed on (default 20000; "all" = every row)
+  --baseline-rows N   rows the reference baseline is timed on, in 4 windows spread over the table (default 20000)
   --batch-size N[,N]  engine batch sizes to measure (default 100,500,1000,2000)
   --profile           also time fetch / crypto / write separately
   --memory            peak RSS of a dry run and a live run at 100000 rows and at --rows (default 1000000 here)

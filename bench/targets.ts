@@ -33,12 +33,14 @@ export function checkTargets(i: TargetInputs): TargetCheck[] {
   const vsCeiling = (m: Measurement | undefined) => (m && i.ceiling ? m.rowsPerSecond / i.ceiling.rowsPerSecond : undefined);
   const reencrypt = i.best.reencrypt;
   return [
-    check(2, 'reencrypt vs baseline (b/a)', vsBaseline(reencrypt), '>=', 20),
+    // Issues 2 and 5 set their b/a targets (20x, 30x) against a baseline that paid Node's crypto per
+    // row; issue 11 replaced it with the reference as it runs (native crypto) and set 8x on that.
     check(2, 'reencrypt vs ceiling (b/c)', vsCeiling(reencrypt), '>=', 0.2),
-    check(5, 'reencrypt vs baseline (b/a)', vsBaseline(reencrypt), '>=', 30),
     check(5, 'reencrypt vs ceiling (b/c)', vsCeiling(reencrypt), '>=', 0.3),
     check(5, 'rewrap vs ceiling (b/c)', vsCeiling(i.best.rewrap), '>=', 0.45),
     check(5, 'dry run vs ceiling (b/c)', vsCeiling(i.best['dry-run']), '>=', 0.5),
+    check(11, 'reencrypt vs fair baseline (b/a)', vsBaseline(reencrypt), '>=', 8),
+    check(11, 'reencrypt vs fresh ceiling (b/c)', vsCeiling(reencrypt), '>=', 0.11),
     check(5, 'peak RSS 1M / 100k (--memory)', i.memoryRatio, '<=', 1.2),
     check(5, 'UI attached / headless', i.uiRatio, '>=', 0.9),
   ];
