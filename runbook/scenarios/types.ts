@@ -4,8 +4,12 @@
 
 export type ScenarioName = 'happy-path' | 'rolling-deploy' | 'stray-old-key' | 'tampered-row' | 'removed-too-early' | 'compromised-key';
 
-/** Which way through the runbook the scenario is meant to take; the CLI may start the machine there. */
-export type RunbookPath = 'standard' | 'staged-deploy' | 'repair-then-rotate' | 'rollback' | 'emergency';
+/**
+ * Which way through the runbook the scenario is meant to take; the CLI may start the machine there.
+ * Finer than the machine's own path (src/machine/context.ts: rotate / emergency / rollback): it
+ * tells a staged deploy and a repair from the standard rotation, as the debrief grades them.
+ */
+export type ScenarioPath = 'standard' | 'staged-deploy' | 'repair-then-rotate' | 'rollback' | 'emergency';
 
 /** One change the scenario makes to the fresh sandbox before the trainee starts. */
 export type SetupStep =
@@ -64,7 +68,7 @@ export interface Scenario {
   readonly goal: string;
   /** What the trainee is told before starting: the situation, not the answer. */
   readonly briefing: readonly string[];
-  readonly runbookPath: RunbookPath;
+  readonly runbookPath: ScenarioPath;
   readonly setup: readonly SetupStep[];
   /** The path and decisions the scenario is about come first, then what must be true of the data. */
   readonly passCriteria: readonly PassCriterion[];

@@ -1,5 +1,6 @@
 // What the interactive runbook and the rehearsal share around the Ink app: the journal writer whose
 // failures are reported once the screen is gone, and the mapping of how the session ended to an error.
+import { colorWanted } from '../text/color.js';
 import { CancelledError } from '../errors.js';
 import { journalEffect, openJournalWriter } from '../journal/index.js';
 import type { JournalEntryInput } from '../journal/entry.js';
@@ -23,10 +24,9 @@ export function sessionJournal(path: string): SessionJournal {
   return { path, append, problem: () => problem };
 }
 
-/** Colour in the Ink app, unless NO_COLOR says otherwise. */
+/** Colour in the Ink app (a terminal, checked before): the one decision of src/text/color.ts. */
 export function inkColor(io: CliIo): boolean {
-  const noColor = io.env.NO_COLOR;
-  return !(noColor !== undefined && noColor !== '');
+  return colorWanted(io.env, true);
 }
 
 /** The terminal streams for Ink: the real process streams (requireTty checked they are terminals). */

@@ -2,6 +2,7 @@
 // tool's tracing format (`<time>  INFO <target>: <message>`) so scripts that grep them keep working.
 import { maskPasswordsInText } from '../db/mask-url.js';
 import { safeText } from '../text/terminal-safe.js';
+import { colorWanted } from '../text/color.js';
 
 export interface Stream {
   write(text: string): unknown;
@@ -33,10 +34,9 @@ export interface Output {
   error(message: string): void;
 }
 
-/** NO_COLOR (https://no-color.org): present and not empty disables colour. */
+/** Colour on stderr: never with --json, else the one decision of src/text/color.ts. */
 export function colorAllowed(io: CliIo, json: boolean): boolean {
-  const noColor = io.env.NO_COLOR;
-  return Boolean(io.stderr.isTTY) && !json && !(noColor !== undefined && noColor !== '');
+  return !json && colorWanted(io.env, Boolean(io.stderr.isTTY));
 }
 
 const LEVEL_COLOR: Record<LogLevel, string> = { INFO: '\u001b[32m', WARN: '\u001b[33m', ERROR: '\u001b[31m' };

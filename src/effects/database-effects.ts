@@ -14,9 +14,9 @@ import type { VerifyReport } from '../verify/verify-report.js';
 import { readColumnInventory, registryWarnings } from './column-inventory.js';
 import { credentialsForIds, listCredentialsOnKey } from './credentials-sql.js';
 import { MovedRowsRecorder } from './moved-rows.js';
+import { DEFAULT_BATCH_SIZE } from '../engine/batch-size.js';
 import { ReadProgressFeed } from '../db/read-progress.js';
 
-export const DEFAULT_RUNBOOK_BATCH_SIZE = 100;
 
 /** How the built-in engine runs (the runbook's --batch-size, --max-rate, --concurrency). */
 export interface EngineTuning {
@@ -93,7 +93,7 @@ export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffect
         columns: await columns(),
         kind: request.kind,
         mode: request.mode,
-        batchSize: options.batchSize ?? DEFAULT_RUNBOOK_BATCH_SIZE,
+        batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
         maxRate: options.maxRate,
         signal: request.signal,
         onEvent: request.onEvent,

@@ -1,5 +1,5 @@
 // The runbook machine's Effects, for real: against a production database, and in a rehearsal sandbox.
 export { createProductionEffects, type ProductionEffectsOptions, type EngineChoice } from './production-effects.js';
 export { createSandboxEffects, type SandboxEffectsOptions } from './sandbox-effects.js';
-export { DEFAULT_RUNBOOK_BATCH_SIZE, type EngineTuning } from './database-effects.js';
+export { type EngineTuning } from './database-effects.js';
 export type { EnvironmentSource } from './production-keys.js';

@@ -13,7 +13,8 @@ import { describeWrongKey, proveKeys, verdictOf } from '../engine/prove-keys.js'
 import { readJournal, resumePoint } from '../journal/index.js';
 import type { JournalEntryInput } from '../journal/entry.js';
 import { SecretKey, type Effects } from '../machine/contract.js';
-import { databaseEffects, DEFAULT_RUNBOOK_BATCH_SIZE, type EngineTuning } from './database-effects.js';
+import { databaseEffects, type EngineTuning } from './database-effects.js';
+import { DEFAULT_BATCH_SIZE } from '../engine/batch-size.js';
 import { runExternal } from './external-run.js';
 import { journalTap } from './journal-tap.js';
 import { writeChecklistFiles } from '../emergency/checklist-files.js';
@@ -101,7 +102,7 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
         engine.type === 'builtin'
           ? await data.runBuiltin(request, ring)
           : await runExternal(
-              { db: options.db, databaseUrl: options.databaseUrl!, engine, batchSize: options.batchSize ?? DEFAULT_RUNBOOK_BATCH_SIZE, entries: options.columns, columns: await data.columns() },
+              { db: options.db, databaseUrl: options.databaseUrl!, engine, batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, entries: options.columns, columns: await data.columns() },
               request,
               ring,
             );

@@ -44,7 +44,7 @@ export const emergencyStates: RunbookStateConfig = {
     },
     onError: {
       actions: [
-        assign(({ event }) => ({ credentialListing: 'failed' as const, credentialListingError: toMachineError((event as { error?: unknown }).error).message })),
+        assign(({ event }) => ({ credentialListing: 'failed' as const, credentialListingError: toMachineError(event.error).message })),
         { type: 'journal', params: ({ context }) => ({ step: 'emergency.listingCredentials' as const, outcome: 'failed' as const, message: context.credentialListingError }) },
       ],
     },

@@ -1,6 +1,6 @@
 // The machine's vocabulary: its types, the named actors (one per effect), and the named actions
 // and guards its states refer to. Pure apart from `journal` and the clock, which call the effects.
-import { assign, setup } from 'xstate';
+import { assign, setup, type ErrorActorEvent } from 'xstate';
 import type { VerifyReport } from '../verify/verify-report.js';
 import { deployConfigFor, phaseOf, toMachineError, type ColumnInventory, type DeployStage, type KeyConfigIds, type Effects, type RunbookContext, type RunbookEvent, type RunbookInput, type StepId } from './contract.js';
 import { effectActors } from './actors.js';
@@ -11,6 +11,14 @@ import { sameConfig, toolConfigMismatch } from './deploy-check.js';
 import { verdictOf } from '../engine/prove-keys.js';
 
 type Ctx = RunbookContext;
+
+/**
+ * The error an invoked actor failed with. Its error event (`xstate.error.actor.<id>`) is not in
+ * RunbookEvent, so it is recognised by its type, which XState defines, and only then read.
+ */
+function errorOf(event: { type: string }): unknown {
+  return event.type.startsWith('xstate.error.actor.') ? (event as ErrorActorEvent).error : new Error(`unexpected event ${event.type} where an actor's error was expected`);
+}
 
 export function runbookSetup(effects: Effects) {
   return setup({
@@ -31,7 +39,7 @@ export function runbookSetup(effects: Effects) {
       // Done events of invoked actors are not in RunbookEvent: their outputs come in as typed params,
       // read from `event.output` where the invoke is declared (XState types it by the actor there).
       storeError: assign(({ event }, params: { failedStep: StepId }) => ({
-        error: event.type === 'RUN_FAILED' ? event.error : toMachineError((event as { error?: unknown }).error),
+        error: event.type === 'RUN_FAILED' ? event.error : toMachineError(errorOf(event)),
         failedStep: params.failedStep,
       })),
       // An error is shown on the step it stopped; leaving that step (retry, load again) clears it.

@@ -1,5 +1,6 @@
 // Colours by meaning, switched off entirely under NO_COLOR (https://no-color.org). Components
 // never convey anything by colour alone: markers and words carry the meaning, colour repeats it.
+import { colorWanted } from '../text/color.js';
 import { createContext, useContext, type ReactNode } from 'react';
 
 export type Tone = 'accent' | 'ok' | 'warn' | 'danger' | 'muted';
@@ -12,9 +13,9 @@ export interface Theme {
   tone(tone: Tone): string | undefined;
 }
 
-/** NO_COLOR set to anything non-empty turns colour off. */
+/** Colour in the Ink app (always on a terminal): the one decision of src/text/color.ts. */
 export function colorEnabled(env: Record<string, string | undefined>): boolean {
-  return !(env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '');
+  return colorWanted(env, true);
 }
 
 export function makeTheme(color: boolean): Theme {
