@@ -28,8 +28,14 @@ const PAGE_SQL = `SELECT t.id::text AS id, t.${COLUMN} AS value FROM ${TABLE} t 
 
 /** Where each window's pages start: page-aligned offsets spread over the table. */
 export function baselineWindows(total: number, limit: number): { offset: number; rows: number }[] {
-  const per = Math.max(REFERENCE_BATCH_SIZE, Math.ceil(limit / BASELINE_WINDOWS.length / REFERENCE_BATCH_SIZE) * REFERENCE_BATCH_SIZE);
-  return BASELINE_WINDOWS.map((f) => ({ offset: Math.floor((f * total) / REFERENCE_BATCH_SIZE) * REFERENCE_BATCH_SIZE, rows: Math.min(per, total) }));
+  const per = Math.max(
+    REFERENCE_BATCH_SIZE,
+    Math.ceil(limit / BASELINE_WINDOWS.length / REFERENCE_BATCH_SIZE) * REFERENCE_BATCH_SIZE,
+  );
+  return BASELINE_WINDOWS.map((f) => ({
+    offset: Math.floor((f * total) / REFERENCE_BATCH_SIZE) * REFERENCE_BATCH_SIZE,
+    rows: Math.min(per, total),
+  }));
 }
 
 export async function runReferenceBaseline(db: Db, keys: BenchKeys, limit: number, total: number): Promise<Timing> {
@@ -41,7 +47,8 @@ export async function runReferenceBaseline(db: Db, keys: BenchKeys, limit: numbe
     for (let offset = w.offset; offset < w.offset + w.rows; offset += REFERENCE_BATCH_SIZE) {
       const { rows } = await db.query<{ id: string; value: Buffer | null }>(PAGE_SQL, [REFERENCE_BATCH_SIZE, offset]);
       for (const row of rows) {
-        if (row.value !== null && peekKeyId(row.value) !== ring.primary.id) next.set(row.id, encryptValue(ring.primary, decryptValue(ring, row.value)));
+        if (row.value !== null && peekKeyId(row.value) !== ring.primary.id)
+          next.set(row.id, encryptValue(ring.primary, decryptValue(ring, row.value)));
       }
     }
   }

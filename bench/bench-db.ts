@@ -10,12 +10,15 @@ export const BENCH_SCHEMA = benchSchema(process.env.KEK_BENCH_SCHEMA);
 
 function benchSchema(name: string | undefined): string {
   if (name === undefined || name === '') return 'kek_bench';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`KEK_BENCH_SCHEMA ${JSON.stringify(name)} is not a plain lower-case identifier`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new Error(`KEK_BENCH_SCHEMA ${JSON.stringify(name)} is not a plain lower-case identifier`);
   return name;
 }
 export const TABLE = 'llm_providers';
 export const COLUMN = 'api_key_encrypted';
-export const BENCH_COLUMNS: readonly EncryptedColumn[] = [{ schema: BENCH_SCHEMA, table: TABLE, column: COLUMN, idColumn: 'id' }];
+export const BENCH_COLUMNS: readonly EncryptedColumn[] = [
+  { schema: BENCH_SCHEMA, table: TABLE, column: COLUMN, idColumn: 'id' },
+];
 
 /** The URL with search_path pinned to the bench schema. */
 export function benchUrl(databaseUrl: string): string {

@@ -25,9 +25,15 @@ export interface WireKeys {
 }
 
 export function toWire(keys: BenchKeys): WireKeys {
-  return { old: { id: keys.old.id, b64: keys.old.bytes.toString('base64') }, next: { id: keys.next.id, b64: keys.next.bytes.toString('base64') } };
+  return {
+    old: { id: keys.old.id, b64: keys.old.bytes.toString('base64') },
+    next: { id: keys.next.id, b64: keys.next.bytes.toString('base64') },
+  };
 }
 
 export function fromWire(wire: WireKeys): BenchKeys {
-  return { old: { id: wire.old.id, bytes: Buffer.from(wire.old.b64, 'base64') }, next: { id: wire.next.id, bytes: Buffer.from(wire.next.b64, 'base64') } };
+  return {
+    old: { id: wire.old.id, bytes: Buffer.from(wire.old.b64, 'base64') },
+    next: { id: wire.next.id, bytes: Buffer.from(wire.next.b64, 'base64') },
+  };
 }

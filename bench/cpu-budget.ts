@@ -45,7 +45,10 @@ export interface CpuPerRow {
 }
 
 export function cpuPerRow(rows: number, clientSeconds: number, postgresSeconds: number | undefined): CpuPerRow {
-  return { clientUs: (clientSeconds * 1e6) / rows, postgresUs: postgresSeconds === undefined ? undefined : (postgresSeconds * 1e6) / rows };
+  return {
+    clientUs: (clientSeconds * 1e6) / rows,
+    postgresUs: postgresSeconds === undefined ? undefined : (postgresSeconds * 1e6) / rows,
+  };
 }
 
 /**

@@ -41,10 +41,22 @@ async function run(job: EngineJob): Promise<EngineJobResult> {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     const total = summary.tables.reduce(
-      (acc, t) => ({ processed: acc.processed + t.processed, rotated: acc.rotated + t.rotated, failed: acc.failed + t.failed }),
+      (acc, t) => ({
+        processed: acc.processed + t.processed,
+        rotated: acc.rotated + t.rotated,
+        failed: acc.failed + t.failed,
+      }),
       { processed: 0, rotated: 0, failed: 0 },
     );
-    return { ok: true, seconds, ...total, events, uiBytes, maxRssKb: process.resourceUsage().maxRSS, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return {
+      ok: true,
+      seconds,
+      ...total,
+      events,
+      uiBytes,
+      maxRssKb: process.resourceUsage().maxRSS,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    };
   } finally {
     await db.close();
   }

@@ -46,7 +46,8 @@ export interface InventoryResults {
   verdict: 'PASS' | 'FAIL';
 }
 
-const PLAIN = (table: string, column: string) => `SELECT convert_from(${column}, 'UTF8')::jsonb->>'key_id' AS key_id, count(*) AS n FROM ${table} GROUP BY 1`;
+const PLAIN = (table: string, column: string) =>
+  `SELECT convert_from(${column}, 'UTF8')::jsonb->>'key_id' AS key_id, count(*) AS n FROM ${table} GROUP BY 1`;
 const PLAIN_LIST = (table: string, column: string) =>
   `SELECT id::text AS id, name::text AS name, provider_type::text AS provider_type FROM ${table} WHERE convert_from(${column}, 'UTF8')::jsonb->>'key_id' = 'kek-v1' ORDER BY id`;
 
@@ -57,11 +58,16 @@ async function seconds<T>(work: () => Promise<T>): Promise<{ s: number; value: T
 }
 
 function sameCounts(what: string, got: Inventory, want: Inventory): void {
-  if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${what} counted ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  if (JSON.stringify(got) !== JSON.stringify(want))
+    throw new Error(`${what} counted ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
 }
 
 /** The emergency listing before issue 11: keyset pages of ids on the key, then the names of each 1,000 ids by `id::text = ANY`. */
-async function legacyListing(db: Db, column: Awaited<ReturnType<typeof resolveColumns>>[number], keyId: string): Promise<number> {
+async function legacyListing(
+  db: Db,
+  column: Awaited<ReturnType<typeof resolveColumns>>[number],
+  keyId: string,
+): Promise<number> {
   const ids: string[] = [];
   let afterId: string | undefined;
   for (;;) {
@@ -82,7 +88,11 @@ async function legacyListing(db: Db, column: Awaited<ReturnType<typeof resolveCo
   return named;
 }
 
-export async function runInventoryBench(db: Db, o: BenchOptions, log: (line: string) => void): Promise<InventoryResults> {
+export async function runInventoryBench(
+  db: Db,
+  o: BenchOptions,
+  log: (line: string) => void,
+): Promise<InventoryResults> {
   const [column] = await resolveColumns(db, BENCH_COLUMNS);
   if (!column) throw new Error('the bench column is not there');
   const want: Inventory = { total: o.rows, nulls: 0, invalid: 0, byKeyId: { 'kek-v1': o.rows } };
@@ -97,33 +107,45 @@ export async function runInventoryBench(db: Db, o: BenchOptions, log: (line: str
     listing: 'emergency listing now (id ranges, names in the same pass)',
   };
   for (let round = 1; round <= o.inventoryRounds; round++) {
-    const plain = await seconds(() => db.query<{ key_id: string; n: unknown }>(PLAIN(column.qualifiedTable, column.quotedColumn)));
-    if (Number(plain.value.rows[0]?.n) !== o.rows) throw new Error(`plain GROUP BY counted ${JSON.stringify(plain.value.rows)}`);
+    const plain = await seconds(() =>
+      db.query<{ key_id: string; n: unknown }>(PLAIN(column.qualifiedTable, column.quotedColumn)),
+    );
+    if (Number(plain.value.rows[0]?.n) !== o.rows)
+      throw new Error(`plain GROUP BY counted ${JSON.stringify(plain.value.rows)}`);
     runs.plain!.push(plain.s);
-    const single = await seconds(() => db.query<{ status: string; key_id: string | null; rows: unknown }>(inventorySql(column)));
+    const single = await seconds(() =>
+      db.query<{ status: string; key_id: string | null; rows: unknown }>(inventorySql(column)),
+    );
     sameCounts('inventory SQL', summariseInventory(single.value.rows), want);
     runs.single!.push(single.s);
     const ranges = await seconds(() => scanInventory(db, column));
     sameCounts('range inventory', ranges.value, want);
     runs.ranges!.push(ranges.s);
     const plainList = await seconds(() => db.query(PLAIN_LIST(column.qualifiedTable, column.quotedColumn)));
-    if (plainList.value.rows.length !== o.rows) throw new Error(`the plain listing found ${plainList.value.rows.length} rows`);
+    if (plainList.value.rows.length !== o.rows)
+      throw new Error(`the plain listing found ${plainList.value.rows.length} rows`);
     runs.plainList!.push(plainList.s);
     const listing = await seconds(() => listCredentialsOnKey(db, [column], 'kek-v1'));
-    if (listing.value.length !== o.rows) throw new Error(`the listing found ${listing.value.length} rows, expected ${o.rows}`);
+    if (listing.value.length !== o.rows)
+      throw new Error(`the listing found ${listing.value.length} rows, expected ${o.rows}`);
     runs.listing!.push(listing.s);
-    log(`  inventory round ${round}: plain ${plain.s.toFixed(3)} s, single ${single.s.toFixed(3)} s, ranges ${ranges.s.toFixed(3)} s, plain listing ${plainList.s.toFixed(3)} s, listing ${listing.s.toFixed(3)} s`);
+    log(
+      `  inventory round ${round}: plain ${plain.s.toFixed(3)} s, single ${single.s.toFixed(3)} s, ranges ${ranges.s.toFixed(3)} s, plain listing ${plainList.s.toFixed(3)} s, listing ${listing.s.toFixed(3)} s`,
+    );
   }
   if (!o.skipBaseline) {
     log('  legacy inventory SQL (once)');
-    const legacy = await seconds(() => db.query<{ status: string; key_id: string | null; rows: unknown }>(legacyInventorySql(column)));
+    const legacy = await seconds(() =>
+      db.query<{ status: string; key_id: string | null; rows: unknown }>(legacyInventorySql(column)),
+    );
     sameCounts('legacy inventory SQL', summariseInventory(legacy.value.rows), want);
     runs.legacy = [legacy.s];
     log(`  legacy inventory SQL: ${legacy.s.toFixed(3)} s`);
     if (o.rows <= LEGACY_LISTING_MAX_ROWS) {
       log('  legacy emergency listing (once)');
       const legacyList = await seconds(() => legacyListing(db, column, 'kek-v1'));
-      if (legacyList.value !== o.rows) throw new Error(`the legacy listing named ${legacyList.value} rows, expected ${o.rows}`);
+      if (legacyList.value !== o.rows)
+        throw new Error(`the legacy listing named ${legacyList.value} rows, expected ${o.rows}`);
       runs.legacyListing = [legacyList.s];
       log(`  legacy emergency listing: ${legacyList.s.toFixed(3)} s`);
     } else {
@@ -132,21 +154,37 @@ export async function runInventoryBench(db: Db, o: BenchOptions, log: (line: str
   }
   const best = (xs: number[]) => Math.min(...xs);
   const plainBest = best(runs.plain!);
-  const order = ['plain', 'legacy', 'single', 'ranges', 'plainList', 'legacyListing', 'listing'].filter((k) => runs[k] !== undefined);
+  const order = ['plain', 'legacy', 'single', 'ranges', 'plainList', 'legacyListing', 'listing'].filter(
+    (k) => runs[k] !== undefined,
+  );
   const figures = order.map((k) => {
     const s = best(runs[k]!);
     return { what: labels[k]!, seconds: s, runs: runs[k]!, rowsPerSecond: o.rows / s, vsPlain: plainBest / s };
   });
   const ratio = plainBest / best(runs.ranges!);
   const listingRatio = best(runs.plainList!) / best(runs.listing!);
-  return { rows: o.rows, rounds: o.inventoryRounds, figures, ratio, listingRatio, target: INVENTORY_TARGET, verdict: ratio >= INVENTORY_TARGET ? 'PASS' : 'FAIL' };
+  return {
+    rows: o.rows,
+    rounds: o.inventoryRounds,
+    figures,
+    ratio,
+    listingRatio,
+    target: INVENTORY_TARGET,
+    verdict: ratio >= INVENTORY_TARGET ? 'PASS' : 'FAIL',
+  };
 }
 
 export function formatInventory(r: InventoryResults): string {
   const header = ['what', 'best s', 'rows/s', 'vs plain'];
-  const rows = r.figures.map((f) => [f.what, f.seconds.toFixed(3), String(Math.round(f.rowsPerSecond)), `${f.vsPlain.toFixed(2)}x`]);
+  const rows = r.figures.map((f) => [
+    f.what,
+    f.seconds.toFixed(3),
+    String(Math.round(f.rowsPerSecond)),
+    `${f.vsPlain.toFixed(2)}x`,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
     line(header),
     ...rows.map(line),

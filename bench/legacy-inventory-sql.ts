@@ -92,7 +92,8 @@ const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 function filterCondition(filter: RowFilter, keyIdSql: string | undefined): string {
   const parts: string[] = [];
   if (filter.keyId !== undefined) {
-    if (!KEY_ID.test(filter.keyId)) throw new UserError(`${JSON.stringify(filter.keyId)} is not a key id`, 'Key ids look like kek-v2.');
+    if (!KEY_ID.test(filter.keyId))
+      throw new UserError(`${JSON.stringify(filter.keyId)} is not a key id`, 'Key ids look like kek-v2.');
     parts.push(`key_id = ${keyIdSql}`);
   }
   if (filter.invalid) parts.push(`status = 'invalid'`);
@@ -124,4 +125,3 @@ export function legacyListRowsSql(
     params,
   };
 }
-

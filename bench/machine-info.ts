@@ -27,6 +27,8 @@ export async function machineInfo(db: Db): Promise<MachineInfo> {
     memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     postgres: version.rows[0]?.v ?? 'unknown',
-    postgresSettings: Object.fromEntries(settings.rows.map((s) => [s.name, s.unit ? `${s.setting} (${s.unit})` : s.setting])),
+    postgresSettings: Object.fromEntries(
+      settings.rows.map((s) => [s.name, s.unit ? `${s.setting} (${s.unit})` : s.setting]),
+    ),
   };
 }

@@ -25,5 +25,9 @@ export interface Measurement {
 }
 
 export function measurement(fields: Omit<Measurement, 'rowsPerSecond' | 'loadAverage'>): Measurement {
-  return { ...fields, rowsPerSecond: fields.rows / fields.seconds, loadAverage: Math.round(os.loadavg()[0]! * 100) / 100 };
+  return {
+    ...fields,
+    rowsPerSecond: fields.rows / fields.seconds,
+    loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
+  };
 }

@@ -32,7 +32,13 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function measureAt(o: BenchOptions, keys: BenchKeys, rows: number, batchSize: number, log: (line: string) => void): Promise<Measurement[]> {
+async function measureAt(
+  o: BenchOptions,
+  keys: BenchKeys,
+  rows: number,
+  batchSize: number,
+  log: (line: string) => void,
+): Promise<Measurement[]> {
   await recreateSchema(o.databaseUrl);
   const db: Db = await openBenchDb(o.databaseUrl);
   try {
@@ -42,9 +48,26 @@ async function measureAt(o: BenchOptions, keys: BenchKeys, rows: number, batchSi
     for (let round = 0; round < o.memoryRounds; round++) {
       for (const kind of ['dry-run', 'live'] as const) {
         await resetTable(db);
-        const r = await runEngineInWorker({ databaseUrl: o.databaseUrl, keys: toWire(keys), kind, mode: 'reencrypt', batchSize, consumer: 'headless' });
-        const m = measurement({ kind: 'engine', mode: kind === 'live' ? 'reencrypt' : 'dry-run', consumer: 'headless', batchSize, rows: r.processed, seconds: r.seconds, peakRssMb: r.maxRssKb / 1024 });
-        log(`  ${kind} at ${rows} rows (run ${round + 1}/${o.memoryRounds}): peak RSS ${m.peakRssMb!.toFixed(1)} MB, ${Math.round(m.rowsPerSecond)} rows/s`);
+        const r = await runEngineInWorker({
+          databaseUrl: o.databaseUrl,
+          keys: toWire(keys),
+          kind,
+          mode: 'reencrypt',
+          batchSize,
+          consumer: 'headless',
+        });
+        const m = measurement({
+          kind: 'engine',
+          mode: kind === 'live' ? 'reencrypt' : 'dry-run',
+          consumer: 'headless',
+          batchSize,
+          rows: r.processed,
+          seconds: r.seconds,
+          peakRssMb: r.maxRssKb / 1024,
+        });
+        log(
+          `  ${kind} at ${rows} rows (run ${round + 1}/${o.memoryRounds}): peak RSS ${m.peakRssMb!.toFixed(1)} MB, ${Math.round(m.rowsPerSecond)} rows/s`,
+        );
         out.push(m);
       }
     }
@@ -59,7 +82,8 @@ export async function runMemory(o: BenchOptions, keys: BenchKeys, log: (line: st
   const batchSize = Math.max(...o.batchSizes);
   const small = await measureAt(o, keys, MEMORY_SMALL_ROWS, batchSize, log);
   const large = await measureAt(o, keys, o.rows, batchSize, log);
-  const peaks = (ms: readonly Measurement[], kind: Kind) => median(ms.filter((m) => (kind === 'live') === (m.mode === 'reencrypt')).map((m) => m.peakRssMb!));
+  const peaks = (ms: readonly Measurement[], kind: Kind) =>
+    median(ms.filter((m) => (kind === 'live') === (m.mode === 'reencrypt')).map((m) => m.peakRssMb!));
   const medians = {
     'dry-run': { small: peaks(small, 'dry-run'), large: peaks(large, 'dry-run') },
     live: { small: peaks(small, 'live'), large: peaks(large, 'live') },
@@ -69,6 +93,9 @@ export async function runMemory(o: BenchOptions, keys: BenchKeys, log: (line: st
     rounds: o.memoryRounds,
     measurements: [...small, ...large],
     medians,
-    ratios: { 'dry-run': medians['dry-run'].large / medians['dry-run'].small, live: medians.live.large / medians.live.small },
+    ratios: {
+      'dry-run': medians['dry-run'].large / medians['dry-run'].small,
+      live: medians.live.large / medians.live.small,
+    },
   };
 }

@@ -48,7 +48,8 @@ Database: DATABASE_URL, else TEST_DATABASE_URL, else ${DEFAULT_DATABASE_URL}; sc
 
 function positiveInt(flag: string, raw: string | undefined): number {
   const n = Number(raw);
-  if (raw === undefined || !Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${raw ?? 'nothing'}`);
+  if (raw === undefined || !Number.isInteger(n) || n < 1)
+    throw new Error(`${flag} needs a positive integer, got ${raw ?? 'nothing'}`);
   return n;
 }
 
@@ -130,7 +131,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     skipBaseline,
     inventory,
     inventoryRounds,
-    out: out ?? (memory ? 'bench/results-memory.json' : inventory ? 'bench/results-inventory.json' : 'bench/results.json'),
+    out:
+      out ?? (memory ? 'bench/results-memory.json' : inventory ? 'bench/results-inventory.json' : 'bench/results.json'),
     databaseUrl: env.DATABASE_URL || env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL,
   };
 }

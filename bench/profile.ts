@@ -24,14 +24,23 @@ function since(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-export async function profileStages(db: Db, keys: BenchKeys, batchSize: number, log: (line: string) => void): Promise<StageTiming[]> {
+export async function profileStages(
+  db: Db,
+  keys: BenchKeys,
+  batchSize: number,
+  log: (line: string) => void,
+): Promise<StageTiming[]> {
   const ring = rotationRing(keys);
   const [column] = await resolveColumns(db, BENCH_COLUMNS);
   const sql = buildColumnSql(column!);
   const out: StageTiming[] = [];
   const record = (stage: string, rows: number, seconds: number) => {
     out.push({ stage, rows, seconds });
-    log(`  ${stage.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString('en-US').padStart(9)} rows/s`);
+    log(
+      `  ${stage.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds)
+        .toLocaleString('en-US')
+        .padStart(9)} rows/s`,
+    );
   };
 
   await resetTable(db);
@@ -47,7 +56,7 @@ export async function profileStages(db: Db, keys: BenchKeys, batchSize: number, 
   started = process.hrtime.bigint();
   let indexOrdered = 0;
   const page = `SELECT t.id::text AS id, t.api_key_encrypted AS value FROM llm_providers t WHERE t.id > $1::uuid ORDER BY t.id LIMIT $2`;
-  for (let last = '00000000-0000-0000-0000-000000000000'; ; ) {
+  for (let last = '00000000-0000-0000-0000-000000000000'; ;) {
     const { rows } = await db.query<SourceRow>(page, [last, batchSize]);
     indexOrdered += rows.length;
     if (rows.length < batchSize) break;

@@ -13,7 +13,11 @@ function ratio(value: number | undefined, digits: number): string {
   return value === undefined ? '-' : value.toFixed(digits);
 }
 
-export function formatTable(rows: readonly Measurement[], baseline: Measurement | undefined, ceiling: Measurement | undefined): string {
+export function formatTable(
+  rows: readonly Measurement[],
+  baseline: Measurement | undefined,
+  ceiling: Measurement | undefined,
+): string {
   const header = ['what', 'mode', 'consumer', 'batch', 'rows', 'seconds', 'rows/s', 'b/a', 'b/c', 'peak RSS', 'load'];
   const body = rows.map((m) => [
     m.kind,
@@ -29,7 +33,8 @@ export function formatTable(rows: readonly Measurement[], baseline: Measurement 
     m.loadAverage.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -44,7 +49,10 @@ export function formatTargets(checks: readonly TargetCheck[]): string {
 
 export function formatProfile(stages: readonly StageTiming[]): string {
   return stages
-    .map((s) => `  ${s.stage.padEnd(48)} ${s.seconds.toFixed(2).padStart(7)} s  ${int.format(s.rows / s.seconds).padStart(9)} rows/s`)
+    .map(
+      (s) =>
+        `  ${s.stage.padEnd(48)} ${s.seconds.toFixed(2).padStart(7)} s  ${int.format(s.rows / s.seconds).padStart(9)} rows/s`,
+    )
     .join('\n');
 }
 
@@ -53,9 +61,25 @@ export function formatProfile(stages: readonly StageTiming[]): string {
  * the bound it implies: rows/s cannot exceed cores / (crypto floor + PostgreSQL's CPU per row),
  * whatever the engine does around them.
  */
-export function formatCpuBudget(ceiling: Measurement, best: readonly Measurement[], nproc: number, gcmMicros: number): string {
+export function formatCpuBudget(
+  ceiling: Measurement,
+  best: readonly Measurement[],
+  nproc: number,
+  gcmMicros: number,
+): string {
   const us = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1));
-  const header = ['what', 'mode', 'rows/s', 'client µs', 'postgres µs', 'total µs', 'machine busy', 'GCM floor µs', 'bound rows/s', 'bound b/c'];
+  const header = [
+    'what',
+    'mode',
+    'rows/s',
+    'client µs',
+    'postgres µs',
+    'total µs',
+    'machine busy',
+    'GCM floor µs',
+    'bound rows/s',
+    'bound b/c',
+  ];
   const rows = [ceiling, ...best].map((m) => {
     const calls = m.kind === 'engine' ? GCM_CALLS_PER_ROW[m.mode as keyof typeof GCM_CALLS_PER_ROW] : undefined;
     const floor = calls === undefined ? undefined : calls * gcmMicros;
@@ -77,7 +101,8 @@ export function formatCpuBudget(ceiling: Measurement, best: readonly Measurement
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => '  ' + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    '  ' + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }
 

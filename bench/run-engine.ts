@@ -13,7 +13,8 @@ export function setWorkerScript(path: string): void {
 /** Ink renders only a final frame when it thinks it runs in CI; the TUI simulation must not. */
 function envWithoutCi(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete env[key];
+  for (const key of Object.keys(env))
+    if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete env[key];
   return env;
 }
 
@@ -33,7 +34,8 @@ export function runEngineInWorker(job: EngineJob): Promise<EngineJobResult> {
     });
     child.once('error', reject);
     child.once('exit', (code) => {
-      if (!answered) reject(new Error(`engine worker exited with code ${code} before reporting${stderr ? `:\n${stderr}` : ''}`));
+      if (!answered)
+        reject(new Error(`engine worker exited with code ${code} before reporting${stderr ? `:\n${stderr}` : ''}`));
     });
     child.send(job);
   });

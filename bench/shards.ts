@@ -20,7 +20,8 @@ import { formatTable, writeResults } from './report.js';
 import { countByKeyId, resetTable } from './reset.js';
 import { seedRows } from './seed.js';
 
-export const SHARDS_USAGE = '  --shards            instead: 1, 2 and 4 `reencrypt --shard I/N` processes side by side (bench/shards.ts)';
+export const SHARDS_USAGE =
+  '  --shards            instead: 1, 2 and 4 `reencrypt --shard I/N` processes side by side (bench/shards.ts)';
 const COUNTS = [1, 2, 4] as const;
 const ROUNDS = 3;
 
@@ -90,20 +91,32 @@ export async function runShardBench(o: BenchOptions, log: (line: string) => void
         const childBefore = childrenCpuSeconds();
         const started = process.hrtime.bigint();
         const done = await Promise.all(
-          Array.from({ length: count }, (_, index) => runShard(launcher, env, cwd, ['reencrypt', '--shard', `${index}/${count}`, '--batch-size', String(batchSize)])),
+          Array.from({ length: count }, (_, index) =>
+            runShard(launcher, env, cwd, [
+              'reencrypt',
+              '--shard',
+              `${index}/${count}`,
+              '--batch-size',
+              String(batchSize),
+            ]),
+          ),
         );
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const pgAfter = postgresCpuSeconds();
         const childAfter = childrenCpuSeconds();
         const perShard = done.map((r, index) => {
-          const m = new RegExp(`^Re-encrypted (\\d+) of (\\d+) records \\(shard ${index}/${count}\\)$`, 'm').exec(r.stdout);
+          const m = new RegExp(`^Re-encrypted (\\d+) of (\\d+) records \\(shard ${index}/${count}\\)$`, 'm').exec(
+            r.stdout,
+          );
           if (r.exitCode !== 0 || !m) throw new Error(`shard ${index}/${count} exited ${r.exitCode}:\n${r.stderr}`);
           return { rotated: Number(m[1]), processed: Number(m[2]) };
         });
         const rotated = perShard.reduce((n, s) => n + s.rotated, 0);
         const keyIdsAfter = await countByKeyId(db);
         if (rotated !== o.rows || keyIdsAfter['kek-v2'] !== o.rows) {
-          throw new Error(`${count} shards rotated ${rotated} of ${o.rows} rows; keys after: ${JSON.stringify(keyIdsAfter)}`);
+          throw new Error(
+            `${count} shards rotated ${rotated} of ${o.rows} rows; keys after: ${JSON.stringify(keyIdsAfter)}`,
+          );
         }
         const m = measurement({
           kind: 'engine',
@@ -116,25 +129,43 @@ export async function runShardBench(o: BenchOptions, log: (line: string) => void
           keyIdsAfter,
           note: `rows per shard ${perShard.map((s) => s.rotated).join(' / ')}`,
           ...(childBefore !== undefined && childAfter !== undefined
-            ? { cpu: cpuPerRow(rotated, childAfter - childBefore, pgBefore === undefined || pgAfter === undefined ? undefined : pgAfter - pgBefore) }
+            ? {
+                cpu: cpuPerRow(
+                  rotated,
+                  childAfter - childBefore,
+                  pgBefore === undefined || pgAfter === undefined ? undefined : pgAfter - pgBefore,
+                ),
+              }
             : {}),
         });
         measurements.push(m);
-        log(`  ${count} shards: ${rotated} rows in ${seconds.toFixed(2)} s = ${Math.round(m.rowsPerSecond)} rows/s (${m.note})`);
+        log(
+          `  ${count} shards: ${rotated} rows in ${seconds.toFixed(2)} s = ${Math.round(m.rowsPerSecond)} rows/s (${m.note})`,
+        );
       }
     }
 
-    console.log(`\nkek-rotate bench --shards — ${o.rows.toLocaleString('en-US')} rows, ${machine.nproc} CPUs, node ${machine.node}, ${machine.postgres.split(' on ')[0]}`);
-    console.log(`N processes of the CLI, reencrypt --shard I/N, started together; batch ${batchSize}, other flags default; ${ROUNDS} rounds\n`);
+    console.log(
+      `\nkek-rotate bench --shards — ${o.rows.toLocaleString('en-US')} rows, ${machine.nproc} CPUs, node ${machine.node}, ${machine.postgres.split(' on ')[0]}`,
+    );
+    console.log(
+      `N processes of the CLI, reencrypt --shard I/N, started together; batch ${batchSize}, other flags default; ${ROUNDS} rounds\n`,
+    );
     console.log(formatTable(measurements, undefined, undefined));
-    const best = (count: number) => Math.max(...measurements.filter((m) => m.mode.startsWith(`reencrypt, ${count} `)).map((m) => m.rowsPerSecond));
+    const best = (count: number) =>
+      Math.max(...measurements.filter((m) => m.mode.startsWith(`reencrypt, ${count} `)).map((m) => m.rowsPerSecond));
     const median = (count: number) => {
-      const all = measurements.filter((m) => m.mode.startsWith(`reencrypt, ${count} `)).map((m) => m.rowsPerSecond).sort((a, b) => a - b);
+      const all = measurements
+        .filter((m) => m.mode.startsWith(`reencrypt, ${count} `))
+        .map((m) => m.rowsPerSecond)
+        .sort((a, b) => a - b);
       return all[Math.floor(all.length / 2)]!;
     };
     console.log('\nshards  best rows/s  median rows/s  best vs 1 shard  client µs/row  postgres µs/row (median run)');
     for (const count of COUNTS) {
-      const mid = measurements.find((m) => m.mode.startsWith(`reencrypt, ${count} `) && m.rowsPerSecond === median(count));
+      const mid = measurements.find(
+        (m) => m.mode.startsWith(`reencrypt, ${count} `) && m.rowsPerSecond === median(count),
+      );
       const us = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1));
       console.log(
         `${String(count).padStart(6)}  ${Math.round(best(count)).toLocaleString('en-US').padStart(11)}  ${Math.round(median(count)).toLocaleString('en-US').padStart(13)}  ${(best(count) / best(1)).toFixed(2).padStart(15)}  ${us(mid?.cpu?.clientUs).padStart(13)}  ${us(mid?.cpu?.postgresUs).padStart(15)}`,

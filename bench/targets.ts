@@ -11,9 +11,19 @@ export interface TargetCheck {
   verdict: 'PASS' | 'FAIL' | 'not measured';
 }
 
-function check(issue: number, target: string, value: number | undefined, comparison: '>=' | '<=', threshold: number): TargetCheck {
+function check(
+  issue: number,
+  target: string,
+  value: number | undefined,
+  comparison: '>=' | '<=',
+  threshold: number,
+): TargetCheck {
   const verdict =
-    value === undefined || !Number.isFinite(value) ? 'not measured' : (comparison === '>=' ? value >= threshold : value <= threshold) ? 'PASS' : 'FAIL';
+    value === undefined || !Number.isFinite(value)
+      ? 'not measured'
+      : (comparison === '>=' ? value >= threshold : value <= threshold)
+        ? 'PASS'
+        : 'FAIL';
   return { issue, target, value, threshold, comparison, verdict };
 }
 
@@ -29,8 +39,10 @@ export interface TargetInputs {
 }
 
 export function checkTargets(i: TargetInputs): TargetCheck[] {
-  const vsBaseline = (m: Measurement | undefined) => (m && i.baseline ? m.rowsPerSecond / i.baseline.rowsPerSecond : undefined);
-  const vsCeiling = (m: Measurement | undefined) => (m && i.ceiling ? m.rowsPerSecond / i.ceiling.rowsPerSecond : undefined);
+  const vsBaseline = (m: Measurement | undefined) =>
+    m && i.baseline ? m.rowsPerSecond / i.baseline.rowsPerSecond : undefined;
+  const vsCeiling = (m: Measurement | undefined) =>
+    m && i.ceiling ? m.rowsPerSecond / i.ceiling.rowsPerSecond : undefined;
   const reencrypt = i.best.reencrypt;
   return [
     // Issues 2 and 5 set their b/a targets (20x, 30x) against a baseline that paid Node's crypto per

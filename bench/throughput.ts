@@ -40,11 +40,18 @@ export interface ThroughputResults {
 
 type EngineMode = 'dry-run' | 'rewrap' | 'reencrypt';
 
-export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, log: (line: string) => void): Promise<ThroughputResults> {
+export async function runThroughput(
+  db: Db,
+  keys: BenchKeys,
+  o: BenchOptions,
+  log: (line: string) => void,
+): Promise<ThroughputResults> {
   const measurements: Measurement[] = [];
   const add = (m: Measurement) => {
     measurements.push(m);
-    log(`  ${m.kind} ${m.mode} ${m.consumer} batch=${m.batchSize ?? '-'}: ${m.rows} rows in ${m.seconds.toFixed(2)} s = ${Math.round(m.rowsPerSecond)} rows/s`);
+    log(
+      `  ${m.kind} ${m.mode} ${m.consumer} batch=${m.batchSize ?? '-'}: ${m.rows} rows in ${m.seconds.toFixed(2)} s = ${Math.round(m.rowsPerSecond)} rows/s`,
+    );
     return m;
   };
 
@@ -56,26 +63,51 @@ export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, lo
   const ceiling = add(
     measurement({
       kind: 'ceiling',
-      mode: 'UPDATE col = col || \'\'',
+      mode: "UPDATE col = col || ''",
       consumer: '-',
       batchSize: undefined,
       ...c,
       peakRssMb: undefined,
-      cpu: cpuPerRow(c.rows, 0, ceilingPg === undefined || ceilingPgAfter === undefined ? undefined : ceilingPgAfter - ceilingPg),
+      cpu: cpuPerRow(
+        c.rows,
+        0,
+        ceilingPg === undefined || ceilingPgAfter === undefined ? undefined : ceilingPgAfter - ceilingPg,
+      ),
     }),
   );
 
   // Beside it, the same statement again without a reset: on the table the first one bloated (every
   // row has a dead version). Shown for comparison only; ratios use the fresh figure.
   const bloated = await runCeiling(db);
-  add(measurement({ kind: 'ceiling', mode: "same, bloated (no reset)", consumer: '-', batchSize: undefined, ...bloated, peakRssMb: undefined }));
+  add(
+    measurement({
+      kind: 'ceiling',
+      mode: 'same, bloated (no reset)',
+      consumer: '-',
+      batchSize: undefined,
+      ...bloated,
+      peakRssMb: undefined,
+    }),
+  );
 
   let baseline: Measurement | undefined;
   if (!o.skipBaseline) {
     await resetTable(db);
-    log(`baseline: reference algorithm (OFFSET pages of 100, one autocommitted UPDATE a row, new values precomputed) on ${o.baselineRows} of ${o.rows} rows in 4 windows at 0/25/50/75%`);
+    log(
+      `baseline: reference algorithm (OFFSET pages of 100, one autocommitted UPDATE a row, new values precomputed) on ${o.baselineRows} of ${o.rows} rows in 4 windows at 0/25/50/75%`,
+    );
     const b = await runReferenceBaseline(db, keys, o.baselineRows, o.rows);
-    baseline = add(measurement({ kind: 'baseline', mode: 'reference reencrypt', consumer: '-', batchSize: 100, ...b, peakRssMb: undefined, note: `${b.rows} rows in 4 windows spread over ${o.rows}; crypto precomputed` }));
+    baseline = add(
+      measurement({
+        kind: 'baseline',
+        mode: 'reference reencrypt',
+        consumer: '-',
+        batchSize: 100,
+        ...b,
+        peakRssMb: undefined,
+        note: `${b.rows} rows in 4 windows spread over ${o.rows}; crypto precomputed`,
+      }),
+    );
   }
 
   const engine = async (mode: EngineMode, batchSize: number, consumer: Consumer): Promise<Measurement> => {
@@ -93,7 +125,9 @@ export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, lo
     const pgAfter = postgresCpuSeconds();
     const keyIdsAfter = kind === 'live' ? await countByKeyId(db) : undefined;
     if (r.failed > 0 || (kind === 'live' && (keyIdsAfter?.['kek-v2'] ?? 0) !== r.rotated)) {
-      throw new Error(`engine ${mode} batch ${batchSize}: ${r.failed} failed, ${r.rotated} rotated, keys after: ${JSON.stringify(keyIdsAfter)}`);
+      throw new Error(
+        `engine ${mode} batch ${batchSize}: ${r.failed} failed, ${r.rotated} rotated, keys after: ${JSON.stringify(keyIdsAfter)}`,
+      );
     }
     return add(
       measurement({
@@ -106,7 +140,11 @@ export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, lo
         peakRssMb: r.maxRssKb / 1024,
         ...(keyIdsAfter ? { keyIdsAfter } : {}),
         note: `${r.events} events${consumer === 'ink' ? `, ${r.uiBytes} bytes drawn` : ''}`,
-        cpu: cpuPerRow(r.processed, r.cpuSeconds, pgBefore === undefined || pgAfter === undefined ? undefined : pgAfter - pgBefore),
+        cpu: cpuPerRow(
+          r.processed,
+          r.cpuSeconds,
+          pgBefore === undefined || pgAfter === undefined ? undefined : pgAfter - pgBefore,
+        ),
       }),
     );
   };
@@ -125,7 +163,9 @@ export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, lo
   let bestHeadless = 0;
   let bestInk = 0;
   for (let round = 1; round <= o.uiRounds; round++) {
-    log(`UI pair ${round}/${o.uiRounds} at batch ${chosenBatchSize}: reencrypt headless, then with the Ink progress display`);
+    log(
+      `UI pair ${round}/${o.uiRounds} at batch ${chosenBatchSize}: reencrypt headless, then with the Ink progress display`,
+    );
     bestHeadless = Math.max(bestHeadless, (await engine('reencrypt', chosenBatchSize, 'headless')).rowsPerSecond);
     bestInk = Math.max(bestInk, (await engine('reencrypt', chosenBatchSize, 'ink')).rowsPerSecond);
   }
@@ -136,5 +176,13 @@ export async function runThroughput(db: Db, keys: BenchKeys, o: BenchOptions, lo
     log(`profile at batch ${chosenBatchSize}:`);
     profile = await profileStages(db, keys, chosenBatchSize, log);
   }
-  return { measurements, baseline, ceiling, targets: checkTargets({ baseline, ceiling, best, uiRatio }), profile, chosenBatchSize, best };
+  return {
+    measurements,
+    baseline,
+    ceiling,
+    targets: checkTargets({ baseline, ceiling, best, uiRatio }),
+    profile,
+    chosenBatchSize,
+    best,
+  };
 }

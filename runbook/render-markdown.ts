@@ -13,8 +13,19 @@ function phaseHeading(phase: PhaseId): string {
 }
 
 function stepSection(step: string, text: StepText, background = false): string[] {
-  const kind = background ? 'beside the steps, from the first one' : text.working ? 'the tool works, you wait' : undefined;
-  const lines = [`### ${text.title}`, '', `<sub>${background ? 'task' : 'step'} \`${step}\`${kind ? ` · ${kind}` : ''}</sub>`, '', text.does, ''];
+  const kind = background
+    ? 'beside the steps, from the first one'
+    : text.working
+      ? 'the tool works, you wait'
+      : undefined;
+  const lines = [
+    `### ${text.title}`,
+    '',
+    `<sub>${background ? 'task' : 'step'} \`${step}\`${kind ? ` · ${kind}` : ''}</sub>`,
+    '',
+    text.does,
+    '',
+  ];
   if (text.why) lines.push(`**Why:** ${text.why}`, '');
   if (text.risks) lines.push(`**What can go wrong:** ${text.risks}`, '');
   if (text.undo) lines.push(`**Undo:** ${text.undo}`, '');
@@ -23,7 +34,8 @@ function stepSection(step: string, text: StepText, background = false): string[]
   } else if (text.actions.length > 0) {
     lines.push('| You can | Only when |', '| --- | --- |');
     // An action without a guard is always offered; an empty cell would read as a missing condition.
-    for (const action of text.actions) lines.push(`| ${action.label} | ${action.guard ? GUARD_TEXT[action.guard] : 'always'} |`);
+    for (const action of text.actions)
+      lines.push(`| ${action.label} | ${action.guard ? GUARD_TEXT[action.guard] : 'always'} |`);
     lines.push('');
   }
   return lines;
@@ -44,13 +56,18 @@ export function renderRunbookMarkdown(): string {
     '- Key material and decrypted values never appear in logs, the journal or the report.',
     `- ${QUIT_TEXT}`,
     '',
-    '**Phases:** ' + PHASE_ORDER.filter((p) => PHASE_TEXT[p].number !== undefined).map((p) => `${PHASE_TEXT[p].number}. ${PHASE_TEXT[p].title}`).join(' · '),
+    '**Phases:** ' +
+      PHASE_ORDER.filter((p) => PHASE_TEXT[p].number !== undefined)
+        .map((p) => `${PHASE_TEXT[p].number}. ${PHASE_TEXT[p].title}`)
+        .join(' · '),
     '',
   ];
   for (const phase of PHASE_ORDER) {
     out.push(phaseHeading(phase), '', `_${PHASE_TEXT[phase].goal}_`, '');
-    for (const [task, text] of Object.entries(EMERGENCY_BACKGROUND)) if (phase === 'emergency') out.push(...stepSection(task, text, true));
-    for (const step of STEP_IDS.filter((id) => phaseOf(id) === phase)) out.push(...stepSection(step, RUNBOOK_STEPS[step]));
+    for (const [task, text] of Object.entries(EMERGENCY_BACKGROUND))
+      if (phase === 'emergency') out.push(...stepSection(task, text, true));
+    for (const step of STEP_IDS.filter((id) => phaseOf(id) === phase))
+      out.push(...stepSection(step, RUNBOOK_STEPS[step]));
   }
   out.push('## Rules the tool enforces', '');
   for (const [name, sentence] of Object.entries(GUARD_TEXT)) out.push(`- **${name}**: ${sentence}`);

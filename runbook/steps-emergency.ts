@@ -14,7 +14,12 @@ export const EMERGENCY_BACKGROUND = {
 } satisfies Record<BackgroundTask, StepText>;
 
 export const EMERGENCY_STEPS = {
-  'emergency.generating': { title: 'Generating the new key', does: 'Makes the next key, as in phase 1.', working: true, actions: [] },
+  'emergency.generating': {
+    title: 'Generating the new key',
+    does: 'Makes the next key, as in phase 1.',
+    working: true,
+    actions: [],
+  },
   'emergency.show': {
     title: 'Store the new key',
     does: 'Reveal it or write it to a 0600 file, store it in the secrets manager, confirm.',
@@ -26,15 +31,26 @@ export const EMERGENCY_STEPS = {
       { event: 'CONFIRM', label: 'it is stored', guard: 'keySaved' },
     ],
   },
-  'emergency.writingFile': { title: 'Writing the key file', does: 'Creates the file with mode 0600.', working: true, actions: [] },
+  'emergency.writingFile': {
+    title: 'Writing the key file',
+    does: 'Creates the file with mode 0600.',
+    working: true,
+    actions: [],
+  },
   'emergency.deployBoth': {
     title: 'Deploy both keys now',
     does: 'Deploy the new key as primary and the leaked key as previous, everywhere at once, and give kek-rotate the same keys.',
     why: 'No staged deploy: every minute the leaked key stays primary, new secrets are written under it.',
-    risks: 'During a rolling deploy some replicas fail to read new values for a moment: accepted here, speed matters more.',
+    risks:
+      'During a rolling deploy some replicas fail to read new values for a moment: accepted here, speed matters more.',
     actions: [{ event: 'CONFIRM', label: 'deployed' }],
   },
-  'emergency.applying': { title: 'Checking the deploy', does: 'Checks that kek-rotate has both keys.', working: true, actions: [] },
+  'emergency.applying': {
+    title: 'Checking the deploy',
+    does: 'Checks that kek-rotate has both keys.',
+    working: true,
+    actions: [],
+  },
   'emergency.reencrypting': {
     title: 'Re-encrypting with fresh data keys',
     does: 'Re-encrypts every value with a new data key under the new key, immediately, with no separate dry run.',
@@ -43,8 +59,18 @@ export const EMERGENCY_STEPS = {
     working: true,
     actions: [{ event: 'ABORT', label: 'stop' }],
   },
-  'emergency.counting': { title: 'Counting rows per key id', does: 'Runs the verification SQL on every column.', working: true, actions: [] },
-  'emergency.deepCheck': { title: 'Decrypting with the new key alone', does: 'Every value must decrypt with the new key alone.', working: true, actions: [] },
+  'emergency.counting': {
+    title: 'Counting rows per key id',
+    does: 'Runs the verification SQL on every column.',
+    working: true,
+    actions: [],
+  },
+  'emergency.deepCheck': {
+    title: 'Decrypting with the new key alone',
+    does: 'Every value must decrypt with the new key alone.',
+    working: true,
+    actions: [],
+  },
   'emergency.refused': {
     title: 'The leaked key is still needed',
     does: 'Some rows are still on the leaked key or cannot be read. Each reason is listed.',
@@ -56,7 +82,12 @@ export const EMERGENCY_STEPS = {
     does: 'Deploy without SECRETS_ENCRYPTION_KEY_PREVIOUS, everywhere and for kek-rotate. Do not archive a leaked key next to good ones.',
     actions: [{ event: 'CONFIRM', label: 'deployed without the leaked key', guard: 'removalAllowed' }],
   },
-  'emergency.applyingRemoval': { title: 'Checking the deploy', does: 'Checks that kek-rotate has only the new key.', working: true, actions: [] },
+  'emergency.applyingRemoval': {
+    title: 'Checking the deploy',
+    does: 'Checks that kek-rotate has only the new key.',
+    working: true,
+    actions: [],
+  },
   'emergency.waitingForList': {
     title: 'Waiting for the credential listing',
     does: 'The listing started with the path has not finished yet: it shows rows read of the total, the rate and the time left.',

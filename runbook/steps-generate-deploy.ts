@@ -17,7 +17,8 @@ export const GENERATE_DEPLOY_STEPS = {
     title: 'Store the new key',
     does: 'The new key is shown once, masked until you reveal it, or written to a new file with mode 0600. Put it in the secrets manager now, then confirm.',
     why: 'kek-rotate keeps no copy. If the key is lost after the data moved onto it, the data is lost.',
-    risks: 'Anyone who sees the screen or the file sees the key. Reveal it only where nobody is looking; delete the file once the key is stored.',
+    risks:
+      'Anyone who sees the screen or the file sees the key. Reveal it only where nobody is looking; delete the file once the key is stored.',
     undo: 'Nothing is deployed yet: quitting here changes nothing (the key is simply never used).',
     actions: [
       { event: 'REVEAL_KEY', label: 'reveal the key' },
@@ -42,7 +43,8 @@ export const GENERATE_DEPLOY_STEPS = {
     title: 'Choose how to deploy',
     does: 'Runbook order: the new key becomes primary at once and the old key stays as previous. Staged (for rolling deploys): 2a adds the new key as decrypt-only previous, 2b swaps.',
     why: 'During a rolling deploy, replicas still on the old config cannot read values written by updated replicas under the new key. Staged first teaches every replica the new key, so none ever meets a value it cannot read.',
-    risks: 'Choose staged whenever replicas are updated one at a time (Kubernetes rolling updates, several app servers).',
+    risks:
+      'Choose staged whenever replicas are updated one at a time (Kubernetes rolling updates, several app servers).',
     actions: [
       { event: 'CHOOSE_DEPLOY', label: 'runbook order or staged 2a/2b' },
       { event: 'ABORT', label: 'stop here (nothing deployed)' },
@@ -52,7 +54,8 @@ export const GENERATE_DEPLOY_STEPS = {
     title: 'Deploy: new key primary, old key previous',
     does: 'Paste the snippet into your deployment (dotenv, shell, Kubernetes Secret, docker run) and deploy every replica. Give kek-rotate the same keys. Confirm when the deploy is complete.',
     why: 'New values are written with the new key; the old key stays to read everything not yet re-encrypted.',
-    risks: 'In a rolling deploy, replicas still on the old config fail to read values written under the new key until they are updated.',
+    risks:
+      'In a rolling deploy, replicas still on the old config fail to read values written under the new key until they are updated.',
     undo: DEPLOY_UNDO,
     actions: [
       { event: 'CONFIRM', label: 'deployed everywhere' },
@@ -60,7 +63,12 @@ export const GENERATE_DEPLOY_STEPS = {
       { event: 'ABORT', label: 'stop here' },
     ],
   },
-  'deploy.applyingBoth': { title: 'Checking the deploy', does: 'Applies the configuration (sandbox) and checks that kek-rotate now has the same keys.', working: true, actions: [STOP] },
+  'deploy.applyingBoth': {
+    title: 'Checking the deploy',
+    does: 'Applies the configuration (sandbox) and checks that kek-rotate now has the same keys.',
+    working: true,
+    actions: [STOP],
+  },
   'deploy.stageA': {
     title: 'Deploy 2a: old key primary, new key decrypt-only',
     does: 'Deploy every replica with the new key as SECRETS_ENCRYPTION_KEY_PREVIOUS. Nothing is written with it yet. Confirm when every replica runs it.',
@@ -73,7 +81,12 @@ export const GENERATE_DEPLOY_STEPS = {
       { event: 'ABORT', label: 'stop here' },
     ],
   },
-  'deploy.applyingA': { title: 'Checking deploy 2a', does: 'Checks that kek-rotate has the 2a keys.', working: true, actions: [STOP] },
+  'deploy.applyingA': {
+    title: 'Checking deploy 2a',
+    does: 'Checks that kek-rotate has the 2a keys.',
+    working: true,
+    actions: [STOP],
+  },
   'deploy.stageB': {
     title: 'Deploy 2b: swap',
     does: 'Deploy every replica with the new key as primary and the old key as previous. Confirm when done.',
@@ -84,7 +97,12 @@ export const GENERATE_DEPLOY_STEPS = {
       { event: 'ABORT', label: 'stop here' },
     ],
   },
-  'deploy.applyingB': { title: 'Checking deploy 2b', does: 'Checks that kek-rotate has the swapped keys.', working: true, actions: [STOP] },
+  'deploy.applyingB': {
+    title: 'Checking deploy 2b',
+    does: 'Checks that kek-rotate has the swapped keys.',
+    working: true,
+    actions: [STOP],
+  },
   'deploy.failed': {
     title: 'The deploy does not match',
     does: 'kek-rotate does not have the keys this step asked for, or the deploy failed. The message names both configurations.',

@@ -1,7 +1,8 @@
 // Text for phase 3 (re-encrypt) and phase 4 (verify).
 import type { StepText } from './types.js';
 
-const STOP_IS_SAFE = 'Stopping is safe: both keys are deployed, every row is readable, and a later run picks up where this one stopped.';
+const STOP_IS_SAFE =
+  'Stopping is safe: both keys are deployed, every row is readable, and a later run picks up where this one stopped.';
 
 export const REENCRYPT_VERIFY_STEPS = {
   'reencrypt.dryRun': {
@@ -15,7 +16,8 @@ export const REENCRYPT_VERIFY_STEPS = {
   'reencrypt.dryRunReview': {
     title: 'Dry run result',
     does: 'Shows rows to move per key id and every row that cannot be decrypted (id and reason). Confirm to start the live run.',
-    risks: 'Rows listed as failing will stay on their old key and block removal of it: repair them (re-enter the credential in the application) or accept that they block.',
+    risks:
+      'Rows listed as failing will stay on their old key and block removal of it: repair them (re-enter the credential in the application) or accept that they block.',
     actions: [
       { event: 'CONFIRM', label: 'start the live run' },
       { event: 'CANCEL', label: 'back to the deploy (nothing was written)' },
@@ -46,7 +48,8 @@ export const REENCRYPT_VERIFY_STEPS = {
   'reencrypt.liveReview': {
     title: 'Live run result',
     does: 'Rows moved, already on the new key, NULL, failed (listed), locked. Confirm to verify.',
-    risks: 'Any failure or locked row means the verification will refuse removal until it is fixed; run again after a repair.',
+    risks:
+      'Any failure or locked row means the verification will refuse removal until it is fixed; run again after a repair.',
     actions: [
       { event: 'CONFIRM', label: 'verify' },
       { event: 'RETRY', label: 'run the live pass again' },
@@ -70,7 +73,7 @@ export const REENCRYPT_VERIFY_STEPS = {
   },
   'verify.counting': {
     title: 'Counting rows per key id',
-    does: 'Runs the verification SQL on every column (shown, to paste into psql). It decodes bytea first: the runbook\'s `col::text LIKE` check always returns 0 on bytea.',
+    does: "Runs the verification SQL on every column (shown, to paste into psql). It decodes bytea first: the runbook's `col::text LIKE` check always returns 0 on bytea.",
     working: true,
     actions: [{ event: 'ABORT', label: 'stop' }],
   },

@@ -6,12 +6,23 @@ export const REMOVE_AND_SIDE_STEPS = {
     title: 'Deploy without the old key',
     does: 'Paste the final snippet (no SECRETS_ENCRYPTION_KEY_PREVIOUS) and deploy every replica, and kek-rotate. Archive the old key in separate storage (not next to the new one) before you delete it anywhere.',
     why: 'A key that stays configured keeps protecting nothing but still leaks everything it ever wrapped if stolen. The archive is for disaster recovery from old backups.',
-    risks: 'Backups taken before the rotation are encrypted under the old key: without the archived key they cannot be restored.',
+    risks:
+      'Backups taken before the rotation are encrypted under the old key: without the archived key they cannot be restored.',
     undo: 'The rollback re-adds the old key as previous (from the archive).',
     actions: [{ event: 'CONFIRM', label: 'deployed without the old key', guard: 'removalAllowed' }],
   },
-  'remove.applying': { title: 'Checking the deploy', does: 'Checks that kek-rotate now has only the new key.', working: true, actions: [] },
-  'remove.checking': { title: 'Checking after removal', does: 'Counts rows per key id once more with only the new key configured.', working: true, actions: [] },
+  'remove.applying': {
+    title: 'Checking the deploy',
+    does: 'Checks that kek-rotate now has only the new key.',
+    working: true,
+    actions: [],
+  },
+  'remove.checking': {
+    title: 'Checking after removal',
+    does: 'Counts rows per key id once more with only the new key configured.',
+    working: true,
+    actions: [],
+  },
   'remove.notMigrated': {
     title: 'Some data was not migrated',
     does: 'Rows are on a key that is no longer configured (written during the deploy, or restored from a backup). The application cannot read them.',
@@ -37,7 +48,12 @@ export const REMOVE_AND_SIDE_STEPS = {
     risks: 'If the old key is lost, those rows cannot be recovered: re-enter those credentials in the application.',
     actions: [{ event: 'CONFIRM', label: 'old key deployed as previous' }],
   },
-  'rollback.applying': { title: 'Checking the deploy', does: 'Checks that kek-rotate has the new primary and the old key as previous.', working: true, actions: [] },
+  'rollback.applying': {
+    title: 'Checking the deploy',
+    does: 'Checks that kek-rotate has the new primary and the old key as previous.',
+    working: true,
+    actions: [],
+  },
   'rollback.failed': {
     title: 'The rollback deploy does not match',
     does: 'kek-rotate does not have the old key as previous yet. Add it to its environment (or .env) too.',
@@ -49,5 +65,9 @@ export const REMOVE_AND_SIDE_STEPS = {
     risks: 'If the application later fails to read some values, choose the rollback.',
     actions: [{ event: 'START_ROLLBACK', label: 'some data was not migrated: roll back' }],
   },
-  quit: { title: 'Quit', does: 'The session ended. What was done stays done; run kek-rotate again to continue.', actions: [] },
+  quit: {
+    title: 'Quit',
+    does: 'The session ended. What was done stays done; run kek-rotate again to continue.',
+    actions: [],
+  },
 } satisfies Record<string, StepText>;

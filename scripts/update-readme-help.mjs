@@ -12,7 +12,10 @@ const bin = `${root}bin/kek-rotate`;
 
 function helpOf(args) {
   // A fixed width and no colour, as the test runs it: the output must not depend on this terminal.
-  return execFileSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } }).trimEnd();
+  return execFileSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+  }).trimEnd();
 }
 
 let readme = readFileSync(readmePath, 'utf8');
@@ -26,11 +29,17 @@ readme = readme.replace(heading, (_match, prefix, words) => {
 });
 
 const { exitCodeMarkdownTable } = await import(`${root}dist/src/cli/exit-codes.js`);
-readme = readme.replace(/\| Code \| Name \| Meaning \|\n\| ---: \| --- \| --- \|\n(?:\|.*\|\n?)*/m, `${exitCodeMarkdownTable()}\n`);
+readme = readme.replace(
+  /\| Code \| Name \| Meaning \|\n\| ---: \| --- \| --- \|\n(?:\|.*\|\n?)*/m,
+  `${exitCodeMarkdownTable()}\n`,
+);
 
 // The interactive runbook's key table, from runbook/keys.ts (the screens take their keys from there).
 const { keyTableMarkdown } = await import(`${root}dist/runbook/keys.js`);
-readme = readme.replace(/<!-- keys:start -->[\s\S]*?<!-- keys:end -->/, `<!-- keys:start -->\n${keyTableMarkdown()}\n<!-- keys:end -->`);
+readme = readme.replace(
+  /<!-- keys:start -->[\s\S]*?<!-- keys:end -->/,
+  `<!-- keys:start -->\n${keyTableMarkdown()}\n<!-- keys:end -->`,
+);
 
 writeFileSync(readmePath, readme);
 process.stdout.write(`README.md: ${count} help blocks regenerated from ${bin}\n`);

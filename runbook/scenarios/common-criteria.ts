@@ -17,7 +17,8 @@ export const oldKeyRemoved = (description = 'The old key is no longer deployed.'
   description,
   lesson: {
     passed: 'The old key was removed only after verification found nothing left on it.',
-    failed: 'Until the old key is taken out of the deploy (phase 5), the rotation is not finished: whoever holds that key can still read the values.',
+    failed:
+      'Until the old key is taken out of the deploy (phase 5), the rotation is not finished: whoever holds that key can still read the values.',
   },
 });
 
@@ -26,7 +27,8 @@ export const noLostWrites = (description = 'Every value the application wrote is
   description,
   lesson: {
     passed: 'The compare-and-swap kept every value the application wrote while rows were re-encrypted.',
-    failed: 'A value the application wrote during the rotation was overwritten: a re-encryption may write a row only if it still holds exactly what was read.',
+    failed:
+      'A value the application wrote during the rotation was overwritten: a re-encryption may write a row only if it still holds exactly what was read.',
   },
 });
 

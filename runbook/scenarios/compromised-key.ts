@@ -18,7 +18,8 @@ export const compromisedKey: Scenario = {
       id: 'emergency-path',
       description: 'The emergency path (e at preflight), not the standard rotation.',
       lesson: {
-        passed: 'The emergency path listed what the leaked key protected before any row moved, and did the rest without stopping for reviews.',
+        passed:
+          'The emergency path listed what the leaked key protected before any row moved, and did the rest without stopping for reviews.',
         failed:
           'A leaked key calls for the emergency path (e at preflight): it lists the credentials the key protected before any row moves, deploys both keys at once and re-encrypts without stopping for a dry run. The standard rotation is for a planned change.',
       },
@@ -28,14 +29,18 @@ export const compromisedKey: Scenario = {
       description: 'kek-v1 is out of service on every replica within 15 minutes.',
       withinMinutes: 15,
       lesson: {
-        passed: 'kek-v1 now protects nothing. The provider keys it protected were still exposed: rotate each one listed below at its provider.',
+        passed:
+          'kek-v1 now protects nothing. The provider keys it protected were still exposed: rotate each one listed below at its provider.',
         failed: 'Until kek-v1 is out of every deploy, a leaked dump stays readable, and every minute counts.',
       },
     },
     {
       id: 'fresh-data-keys',
       description: 'Every value got a fresh data key (re-encrypted, not just re-wrapped).',
-      lesson: { failed: 'A leaked key exposes the data keys it wrapped: re-wrapping them keeps values readable to whoever holds a dump; re-encrypt with fresh data keys.' },
+      lesson: {
+        failed:
+          'A leaked key exposes the data keys it wrapped: re-wrapping them keeps values readable to whoever holds a dump; re-encrypt with fresh data keys.',
+      },
     },
     everyRowOnNewKey(),
     noUnreadableRows(),

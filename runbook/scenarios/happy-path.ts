@@ -20,7 +20,10 @@ export const happyPath: Scenario = {
     {
       id: 'no-replica-read-failures',
       description: 'No replica ever failed to read a value.',
-      lesson: { failed: 'A replica met a value under a key it did not have: every replica must hold both keys before any of them writes with the new one.' },
+      lesson: {
+        failed:
+          'A replica met a value under a key it did not have: every replica must hold both keys before any of them writes with the new one.',
+      },
     },
   ],
 };

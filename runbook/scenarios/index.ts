@@ -7,9 +7,24 @@ import { strayOldKey } from './stray-old-key.js';
 import { tamperedRow } from './tampered-row.js';
 import type { Scenario, ScenarioName } from './types.js';
 
-export type { CriterionId, CriterionLesson, PassCriterion, ScenarioPath, Scenario, ScenarioName, SetupStep } from './types.js';
+export type {
+  CriterionId,
+  CriterionLesson,
+  PassCriterion,
+  ScenarioPath,
+  Scenario,
+  ScenarioName,
+  SetupStep,
+} from './types.js';
 
-export const SCENARIOS: readonly Scenario[] = [happyPath, rollingDeploy, strayOldKey, tamperedRow, removedTooEarly, compromisedKey];
+export const SCENARIOS: readonly Scenario[] = [
+  happyPath,
+  rollingDeploy,
+  strayOldKey,
+  tamperedRow,
+  removedTooEarly,
+  compromisedKey,
+];
 
 export function listScenarios(): readonly Scenario[] {
   return SCENARIOS;

@@ -19,20 +19,24 @@ export const removedTooEarly: Scenario = {
       description: 'The old key was deployed again as the previous key.',
       lesson: {
         passed: 'Re-adding the old key as the previous key stopped the read failures at once.',
-        failed: 'When rows are still on a removed key, the way back is to re-add that key as the previous key first (b at preflight): every read fails until then.',
+        failed:
+          'When rows are still on a removed key, the way back is to re-add that key as the previous key first (b at preflight): every read fails until then.',
       },
     },
     {
       id: 'no-read-failures-after-rollback',
       description: 'No replica failed to read once the old key was back.',
-      lesson: { failed: 'Reads kept failing after the rollback: every replica needs the old key back before anything else.' },
+      lesson: {
+        failed: 'Reads kept failing after the rollback: every replica needs the old key back before anything else.',
+      },
     },
     everyRowOnNewKey('Every row ends on kek-v2.'),
     {
       ...oldKeyRemoved('The old key was removed again at the end.'),
       lesson: {
         passed: 'The old key was removed again only after verification found 0 rows left on it.',
-        failed: 'Phase 5 must wait until verification finds 0 rows on the old key; the rotation ends only when you have removed it again.',
+        failed:
+          'Phase 5 must wait until verification finds 0 rows on the old key; the rotation ends only when you have removed it again.',
       },
     },
     noUnreadableRows(),

@@ -17,9 +17,11 @@ export const rollingDeploy: Scenario = {
   passCriteria: [
     {
       id: 'staged-deploy',
-      description: 'The staged deploy: the new key decrypt-only first (2a), primary only once every replica had it (2b).',
+      description:
+        'The staged deploy: the new key decrypt-only first (2a), primary only once every replica had it (2b).',
       lesson: {
-        passed: 'Deploying the new key as decrypt-only first meant every replica could read it before any replica wrote with it.',
+        passed:
+          'Deploying the new key as decrypt-only first meant every replica could read it before any replica wrote with it.',
         failed:
           'Making the new key primary in one rolling deploy lets the replicas updated first write values that the others cannot read yet: when replicas update one at a time, choose the staged deploy (2 at the deploy step: 2a, then 2b).',
       },
@@ -27,7 +29,10 @@ export const rollingDeploy: Scenario = {
     {
       id: 'no-replica-read-failures',
       description: 'No replica ever failed to read a value.',
-      lesson: { failed: 'While the deploy rolled, a replica failed to read a value another replica had just written under the new key: for a user, that request failed.' },
+      lesson: {
+        failed:
+          'While the deploy rolled, a replica failed to read a value another replica had just written under the new key: for a user, that request failed.',
+      },
     },
     everyRowOnNewKey(),
     oldKeyRemoved(),

@@ -19,8 +19,10 @@ export const tamperedRow: Scenario = {
       id: 'tampered-row-reported',
       description: 'The journal lists the damaged row by id.',
       lesson: {
-        passed: 'The dry run named the damaged row before anything was written, and the journal keeps it: its owner must re-enter that provider key.',
-        failed: 'The damaged row was never reported: run the dry run (phase 3) and read the rows it could not decrypt before going live.',
+        passed:
+          'The dry run named the damaged row before anything was written, and the journal keeps it: its owner must re-enter that provider key.',
+        failed:
+          'The damaged row was never reported: run the dry run (phase 3) and read the rows it could not decrypt before going live.',
       },
     },
     {
@@ -28,7 +30,8 @@ export const tamperedRow: Scenario = {
       description: 'The damaged row still holds exactly the bytes it had.',
       lesson: {
         passed: 'The live run left the damaged value exactly as it was, as evidence.',
-        failed: 'The damaged row must be left untouched: a tool that overwrites or drops it destroys the evidence and hides the problem.',
+        failed:
+          'The damaged row must be left untouched: a tool that overwrites or drops it destroys the evidence and hides the problem.',
       },
     },
     // The old key stays: the damaged row is still on it, and verification refuses its removal.

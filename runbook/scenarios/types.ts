@@ -2,7 +2,8 @@
 // interprets `setup`, and the debrief (src/sandbox/criteria.ts) evaluates `passCriteria`; the
 // lesson is put together from the lessons of the criteria that passed and failed (src/sandbox/lesson.ts).
 
-export type ScenarioName = 'happy-path' | 'rolling-deploy' | 'stray-old-key' | 'tampered-row' | 'removed-too-early' | 'compromised-key';
+export type ScenarioName =
+  'happy-path' | 'rolling-deploy' | 'stray-old-key' | 'tampered-row' | 'removed-too-early' | 'compromised-key';
 
 /**
  * Which way through the runbook the scenario is meant to take; the CLI may start the machine there.

@@ -26,7 +26,10 @@ export const COMMANDS: readonly Command[] = [
   reportCommand,
   runbookCommand,
   seedCommand,
-  makeHelpCommand((name) => table.get(name), () => formatGlobalHelp(COMMANDS, NO_COMMAND)),
+  makeHelpCommand(
+    (name) => table.get(name),
+    () => formatGlobalHelp(COMMANDS, NO_COMMAND),
+  ),
 ];
 for (const command of COMMANDS) table.set(command.name, command);
 

@@ -2,8 +2,18 @@
 import type { FlagSpec } from './flags.js';
 
 export const HELP: FlagSpec = { name: 'help', short: 'h', type: 'boolean', description: 'Show this help' };
-export const JSON_OUTPUT: FlagSpec = { name: 'json', type: 'boolean', description: 'Machine-readable output on stdout (JSON)' };
-export const TABLE: FlagSpec = { name: 'table', short: 't', type: 'string', valueName: 'NAME', description: 'Only this registered table' };
+export const JSON_OUTPUT: FlagSpec = {
+  name: 'json',
+  type: 'boolean',
+  description: 'Machine-readable output on stdout (JSON)',
+};
+export const TABLE: FlagSpec = {
+  name: 'table',
+  short: 't',
+  type: 'string',
+  valueName: 'NAME',
+  description: 'Only this registered table',
+};
 export const DATABASE_URL: FlagSpec = {
   name: 'database-url',
   type: 'string',
@@ -16,7 +26,12 @@ export const PGLITE: FlagSpec = {
   valueName: 'DIR',
   description: 'Use an embedded PGlite database in DIR (rehearsals)',
 };
-export const ENV_FILE: FlagSpec = { name: 'env-file', type: 'string', valueName: 'PATH', description: 'Read variables from PATH instead of ./.env' };
+export const ENV_FILE: FlagSpec = {
+  name: 'env-file',
+  type: 'string',
+  valueName: 'PATH',
+  description: 'Read variables from PATH instead of ./.env',
+};
 export const KEYS_FILE: FlagSpec = {
   name: 'keys-file',
   type: 'string',

@@ -8,8 +8,10 @@ function isDriverError(error: unknown): error is Error & { code: string; severit
   const e = error as { code?: unknown; severity?: unknown };
   // SQLSTATEs are five characters; pg and PGlite both set `severity` on server errors. Node's own
   // network errors (ECONNRESET...) also mean the database went away.
-  return (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string') ||
-    (typeof e.code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(e.code));
+  return (
+    (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string') ||
+    (typeof e.code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(e.code))
+  );
 }
 
 export function asDatabaseError(error: unknown, doing: string): unknown {

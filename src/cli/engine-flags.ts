@@ -8,8 +8,18 @@ import { choiceFlag, positiveInteger, stringFlag, type FlagSpec, type ParsedFlag
 export const DEFAULT_IMAGE = 'everruns-admin';
 
 export const ENGINE_FLAGS: readonly FlagSpec[] = [
-  { name: 'engine', type: 'string', valueName: 'NAME', description: 'builtin (default), container (docker run IMAGE reencrypt) or command' },
-  { name: 'image', type: 'string', valueName: 'NAME', description: `Admin container image for --engine container (default ${DEFAULT_IMAGE})` },
+  {
+    name: 'engine',
+    type: 'string',
+    valueName: 'NAME',
+    description: 'builtin (default), container (docker run IMAGE reencrypt) or command',
+  },
+  {
+    name: 'image',
+    type: 'string',
+    valueName: 'NAME',
+    description: `Admin container image for --engine container (default ${DEFAULT_IMAGE})`,
+  },
   { name: 'command', type: 'string', valueName: 'PATH', description: 'reencrypt-secrets binary for --engine command' },
 ];
 
@@ -47,8 +57,10 @@ export function parseEngine(flags: ParsedFlags): EngineChoice {
   const type = choiceFlag(flags, 'engine', ['builtin', 'container', 'command'] as const, 'builtin');
   const image = stringFlag(flags, 'image');
   const command = stringFlag(flags, 'command');
-  if (type !== 'container' && image !== undefined) throw new UserError('--image is only used with --engine container', 'Add --engine container, or drop --image.');
-  if (type !== 'command' && command !== undefined) throw new UserError('--command is only used with --engine command', 'Add --engine command, or drop --command.');
+  if (type !== 'container' && image !== undefined)
+    throw new UserError('--image is only used with --engine container', 'Add --engine container, or drop --image.');
+  if (type !== 'command' && command !== undefined)
+    throw new UserError('--command is only used with --engine command', 'Add --engine command, or drop --command.');
   if (type === 'builtin') return { type };
   if (type === 'container') {
     const name = (image ?? DEFAULT_IMAGE).trim();
@@ -56,14 +68,21 @@ export function parseEngine(flags: ParsedFlags): EngineChoice {
     return { type, image: name };
   }
   if (command === undefined || command.trim() === '') {
-    throw new UserError('--engine command needs --command PATH', 'For example --engine command --command /usr/local/bin/reencrypt-secrets');
+    throw new UserError(
+      '--engine command needs --command PATH',
+      'For example --engine command --command /usr/local/bin/reencrypt-secrets',
+    );
   }
   return { type, command };
 }
 
 export function parseConcurrency(flags: ParsedFlags): number | undefined {
   const n = positiveInteger(flags['concurrency'], '--concurrency', undefined);
-  if (n !== undefined && n > 8) throw new UserError(`--concurrency must be at most 8, got ${n}`, 'More workers take more of the application\'s connections for little gain.');
+  if (n !== undefined && n > 8)
+    throw new UserError(
+      `--concurrency must be at most 8, got ${n}`,
+      "More workers take more of the application's connections for little gain.",
+    );
   return n;
 }
 
@@ -79,7 +98,8 @@ export const SHARD_FLAG: FlagSpec = {
   name: 'shard',
   type: 'string',
   valueName: 'I/N',
-  description: 'Only range I of N of each column (I from 0 to N-1), for N processes sharing the work (built-in engine; also KEK_ROTATE_SHARD)',
+  description:
+    'Only range I of N of each column (I from 0 to N-1), for N processes sharing the work (built-in engine; also KEK_ROTATE_SHARD)',
 };
 
 /** The shard count that goes with Kubernetes' JOB_COMPLETION_INDEX (set it to the Job's completions). */
@@ -93,11 +113,17 @@ function wholeNumber(text: string): number | undefined {
 
 function checkedShard(index: number | undefined, count: number | undefined, source: string, raw: string): ShardSpec {
   if (index === undefined || count === undefined) {
-    throw new UserError(`${source} must be I/N with whole numbers, such as 0/4, got ${JSON.stringify(raw)}`, SHARD_HINT);
+    throw new UserError(
+      `${source} must be I/N with whole numbers, such as 0/4, got ${JSON.stringify(raw)}`,
+      SHARD_HINT,
+    );
   }
   if (count < 1) throw new UserError(`${source} ${raw}: the number of shards N must be at least 1`, SHARD_HINT);
   if (count > MAX_SHARDS) {
-    throw new UserError(`${source} ${raw}: at most ${MAX_SHARDS} shards`, `Each shard takes its own database connections. ${SHARD_HINT}`);
+    throw new UserError(
+      `${source} ${raw}: at most ${MAX_SHARDS} shards`,
+      `Each shard takes its own database connections. ${SHARD_HINT}`,
+    );
   }
   if (index >= count) {
     throw new UserError(
@@ -130,7 +156,8 @@ export function parseShard(flags: ParsedFlags, env: Record<string, string | unde
   const flag = stringFlag(flags, 'shard');
   if (flag !== undefined) given.push({ source: '--shard', shard: parseShardText(flag, '--shard') });
   const variable = env.KEK_ROTATE_SHARD;
-  if (variable !== undefined && variable.trim() !== '') given.push({ source: 'KEK_ROTATE_SHARD', shard: parseShardText(variable, 'KEK_ROTATE_SHARD') });
+  if (variable !== undefined && variable.trim() !== '')
+    given.push({ source: 'KEK_ROTATE_SHARD', shard: parseShardText(variable, 'KEK_ROTATE_SHARD') });
   const countText = env[SHARD_COUNT_VARIABLE];
   const indexText = env.JOB_COMPLETION_INDEX;
   const hasIndex = indexText !== undefined && indexText.trim() !== '';
@@ -142,13 +169,23 @@ export function parseShard(flags: ParsedFlags, env: Record<string, string | unde
       );
     }
     const count = wholeNumber(countText.trim());
-    if (count === undefined) throw new UserError(`${SHARD_COUNT_VARIABLE} must be a whole number of shards, got ${JSON.stringify(countText)}`, SHARD_HINT);
+    if (count === undefined)
+      throw new UserError(
+        `${SHARD_COUNT_VARIABLE} must be a whole number of shards, got ${JSON.stringify(countText)}`,
+        SHARD_HINT,
+      );
     if (hasIndex) {
       const raw = `${indexText.trim()}/${countText.trim()}`;
-      given.push({ source: `JOB_COMPLETION_INDEX/${SHARD_COUNT_VARIABLE}`, shard: checkedShard(wholeNumber(indexText.trim()), count, `JOB_COMPLETION_INDEX/${SHARD_COUNT_VARIABLE}`, raw) });
+      given.push({
+        source: `JOB_COMPLETION_INDEX/${SHARD_COUNT_VARIABLE}`,
+        shard: checkedShard(wholeNumber(indexText.trim()), count, `JOB_COMPLETION_INDEX/${SHARD_COUNT_VARIABLE}`, raw),
+      });
     } else if (given.some((g) => g.shard.count !== count)) {
       const other = given[0]!;
-      throw new UserError(`${SHARD_COUNT_VARIABLE}=${countText.trim()} and ${other.source} ${shardLabel(other.shard)} disagree on the number of shards`, SHARD_HINT);
+      throw new UserError(
+        `${SHARD_COUNT_VARIABLE}=${countText.trim()} and ${other.source} ${shardLabel(other.shard)} disagree on the number of shards`,
+        SHARD_HINT,
+      );
     }
   }
   const [first, ...rest] = given;
@@ -156,13 +193,15 @@ export function parseShard(flags: ParsedFlags, env: Record<string, string | unde
     if (other.shard.index !== first!.shard.index || other.shard.count !== first!.shard.count) {
       throw new UserError(
         `${first!.source} ${shardLabel(first!.shard)} and ${other.source} ${shardLabel(other.shard)} name different shards`,
-        'Give the shard once, or make them agree: two processes that think they are the same shard leave another shard\'s rows to nobody.',
+        "Give the shard once, or make them agree: two processes that think they are the same shard leave another shard's rows to nobody.",
       );
     }
   }
   const warnings =
     first === undefined && hasIndex
-      ? [`JOB_COMPLETION_INDEX is set (${indexText.trim()}) but no shard count: this run covers every row of each column. To split the work across the Job's pods, set ${SHARD_COUNT_VARIABLE} to its completions.`]
+      ? [
+          `JOB_COMPLETION_INDEX is set (${indexText.trim()}) but no shard count: this run covers every row of each column. To split the work across the Job's pods, set ${SHARD_COUNT_VARIABLE} to its completions.`,
+        ]
       : [];
   return { shard: first?.shard, warnings };
 }

@@ -10,11 +10,23 @@ export interface ExitCodeEntry {
 
 export const EXIT_CODES = {
   ok: { code: 0, name: 'ok', meaning: 'Done, and the result is clean.' },
-  incomplete: { code: 1, name: 'incomplete', meaning: 'Finished, but not clean: rows failed to rotate, or verification failed.' },
-  usage: { code: 2, name: 'usage', meaning: 'Usage or configuration error (a flag, a key, a file, a missing variable).' },
+  incomplete: {
+    code: 1,
+    name: 'incomplete',
+    meaning: 'Finished, but not clean: rows failed to rotate, or verification failed.',
+  },
+  usage: {
+    code: 2,
+    name: 'usage',
+    meaning: 'Usage or configuration error (a flag, a key, a file, a missing variable).',
+  },
   database: { code: 3, name: 'database', meaning: 'Database error (cannot connect, or a statement failed).' },
-  external: { code: 4, name: 'external', meaning: 'An external process (the application\'s own tool) failed.' },
-  internal: { code: 70, name: 'internal', meaning: 'Internal error: a bug in kek-rotate (run with --debug for the stack).' },
+  external: { code: 4, name: 'external', meaning: "An external process (the application's own tool) failed." },
+  internal: {
+    code: 70,
+    name: 'internal',
+    meaning: 'Internal error: a bug in kek-rotate (run with --debug for the stack).',
+  },
   cancelled: { code: 130, name: 'cancelled', meaning: 'Cancelled by the operator (Ctrl-C or SIGTERM).' },
 } as const satisfies Record<ErrorKind | 'ok' | 'internal', ExitCodeEntry>;
 

@@ -24,9 +24,15 @@ function helpHint(command: string | undefined): string {
 }
 
 /** Strict parsing: an unknown flag, a missing value or a stray argument is a UserError naming it. */
-export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], command: string | undefined, allowPositionals = false): ParsedArgs {
+export function parseFlags(
+  argv: readonly string[],
+  specs: readonly FlagSpec[],
+  command: string | undefined,
+  allowPositionals = false,
+): ParsedArgs {
   const options: Record<string, { type: 'boolean' | 'string'; short?: string }> = {};
-  for (const spec of specs) options[spec.name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
+  for (const spec of specs)
+    options[spec.name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals });
     return { flags: values as ParsedFlags, positionals };
@@ -53,11 +59,18 @@ function translateParseError(error: unknown, command: string | undefined): Error
 }
 
 /** A flag that must be a whole number >= 1 (batch size, rate). */
-export function positiveInteger(value: string | boolean | undefined, flag: string, fallback: number | undefined): number | undefined {
+export function positiveInteger(
+  value: string | boolean | undefined,
+  flag: string,
+  fallback: number | undefined,
+): number | undefined {
   if (value === undefined || value === false) return fallback;
   const text = String(value).trim();
   if (!/^[0-9]+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new UserError(`${flag} must be a whole number of at least 1, got ${JSON.stringify(String(value))}`, `For example ${flag} 100.`);
+    throw new UserError(
+      `${flag} must be a whole number of at least 1, got ${JSON.stringify(String(value))}`,
+      `For example ${flag} 100.`,
+    );
   }
   return Number(text);
 }

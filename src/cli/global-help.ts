@@ -23,7 +23,7 @@ export function formatGlobalHelp(commands: readonly Command[], interactive?: Com
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Global options:',
-    '  -h, --help     Show help (after a command: that command\'s help)',
+    "  -h, --help     Show help (after a command: that command's help)",
     '      --version  Print the version',
     '      --debug    Show stack traces for internal errors',
     '',
@@ -32,6 +32,6 @@ export function formatGlobalHelp(commands: readonly Command[], interactive?: Com
     'FORCE_COLOR colours output that is not a terminal.',
     '',
     'First time? `kek-rotate rehearse` runs a whole rotation on an embedded database.',
-    'Run `kek-rotate <command> --help` for a command\'s options.',
+    "Run `kek-rotate <command> --help` for a command's options.",
   ].join('\n');
 }

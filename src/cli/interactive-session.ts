@@ -30,8 +30,16 @@ export function inkColor(io: CliIo): boolean {
 }
 
 /** The terminal streams for Ink: the real process streams (requireTty checked they are terminals). */
-export function terminalStreams(io: CliIo): { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } {
-  return { stdin: io.stdin ?? process.stdin, stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream };
+export function terminalStreams(io: CliIo): {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+} {
+  return {
+    stdin: io.stdin ?? process.stdin,
+    stdout: io.stdout as NodeJS.WriteStream,
+    stderr: io.stderr as NodeJS.WriteStream,
+  };
 }
 
 export function ttyOf(io: CliIo): TtyStreams {
@@ -49,7 +57,9 @@ export function reportJournal(io: CliIo, journal: SessionJournal): void {
 export function endOfSession(end: InteractiveEnd, what: string): void {
   if (end === 'finished') return;
   if (end === 'cancelled') {
-    throw new CancelledError(`${what} was left before it finished; every row is on its old key or the new one and decrypts`);
+    throw new CancelledError(
+      `${what} was left before it finished; every row is on its old key or the new one and decrypts`,
+    );
   }
   throw new Error(`${what} ended with an internal error`);
 }

@@ -25,7 +25,8 @@ function printError(error: unknown, io: CliIo, debug: boolean): number {
   if (kind === 'internal') {
     write(red('error:'), `internal error: ${message}`);
     io.stderr.write('this is a bug in kek-rotate; please report it with the command you ran.\n');
-    if (debug && error instanceof Error && error.stack) io.stderr.write(`${safeText(maskPasswordsInText(error.stack), { newline: 'keep', replacement: '?' })}\n`);
+    if (debug && error instanceof Error && error.stack)
+      io.stderr.write(`${safeText(maskPasswordsInText(error.stack), { newline: 'keep', replacement: '?' })}\n`);
     else io.stderr.write('hint: run again with --debug to see the stack trace.\n');
     return EXIT_CODES.internal.code;
   }
@@ -53,16 +54,25 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<void> {
   }
   if (first.startsWith('-')) {
     if (NO_COMMAND) return runCommand(NO_COMMAND, argv, ctx);
-    throw new UserError(`unknown option ${first} for kek-rotate`, 'Run `kek-rotate --help` to see the commands and options.');
+    throw new UserError(
+      `unknown option ${first} for kek-rotate`,
+      'Run `kek-rotate --help` to see the commands and options.',
+    );
   }
   const command = findCommand(first);
-  if (!command) throw new UserError(`unknown command ${JSON.stringify(first)}`, 'Run `kek-rotate --help` to see the commands.');
+  if (!command)
+    throw new UserError(`unknown command ${JSON.stringify(first)}`, 'Run `kek-rotate --help` to see the commands.');
   return runCommand(command, rest, ctx);
 }
 
 async function runCommand(command: Command, argv: string[], ctx: CommandContext): Promise<void> {
   // The runbook has no command word: its flag errors name plain `kek-rotate`.
-  const args = parseFlags(argv, command.flags, command === NO_COMMAND ? undefined : command.name, command.positionals ?? false);
+  const args = parseFlags(
+    argv,
+    command.flags,
+    command === NO_COMMAND ? undefined : command.name,
+    command.positionals ?? false,
+  );
   if (args.flags.help === true) {
     ctx.io.stdout.write(`${commandHelp(command)}\n`);
     return;
@@ -87,9 +97,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
 export async function runCli(argv: readonly string[]): Promise<never> {
   const io = processIo();
   const scope = abortOnSignals(
-    () => io.stderr.write('\nStopping: the batch in flight commits or rolls back, then a summary is printed. Press Ctrl-C again to stop at once.\n'),
+    () =>
+      io.stderr.write(
+        '\nStopping: the batch in flight commits or rolls back, then a summary is printed. Press Ctrl-C again to stop at once.\n',
+      ),
     () => {
-      io.stderr.write('\nStopped at once. Every row is still on its old key or the new one; run the command again to finish.\n');
+      io.stderr.write(
+        '\nStopped at once. Every row is still on its old key or the new one; run the command again to finish.\n',
+      );
       process.exit(EXIT_CODES.cancelled.code);
     },
   );

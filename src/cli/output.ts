@@ -46,7 +46,9 @@ export function makeOutput(io: CliIo, options: { json: boolean; target: string }
   const log = (level: LogLevel, message: string) => {
     const tag = level.padStart(5);
     const shown = color ? `${LEVEL_COLOR[level]}${tag}\u001b[0m` : tag;
-    io.stderr.write(`${new Date().toISOString()} ${shown} ${options.target}: ${safeText(maskPasswordsInText(message))}\n`);
+    io.stderr.write(
+      `${new Date().toISOString()} ${shown} ${options.target}: ${safeText(maskPasswordsInText(message))}\n`,
+    );
   };
   return {
     io,

@@ -7,7 +7,12 @@ import { assertKeysProven, proveKeys } from '../engine/prove-keys.js';
 import { asDatabaseError } from './database-errors.js';
 import type { Output } from './output.js';
 
-export async function proveConfiguredKeys(db: Db, columns: readonly ResolvedColumn[], ring: KeyRing, out: Output): Promise<void> {
+export async function proveConfiguredKeys(
+  db: Db,
+  columns: readonly ResolvedColumn[],
+  ring: KeyRing,
+  out: Output,
+): Promise<void> {
   const proofs = await proveKeys(db, columns, ring).catch((error: unknown) => {
     throw asDatabaseError(error, 'decrypting a sample of rows with each configured key');
   });

@@ -10,7 +10,10 @@ export function assertFreshDataDir(dir: string, given: string): void {
     isDirectory = statSync(dir).isDirectory();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new UserError(`--data ${given}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'Give --data a new or empty directory you can write to.');
+    throw new UserError(
+      `--data ${given}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      'Give --data a new or empty directory you can write to.',
+    );
   }
   if (!isDirectory) throw new UserError(`--data ${given}: not a directory`, 'Give --data a new or empty directory.');
   if (readdirSync(dir).length === 0) return;

@@ -92,20 +92,32 @@ export function renderDebrief(report: Debrief, width = DEFAULT_WIDTH): string {
     wrap(c.description, `  [${MARK[c.outcome]}] `, ' '.repeat(9));
     if (c.detail) wrap(safeText(c.detail), ' '.repeat(9));
   }
-  const byKey = Object.entries(report.rows.byKeyId).map(([id, n]) => `${n} on ${id}`).join(', ') || 'none encrypted';
+  const byKey =
+    Object.entries(report.rows.byKeyId)
+      .map(([id, n]) => `${n} on ${id}`)
+      .join(', ') || 'none encrypted';
   lines.push('');
-  wrap(`Rows: ${report.rows.total} (${safeText(byKey)}; ${report.rows.nulls} without a key); target key ${safeText(report.rows.targetKeyId)}`, '', '  ');
+  wrap(
+    `Rows: ${report.rows.total} (${safeText(byKey)}; ${report.rows.nulls} without a key); target key ${safeText(report.rows.targetKeyId)}`,
+    '',
+    '  ',
+  );
   const facts: [string, readonly string[]][] = [
     ['Values lost (not what the application last wrote)', report.lostWrites],
     ['Rows gone without the application deleting them', report.missingRows],
     ['Rows no key decrypts', report.unreadable.map((u) => `${u.id} (${u.problem})`)],
     ['Rows left on another key', report.leftOnOldKey.map((r) => `${r.id} (${r.keyId ?? '?'})`)],
-    ['Rows the deployed configuration cannot read', report.strandedByDeployedConfig.map((r) => `${r.id} (${r.keyId ?? '?'})`)],
+    [
+      'Rows the deployed configuration cannot read',
+      report.strandedByDeployedConfig.map((r) => `${r.id} (${r.keyId ?? '?'})`),
+    ],
   ];
-  for (const [label, ids] of facts) wrap(`${label}: ${ids.length === 0 ? 'none' : safeText(idList(ids))}`, '  ', '    ');
+  for (const [label, ids] of facts)
+    wrap(`${label}: ${ids.length === 0 ? 'none' : safeText(idList(ids))}`, '  ', '    ');
   if (report.replicaReadFailures.length > 0) {
     lines.push('  Replica read failures:');
-    for (const r of report.replicaReadFailures) wrap(`${safeText(r.replica)}: ${r.count} (values under ${safeText(r.keyIds.join(', '))})`, '    ', '      ');
+    for (const r of report.replicaReadFailures)
+      wrap(`${safeText(r.replica)}: ${r.count} (values under ${safeText(r.keyIds.join(', '))})`, '    ', '      ');
   } else {
     lines.push('  Replica read failures: none');
   }
@@ -115,8 +127,11 @@ export function renderDebrief(report: Debrief, width = DEFAULT_WIDTH): string {
   }
   if (report.credentialsToRotate.length > 0) {
     lines.push('');
-    wrap(`Credentials to rotate at their providers (readable with the leaked key): ${report.credentialsToRotate.length}`);
-    for (const c of report.credentialsToRotate) wrap(`${safeText(c.name)} (${safeText(c.providerType)}) id ${c.id}`, '  ', '    ');
+    wrap(
+      `Credentials to rotate at their providers (readable with the leaked key): ${report.credentialsToRotate.length}`,
+    );
+    for (const c of report.credentialsToRotate)
+      wrap(`${safeText(c.name)} (${safeText(c.providerType)}) id ${c.id}`, '  ', '    ');
   }
   if (report.lessons.length > 0) {
     lines.push('', 'Lesson:');

@@ -4,7 +4,10 @@ import { failureTotal, type RowFailure, type RunSummary, type TableCounts } from
 import { safeText } from '../text/terminal-safe.js';
 
 export function totals(tables: readonly TableCounts[]): { rotated: number; processed: number } {
-  return tables.reduce((t, c) => ({ rotated: t.rotated + c.rotated, processed: t.processed + c.processed }), { rotated: 0, processed: 0 });
+  return tables.reduce((t, c) => ({ rotated: t.rotated + c.rotated, processed: t.processed + c.processed }), {
+    rotated: 0,
+    processed: 0,
+  });
 }
 
 /** `DRY RUN: Would re-encrypt 42 of 100 records` / `Re-encrypted 42 of 100 records` (100 = rows processed). */
@@ -61,7 +64,10 @@ export function dryRunBreakdown(summary: RunSummary): string[] {
     const failedByKeyId = countByKeyId(failures);
     const complete = allListed && failures.length === c.failed;
     lines.push(`${safeText(c.table)}: ${c.processed} rows examined`);
-    lines.push(row(`to rotate to ${summary.primaryKeyId}`, c.rotated) + (complete ? rotateFrom(c, summary.primaryKeyId, failedByKeyId) : ''));
+    lines.push(
+      row(`to rotate to ${summary.primaryKeyId}`, c.rotated) +
+        (complete ? rotateFrom(c, summary.primaryKeyId, failedByKeyId) : ''),
+    );
     lines.push(row(`already on ${summary.primaryKeyId}`, c.alreadyPrimary));
     lines.push(row('NULL', c.nulls));
     lines.push(row('cannot be decrypted', c.failed) + (complete ? byKeyIdNote(Object.entries(failedByKeyId)) : ''));
@@ -86,7 +92,10 @@ export function liveBreakdown(summary: RunSummary): string[] {
   if (summary.failures.length > 0) {
     lines.push(`Rows not re-encrypted (${failureTotal(summary)}), left exactly as they were:`);
     for (const f of summary.failures) lines.push(failureLine(f));
-    if (summary.unlistedFailures) lines.push(`... and ${summary.unlistedFailures} more, counted above but not listed (the first ${summary.failures.length} are).`);
+    if (summary.unlistedFailures)
+      lines.push(
+        `... and ${summary.unlistedFailures} more, counted above but not listed (the first ${summary.failures.length} are).`,
+      );
   }
   return lines;
 }

@@ -12,9 +12,11 @@ export const HEADLESS_HINT =
 
 export function requireTty(tty: TtyStreams, what: string, hint: string = HEADLESS_HINT): void {
   if (tty.stdinIsTTY && tty.stdoutIsTTY) return;
-  const missing = !tty.stdinIsTTY && !tty.stdoutIsTTY ? 'stdin and stdout are not a terminal' : !tty.stdinIsTTY ? 'stdin is not a terminal' : 'stdout is not a terminal';
-  throw new UserError(
-    `${what} needs an interactive terminal, but ${missing}`,
-    hint,
-  );
+  const missing =
+    !tty.stdinIsTTY && !tty.stdoutIsTTY
+      ? 'stdin and stdout are not a terminal'
+      : !tty.stdinIsTTY
+        ? 'stdin is not a terminal'
+        : 'stdout is not a terminal';
+  throw new UserError(`${what} needs an interactive terminal, but ${missing}`, hint);
 }

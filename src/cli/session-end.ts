@@ -5,7 +5,19 @@ import type { ColumnInventory, RunbookContext, StepId } from '../machine/contrac
 import { describeWrongKey, verdictOf } from '../engine/prove-keys.js';
 
 /** The part of the machine's context the ending is decided from (no keys in it). */
-export type SessionEndContext = Pick<RunbookContext, 'newKeyId' | 'oldKeyId' | 'configured' | 'deployed' | 'keyFile' | 'error' | 'path' | 'resumePoint' | 'keyProofs' | 'movedSoFar'>;
+export type SessionEndContext = Pick<
+  RunbookContext,
+  | 'newKeyId'
+  | 'oldKeyId'
+  | 'configured'
+  | 'deployed'
+  | 'keyFile'
+  | 'error'
+  | 'path'
+  | 'resumePoint'
+  | 'keyProofs'
+  | 'movedSoFar'
+>;
 
 /** Whether a session that ended at `lastStep` may have changed anything (then it gets a summary). */
 export function mayHaveChanged(lastStep: StepId | undefined): boolean {
@@ -18,7 +30,11 @@ const number = new Intl.NumberFormat('en-US');
  * The summary printed when a session is left mid-rotation: what this session moved, and the rows per
  * key id read from the database after the screen closed (with the time), or why they could not be.
  */
-export function leftSummary(ctx: SessionEndContext, counts: readonly ColumnInventory[] | Error, readAt: Date): string[] {
+export function leftSummary(
+  ctx: SessionEndContext,
+  counts: readonly ColumnInventory[] | Error,
+  readAt: Date,
+): string[] {
   const lines = [`Moved onto ${ctx.newKeyId ?? 'the new key'} in this session: ${number.format(ctx.movedSoFar)} rows.`];
   if (counts instanceof Error) {
     lines.push(`Rows per key now: could not be read (${counts.message}); run \`kek-rotate verify\` to count them.`);
@@ -28,7 +44,9 @@ export function leftSummary(ctx: SessionEndContext, counts: readonly ColumnInven
     const parts = Object.entries(column.byKeyId).map(([keyId, rows]) => `${keyId} ${number.format(rows)}`);
     if (column.nulls > 0) parts.push(`NULL ${number.format(column.nulls)}`);
     if (column.invalid > 0) parts.push(`invalid ${number.format(column.invalid)}`);
-    lines.push(`Rows per key now in ${column.label} (read at ${readAt.toISOString().slice(11, 19)} UTC): ${parts.join(', ') || 'none'}.`);
+    lines.push(
+      `Rows per key now in ${column.label} (read at ${readAt.toISOString().slice(11, 19)} UTC): ${parts.join(', ') || 'none'}.`,
+    );
   }
   return lines;
 }
@@ -60,7 +78,11 @@ export function nextCommandHint(command: string, ctx: SessionEndContext): string
  * with the code of its cause (a key or flag problem: 2, the database: 3) and says nothing changed;
  * a stop later is a cancel (130) with the next command.
  */
-export function sessionLeftError(command: string, lastStep: StepId | undefined, ctx: SessionEndContext | undefined): Error {
+export function sessionLeftError(
+  command: string,
+  lastStep: StepId | undefined,
+  ctx: SessionEndContext | undefined,
+): Error {
   if (beforeAnyChange(lastStep)) {
     const error = ctx?.error;
     const wrongKeys = (ctx?.keyProofs ?? []).filter((proof) => verdictOf(proof) === 'wrong-key').map(describeWrongKey);
@@ -69,9 +91,15 @@ export function sessionLeftError(command: string, lastStep: StepId | undefined, 
     if (error?.cause === 'database') return new DatabaseError(`${said}${nothing}`, error.hint);
     if (error?.cause === 'external') return new ExternalProcessError(`${said}${nothing}`);
     if (error?.cause === 'user' || lastStep === 'preflight.wrongKey' || lastStep === 'preflight.blocked') {
-      return new UserError(`the runbook stopped at ${lastStep ?? 'preflight'}: ${said}${nothing}`, error?.hint ?? `fix what the screen said, then run \`${command}\` again.`);
+      return new UserError(
+        `the runbook stopped at ${lastStep ?? 'preflight'}: ${said}${nothing}`,
+        error?.hint ?? `fix what the screen said, then run \`${command}\` again.`,
+      );
     }
-    return new CancelledError(`the runbook was left at ${lastStep ?? 'preflight'}. ${nothing}`, `run \`${command}\` again when you are ready.`);
+    return new CancelledError(
+      `the runbook was left at ${lastStep ?? 'preflight'}. ${nothing}`,
+      `run \`${command}\` again when you are ready.`,
+    );
   }
   return new CancelledError(
     `the runbook was left at ${lastStep}; every row is on its old key or the new one and decrypts`,

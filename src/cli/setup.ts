@@ -37,7 +37,12 @@ export function loadRing(env: Record<string, string | undefined>, flags: ParsedF
 /** The application's log lines about its keys, which scripts and operators look for. */
 export function logKeyRing(out: Output, ring: KeyRing): void {
   out.info(`Encryption service initialized. Primary key: ${ring.primary.id}`);
-  out.info(`Available keys: [${ring.ids().map((id) => JSON.stringify(id)).join(', ')}]`);
+  out.info(
+    `Available keys: [${ring
+      .ids()
+      .map((id) => JSON.stringify(id))
+      .join(', ')}]`,
+  );
 }
 
 export interface DatabaseChoice {
@@ -50,14 +55,18 @@ export interface DatabaseChoice {
 }
 
 /** --pglite DIR, else --database-url, else DATABASE_URL; `undefined` when none is given. */
-export function chooseDatabase(env: Record<string, string | undefined>, flags: ParsedFlags): DatabaseChoice | undefined {
+export function chooseDatabase(
+  env: Record<string, string | undefined>,
+  flags: ParsedFlags,
+): DatabaseChoice | undefined {
   const pgliteDir = stringFlag(flags, 'pglite');
   const flagUrl = stringFlag(flags, 'database-url');
   if (pgliteDir !== undefined && flagUrl !== undefined) {
     throw new UserError('--pglite and --database-url both name a database', 'Give one of them.');
   }
   if (pgliteDir !== undefined) {
-    if (pgliteDir.trim() === '') throw new UserError('--pglite needs a directory', 'For example --pglite ./rehearsal-db');
+    if (pgliteDir.trim() === '')
+      throw new UserError('--pglite needs a directory', 'For example --pglite ./rehearsal-db');
     return { pgliteDir };
   }
   const url = flagUrl ?? env.DATABASE_URL;

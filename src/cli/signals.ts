@@ -32,7 +32,8 @@ export function abortOnSignals(onFirst: (signal: NodeJS.Signals) => void, exitNo
   // A signal from before the CLI was loaded: the scope starts aborted (the launcher itself exits
   // on a second one), and the caller stops before any work begins.
   const first = early.splice(0)[0];
-  if (first !== undefined) controller.abort(new CancelledError(`Cancelled by ${first} before the command started; nothing was done`));
+  if (first !== undefined)
+    controller.abort(new CancelledError(`Cancelled by ${first} before the command started; nothing was done`));
   return {
     signal: controller.signal,
     dispose() {

@@ -11,7 +11,8 @@ const EXPORT_PREFIX = /^export\s+/;
 // rather than read differently from the way the application would read them.
 const SUBSTITUTION = /\$(?:\{|[A-Za-z_])/;
 const DOUBLE_QUOTE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\', $: '$' };
-const FORMAT_HINT = 'Each line is KEY=value, export KEY=value, KEY=\'literal\', KEY="with \\n escapes", a # comment, or blank.';
+const FORMAT_HINT =
+  'Each line is KEY=value, export KEY=value, KEY=\'literal\', KEY="with \\n escapes", a # comment, or blank.';
 
 class LineProblem extends Error {}
 
@@ -25,24 +26,30 @@ function parseValue(raw: string): string {
     for (; index < text.length && text[index] !== quote; index++) {
       if (quote === '"' && text[index] === '\\') {
         const escaped = DOUBLE_QUOTE_ESCAPES[text[index + 1] ?? ''];
-        if (escaped === undefined) throw new LineProblem('a double-quoted value has an unknown "\\" escape (known: \\n \\r \\t \\" \\\\ \\$)');
+        if (escaped === undefined)
+          throw new LineProblem('a double-quoted value has an unknown "\\" escape (known: \\n \\r \\t \\" \\\\ \\$)');
         value += escaped;
         index++;
       } else {
         value += text[index];
       }
     }
-    if (index >= text.length) throw new LineProblem(`the ${quote === '"' ? 'double' : 'single'}-quoted value is not closed on this line`);
+    if (index >= text.length)
+      throw new LineProblem(`the ${quote === '"' ? 'double' : 'single'}-quoted value is not closed on this line`);
     const rest = text.slice(index + 1).trim();
     if (rest !== '' && !rest.startsWith('#')) throw new LineProblem('there is text after the closing quote');
     if (quote === '"' && SUBSTITUTION.test(text.slice(1, index).replace(/\\\\|\\\$/g, ''))) {
-      throw new LineProblem('the value uses $ substitution, which is not supported: write the value out, or escape it as \\$');
+      throw new LineProblem(
+        'the value uses $ substitution, which is not supported: write the value out, or escape it as \\$',
+      );
     }
     return value;
   }
   const value = text.replace(/(^|\s)#.*$/, '').trim();
   if (SUBSTITUTION.test(value)) {
-    throw new LineProblem("the value uses $ substitution, which is not supported: write the value out, or put it in single quotes");
+    throw new LineProblem(
+      'the value uses $ substitution, which is not supported: write the value out, or put it in single quotes',
+    );
   }
   return value;
 }
@@ -51,28 +58,32 @@ function parseValue(raw: string): string {
 export function parseEnvText(text: string, origin: string): Record<string, string> {
   const result: Record<string, string> = {};
   const lineOf = new Map<string, number>();
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, index) => {
-    const lineNo = index + 1;
-    const fail = (problem: string): never => {
-      throw new UserError(`${origin} line ${lineNo}: ${problem}`, FORMAT_HINT);
-    };
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) return;
-    const statement = trimmed.replace(EXPORT_PREFIX, '');
-    const equals = statement.indexOf('=');
-    if (equals < 0) fail('expected KEY=value, found no "="');
-    const name = statement.slice(0, equals).trim();
-    if (!NAME.test(name)) fail('the text before "=" is not a variable name (letters, digits and _, not starting with a digit)');
-    const previous = lineOf.get(name);
-    if (previous !== undefined) fail(`${name} is already set on line ${previous}; keep one of them`);
-    try {
-      result[name] = parseValue(statement.slice(equals + 1));
-    } catch (error) {
-      if (error instanceof LineProblem) fail(`${name}: ${error.message}`);
-      throw error;
-    }
-    lineOf.set(name, lineNo);
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((line, index) => {
+      const lineNo = index + 1;
+      const fail = (problem: string): never => {
+        throw new UserError(`${origin} line ${lineNo}: ${problem}`, FORMAT_HINT);
+      };
+      const trimmed = line.trim();
+      if (trimmed === '' || trimmed.startsWith('#')) return;
+      const statement = trimmed.replace(EXPORT_PREFIX, '');
+      const equals = statement.indexOf('=');
+      if (equals < 0) fail('expected KEY=value, found no "="');
+      const name = statement.slice(0, equals).trim();
+      if (!NAME.test(name))
+        fail('the text before "=" is not a variable name (letters, digits and _, not starting with a digit)');
+      const previous = lineOf.get(name);
+      if (previous !== undefined) fail(`${name} is already set on line ${previous}; keep one of them`);
+      try {
+        result[name] = parseValue(statement.slice(equals + 1));
+      } catch (error) {
+        if (error instanceof LineProblem) fail(`${name}: ${error.message}`);
+        throw error;
+      }
+      lineOf.set(name, lineNo);
+    });
   return result;
 }
 
@@ -84,10 +95,16 @@ function unreadable(file: string, code: string | undefined): UserError {
     case 'ENOENT':
       return new UserError(`env file ${file} does not exist`, PATH_HINT);
     case 'EISDIR':
-      return new UserError(`env file ${file} is a directory, not a file (EISDIR)`, `Give the file itself, e.g. --env-file ${path.join(file, '.env')}.`);
+      return new UserError(
+        `env file ${file} is a directory, not a file (EISDIR)`,
+        `Give the file itself, e.g. --env-file ${path.join(file, '.env')}.`,
+      );
     case 'EACCES':
     case 'EPERM':
-      return new UserError(`cannot read env file ${file}: permission denied (${code})`, 'Run as a user who can read it (it should be readable by its owner only: chmod 600).');
+      return new UserError(
+        `cannot read env file ${file}: permission denied (${code})`,
+        'Run as a user who can read it (it should be readable by its owner only: chmod 600).',
+      );
     default:
       return new UserError(`cannot read env file ${file}: ${code ?? 'unknown error'}`, PATH_HINT);
   }

@@ -25,7 +25,9 @@ export function openToOthersWarning(file: string, what: string, holds: string): 
   }
   const open = mode & 0o077;
   if (open === 0) return undefined;
-  const who = [open & 0o070 ? 'its group' : '', open & 0o007 ? 'other users' : ''].filter((w) => w !== '').join(' and ');
+  const who = [open & 0o070 ? 'its group' : '', open & 0o007 ? 'other users' : '']
+    .filter((w) => w !== '')
+    .join(' and ');
   const octal = (mode & 0o777).toString(8).padStart(4, '0');
   return `${what} ${file} can be opened by ${who} (mode ${octal}) and ${holds}: run \`chmod 600 ${shellPath(file)}\``;
 }

@@ -3,10 +3,19 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Kek } from './key.js';
 import type { KeyRing } from './key-ring.js';
-import { DEK_BYTES, NONCE_BYTES, PayloadError, TAG_BYTES, parsePayload, serializePayload, type ParsedPayload } from './payload.js';
+import {
+  DEK_BYTES,
+  NONCE_BYTES,
+  PayloadError,
+  TAG_BYTES,
+  parsePayload,
+  serializePayload,
+  type ParsedPayload,
+} from './payload.js';
 import { randomSlice } from './random-pool.js';
 
-const DEK_AUTH_FAILED = 'data key: authentication failed: encrypted under a different key with this id, or dek_wrapped was altered';
+const DEK_AUTH_FAILED =
+  'data key: authentication failed: encrypted under a different key with this id, or dek_wrapped was altered';
 const VALUE_AUTH_FAILED = 'value: authentication failed: the nonce or ciphertext was altered';
 
 function seal(key: Buffer, nonce: Buffer, plaintext: Buffer): Buffer {
@@ -19,7 +28,13 @@ function seal(key: Buffer, nonce: Buffer, plaintext: Buffer): Buffer {
 
 // The two failures get their own problem codes: a DEK that does not unwrap usually means the operator
 // configured the wrong key material under the right id; a value that does not open means damaged data.
-function open(key: Buffer, nonce: Buffer, sealed: Buffer, problem: 'dek-auth-failed' | 'auth-failed', keyId: string): Buffer {
+function open(
+  key: Buffer,
+  nonce: Buffer,
+  sealed: Buffer,
+  problem: 'dek-auth-failed' | 'auth-failed',
+  keyId: string,
+): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, nonce);
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   try {
@@ -35,7 +50,11 @@ function open(key: Buffer, nonce: Buffer, sealed: Buffer, problem: 'dek-auth-fai
 function kekFor(ring: KeyRing, keyId: string): Kek {
   const kek = ring.get(keyId);
   if (!kek) {
-    throw new PayloadError('unknown-key-id', `encrypted under ${keyId}, which is not configured (available: ${ring.ids().join(', ')})`, keyId);
+    throw new PayloadError(
+      'unknown-key-id',
+      `encrypted under ${keyId}, which is not configured (available: ${ring.ids().join(', ')})`,
+      keyId,
+    );
   }
   return kek;
 }
@@ -96,13 +115,22 @@ export function rotateValue(ring: KeyRing, stored: Uint8Array | string, target: 
     return { fromKeyId: parsed.keyId, payload };
   }
   const dekNonce = randomSlice(NONCE_BYTES);
-  const payload = serializePayload({ ...parsed, keyId: target.id, dekNonce, wrappedDek: seal(target.bytes, dekNonce, dek) });
+  const payload = serializePayload({
+    ...parsed,
+    keyId: target.id,
+    dekNonce,
+    wrappedDek: seal(target.bytes, dekNonce, dek),
+  });
   // Decrypt-back for a rewrap: the written value must give back the same DEK under `target`, and
   // its nonce and ciphertext must be the very bytes that just opened under that DEK. AES-GCM
   // decryption is a function of (key, nonce, ciphertext), so opening them again could only repeat
   // the result we already have; the one new thing to check is the DEK, and it is checked.
   const back = parseBack(payload, target);
-  if (!unwrapDek(target, back).equals(dek) || !back.nonce.equals(parsed.nonce) || !back.ciphertext.equals(parsed.ciphertext)) {
+  if (
+    !unwrapDek(target, back).equals(dek) ||
+    !back.nonce.equals(parsed.nonce) ||
+    !back.ciphertext.equals(parsed.ciphertext)
+  ) {
     throw decryptBackFailed(target);
   }
   return { fromKeyId: parsed.keyId, payload };
@@ -116,5 +144,9 @@ function parseBack(payload: Buffer, target: Kek): ParsedPayload {
 }
 
 function decryptBackFailed(target: Kek): PayloadError {
-  return new PayloadError('auth-failed', 'decrypt-back check failed: the new value does not decrypt to the old plaintext', target.id);
+  return new PayloadError(
+    'auth-failed',
+    'decrypt-back check failed: the new value does not decrypt to the old plaintext',
+    target.id,
+  );
 }

@@ -117,7 +117,8 @@ export function keyRingFromEnv({ env, keysFile }: KeyRingSources): KeyRing {
   }
   const primary = parseKey(primaryRaw, PRIMARY_VAR);
   const previousRaw = env[PREVIOUS_VAR];
-  const previous = previousRaw !== undefined && previousRaw.trim() !== '' ? parseKey(previousRaw, PREVIOUS_VAR) : undefined;
+  const previous =
+    previousRaw !== undefined && previousRaw.trim() !== '' ? parseKey(previousRaw, PREVIOUS_VAR) : undefined;
   const archived = keysFile ? readKeysFile(keysFile) : [];
   return makeKeyRing(primary, previous, archived);
 }

@@ -12,11 +12,19 @@ export const KEY_BYTES = 32;
 const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Why a key string was refused, as a stable code (for tests and JSON output) plus a sentence. */
-export type KeyProblem = 'empty' | 'no-key-id' | 'empty-key-id' | 'bad-base64' | 'wrong-length' | 'bad-key-id' | 'leading-whitespace';
+export type KeyProblem =
+  'empty' | 'no-key-id' | 'empty-key-id' | 'bad-base64' | 'wrong-length' | 'bad-key-id' | 'leading-whitespace';
 
 export class KeyFormatError extends UserError {
-  constructor(readonly source: string, readonly problem: KeyProblem, detail: string) {
-    super(`${source}: ${detail}`, 'A key looks like kek-v2:<base64 of 32 random bytes>; `kek-rotate generate-key` makes one.');
+  constructor(
+    readonly source: string,
+    readonly problem: KeyProblem,
+    detail: string,
+  ) {
+    super(
+      `${source}: ${detail}`,
+      'A key looks like kek-v2:<base64 of 32 random bytes>; `kek-rotate generate-key` makes one.',
+    );
   }
 }
 
@@ -84,14 +92,22 @@ export function parseKey(raw: string, source: string): Kek {
   if (id === '') throw new KeyFormatError(source, 'empty-key-id', 'has an empty key id before ":"');
   const idCheck = keyIdSchema.safeParse(id);
   if (!idCheck.success) {
-    throw new KeyFormatError(source, 'bad-key-id', `key id is not valid: ${idCheck.error.issues[0]?.message ?? 'invalid'}`);
+    throw new KeyFormatError(
+      source,
+      'bad-key-id',
+      `key id is not valid: ${idCheck.error.issues[0]?.message ?? 'invalid'}`,
+    );
   }
   if (!STANDARD_BASE64.test(material) || material === '') {
     throw new KeyFormatError(source, 'bad-base64', `key ${id}: the part after ":" is not standard base64 with padding`);
   }
   const bytes = Buffer.from(material, 'base64');
   if (bytes.length !== KEY_BYTES) {
-    throw new KeyFormatError(source, 'wrong-length', `key ${id}: decodes to ${bytes.length} bytes, expected ${KEY_BYTES}`);
+    throw new KeyFormatError(
+      source,
+      'wrong-length',
+      `key ${id}: decodes to ${bytes.length} bytes, expected ${KEY_BYTES}`,
+    );
   }
   return { id, bytes };
 }

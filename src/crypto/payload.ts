@@ -28,7 +28,11 @@ export type PayloadProblem =
 /** Why one stored value cannot be read. The message never contains key material or plaintext. */
 export class PayloadError extends Error {
   override readonly name = 'PayloadError';
-  constructor(readonly problem: PayloadProblem, message: string, readonly keyId?: string) {
+  constructor(
+    readonly problem: PayloadProblem,
+    message: string,
+    readonly keyId?: string,
+  ) {
     super(message);
   }
 }
@@ -83,7 +87,10 @@ const CANONICAL_PREFIX = '{"version":1,"alg":"AES-256-GCM","key_id":"';
 function matchCanonical(stored: Uint8Array | string): RegExpExecArray | null {
   // latin1 maps bytes to chars one to one and never fails; the pattern only admits ASCII, so a
   // match means the bytes were ASCII and therefore valid UTF-8 with the same text.
-  const text = typeof stored === 'string' ? stored : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('latin1');
+  const text =
+    typeof stored === 'string'
+      ? stored
+      : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('latin1');
   if (!text.startsWith(CANONICAL_PREFIX)) return null;
   return CANONICAL.exec(text);
 }
@@ -104,13 +111,20 @@ export function parsePayload(stored: Uint8Array | string): ParsedPayload {
   }
   const record = json as Record<string, unknown>;
   if (record.version !== PAYLOAD_VERSION) {
-    throw new PayloadError('unsupported-version', `unsupported payload version ${JSON.stringify(record.version) ?? 'missing'} (expected 1)`);
+    throw new PayloadError(
+      'unsupported-version',
+      `unsupported payload version ${JSON.stringify(record.version) ?? 'missing'} (expected 1)`,
+    );
   }
   if (record.alg !== PAYLOAD_ALG) {
-    throw new PayloadError('unsupported-algorithm', `unsupported algorithm ${JSON.stringify(record.alg) ?? 'missing'} (expected ${PAYLOAD_ALG})`);
+    throw new PayloadError(
+      'unsupported-algorithm',
+      `unsupported algorithm ${JSON.stringify(record.alg) ?? 'missing'} (expected ${PAYLOAD_ALG})`,
+    );
   }
   for (const field of FIELDS) {
-    if (typeof record[field] !== 'string') throw new PayloadError('missing-field', `field ${field} is missing or not a string`);
+    if (typeof record[field] !== 'string')
+      throw new PayloadError('missing-field', `field ${field} is missing or not a string`);
   }
   const keyId = record.key_id as string;
   if (keyId === '') throw new PayloadError('missing-field', 'field key_id is empty');
@@ -118,7 +132,13 @@ export function parsePayload(stored: Uint8Array | string): ParsedPayload {
 }
 
 /** The checks after the JSON structure, shared by the canonical and the general path. */
-function decodeFields(keyId: string, dekWrappedText: string, nonceText: string, ciphertextText: string, alphabetChecked: boolean): ParsedPayload {
+function decodeFields(
+  keyId: string,
+  dekWrappedText: string,
+  nonceText: string,
+  ciphertextText: string,
+  alphabetChecked: boolean,
+): ParsedPayload {
   const dekWrapped = decodeField('dek_wrapped', dekWrappedText, alphabetChecked);
   const nonce = decodeField('nonce', nonceText, alphabetChecked);
   const ciphertext = decodeField('ciphertext', ciphertextText, alphabetChecked);
@@ -126,7 +146,11 @@ function decodeFields(keyId: string, dekWrappedText: string, nonceText: string, 
     throw new PayloadError('bad-nonce-length', `nonce is ${nonce.length} bytes, expected ${NONCE_BYTES}`, keyId);
   }
   if (dekWrapped.length < NONCE_BYTES + TAG_BYTES) {
-    throw new PayloadError('bad-wrapped-dek', `dek_wrapped is ${dekWrapped.length} bytes, too short for a nonce and a tag`, keyId);
+    throw new PayloadError(
+      'bad-wrapped-dek',
+      `dek_wrapped is ${dekWrapped.length} bytes, too short for a nonce and a tag`,
+      keyId,
+    );
   }
   if (ciphertext.length < TAG_BYTES) {
     throw new PayloadError('bad-ciphertext', `ciphertext is ${ciphertext.length} bytes, shorter than a GCM tag`, keyId);

@@ -8,7 +8,14 @@
 import { CancelledError } from '../errors.js';
 import type { ResolvedColumn } from './column.js';
 import type { Queryable } from './db.js';
-import { countRowsSql, inventoryRangeSql, rangeBoundsSql, summariseInventory, type IdRange, type Inventory } from './inventory-sql.js';
+import {
+  countRowsSql,
+  inventoryRangeSql,
+  rangeBoundsSql,
+  summariseInventory,
+  type IdRange,
+  type Inventory,
+} from './inventory-sql.js';
 
 /** Rows per range: about 50 ms of work each here, so progress moves several times a second. */
 export const RANGE_ROWS = 20_000;
@@ -82,7 +89,9 @@ export async function scanIdRanges(
     if (options.signal?.aborted) throw new CancelledError(`stopped while reading ${column.label}`);
     const last = i === ranges.length - 1;
     const rows = await read(range);
-    done += rows ?? (last ? Math.max(0, total - done) : Math.min(Math.round(total / ranges.length), Math.max(0, total - done)));
+    done +=
+      rows ??
+      (last ? Math.max(0, total - done) : Math.min(Math.round(total / ranges.length), Math.max(0, total - done)));
     // Rows inserted meanwhile count too; at the end, the total is what was read.
     total = last ? done : Math.max(total, done);
     report(last);
@@ -98,7 +107,11 @@ function addInventory(into: Inventory, part: Inventory): void {
 }
 
 /** The inventory of one column (what inventorySql counts), read range by range with progress. */
-export async function scanInventory(db: Queryable, column: ResolvedColumn, options: ScanOptions = {}): Promise<Inventory> {
+export async function scanInventory(
+  db: Queryable,
+  column: ResolvedColumn,
+  options: ScanOptions = {},
+): Promise<Inventory> {
   const out: Inventory = { total: 0, nulls: 0, invalid: 0, byKeyId: {} };
   await scanIdRanges(db, column, options, async (range) => {
     const q = inventoryRangeSql(column, range);
@@ -124,7 +137,8 @@ export function describeScanProgress(p: ScanProgress, what = 'Reading'): string 
   const pct = p.total === 0 ? 100 : Math.floor((p.done / p.total) * 100);
   const rate = `${Math.round(p.rowsPerSecond)} rows/s`;
   if (p.done === 0 && !p.finished) return `${what} ${p.column}: 0 of ${p.total} rows`;
-  if (p.finished) return `${what} ${p.column}: ${p.done} of ${p.total} rows (100%) in ${(p.elapsedMs / 1000).toFixed(1)} s, ${rate}`;
+  if (p.finished)
+    return `${what} ${p.column}: ${p.done} of ${p.total} rows (100%) in ${(p.elapsedMs / 1000).toFixed(1)} s, ${rate}`;
   return `${what} ${p.column}: ${p.done} of ${p.total} rows (${pct}%), ${rate}, ETA ${formatSeconds(p.etaSeconds)}`;
 }
 
@@ -147,7 +161,11 @@ export function scanProgressEvent(p: ScanProgress, phase: string): Record<string
  * A progress callback that passes on the first and the last report of each read and, between
  * them, at most one every `intervalMs` (a line per range would flood a log).
  */
-export function throttleScanProgress(emit: (p: ScanProgress) => void, intervalMs: number, now: () => number = Date.now): (p: ScanProgress) => void {
+export function throttleScanProgress(
+  emit: (p: ScanProgress) => void,
+  intervalMs: number,
+  now: () => number = Date.now,
+): (p: ScanProgress) => void {
   let last = -Infinity;
   return (p) => {
     const first = p.done === 0 && !p.finished;

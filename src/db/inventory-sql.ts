@@ -160,7 +160,9 @@ function jsonbFields(v: string): string[] {
   ];
 }
 
-const FAST_JSONB = ['head', `kid <> ''`, `NOT (dek || nonce || ct ~ '[^A-Za-z0-9+/=]')`, ...BASE64_LENGTHS].join('\n                      AND ');
+const FAST_JSONB = ['head', `kid <> ''`, `NOT (dek || nonce || ct ~ '[^A-Za-z0-9+/=]')`, ...BASE64_LENGTHS].join(
+  '\n                      AND ',
+);
 
 /** The general check of value `v`: its key id when it is a valid payload, else NULL. */
 function generalKeyId(column: ResolvedColumn, v: string): string {
@@ -215,9 +217,15 @@ function classifiedRows(column: ResolvedColumn, source: Source): string {
   const v = valueName(column);
   const carried = source.kind === 'table' ? (source.carried ?? []) : [];
   const keep = [...(source.kind === 'table' ? ['id'] : []), v, ...carried.map((c) => c.name)];
-  const base = [...(source.kind === 'table' ? [`t.${column.quotedId} AS id`] : []), `${tv} AS ${v}`, ...carried.map((c) => `${c.expression} AS ${c.name}`)];
+  const base = [
+    ...(source.kind === 'table' ? [`t.${column.quotedId} AS id`] : []),
+    `${tv} AS ${v}`,
+    ...carried.map((c) => `${c.expression} AS ${c.name}`),
+  ];
   const from =
-    source.kind === 'table' ? `\n                   FROM ${column.qualifiedTable} AS t${source.where.length > 0 ? `\n                  WHERE ${source.where.join(' AND ')}` : ''}` : '';
+    source.kind === 'table'
+      ? `\n                   FROM ${column.qualifiedTable} AS t${source.where.length > 0 ? `\n                  WHERE ${source.where.join(' AND ')}` : ''}`
+      : '';
   const general = generalKeyId(column, v);
   const text = canonicalText(column, tv);
   if (text === undefined) {
@@ -289,7 +297,9 @@ export interface Inventory {
 }
 
 /** Folds inventorySql's rows (counts may come back as string, bigint or number). */
-export function summariseInventory(rows: readonly { status: string; key_id: string | null; rows: unknown }[]): Inventory {
+export function summariseInventory(
+  rows: readonly { status: string; key_id: string | null; rows: unknown }[],
+): Inventory {
   const out: Inventory = { total: 0, nulls: 0, invalid: 0, byKeyId: {} };
   for (const row of rows) {
     const n = Number(row.rows);
@@ -312,7 +322,8 @@ const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 function filterCondition(column: ResolvedColumn, filter: RowFilter, keyIdSql: string | undefined): string {
   const parts: string[] = [];
   if (filter.keyId !== undefined) {
-    if (!KEY_ID.test(filter.keyId)) throw new UserError(`${JSON.stringify(filter.keyId)} is not a key id`, 'Key ids look like kek-v2.');
+    if (!KEY_ID.test(filter.keyId))
+      throw new UserError(`${JSON.stringify(filter.keyId)} is not a key id`, 'Key ids look like kek-v2.');
     parts.push(`classified.key_id = ${keyIdSql}`);
   }
   if (filter.invalid) parts.push(`(classified.${valueName(column)} IS NOT NULL AND classified.key_id IS NULL)`);
@@ -352,7 +363,11 @@ export function listRowsSql(
 
 /** The same listing with values inlined, for an operator to paste into psql. */
 export function listRowsLiteralSql(column: ResolvedColumn, filter: RowFilter, limit = 100): string {
-  const condition = filterCondition(column, filter, filter.keyId !== undefined ? quoteLiteral(filter.keyId) : undefined);
+  const condition = filterCondition(
+    column,
+    filter,
+    filter.keyId !== undefined ? quoteLiteral(filter.keyId) : undefined,
+  );
   const what = `${filter.keyId !== undefined ? `on ${filter.keyId}` : ''}${filter.keyId !== undefined && filter.invalid ? ' or ' : ''}${filter.invalid ? 'that are not a valid payload' : ''}`;
   return `-- kek-rotate: rows of ${column.label} ${what}; read-only
 ${listPage(column, [condition], String(Math.max(1, Math.floor(limit))))};`;
@@ -386,7 +401,12 @@ export function rowsOnKeyInRangeSql(
  * ids (TABLESAMPLE SYSTEM reads some pages, not the table; all of it below `sampleRows` rows). One
  * row, `b`: the ids as text, in order, possibly repeated; NULL when the sample holds no row.
  */
-export function rangeBoundsSql(column: ResolvedColumn, total: number, parts: number, sampleRows = 20_000): { text: string; params: unknown[] } {
+export function rangeBoundsSql(
+  column: ResolvedColumn,
+  total: number,
+  parts: number,
+  sampleRows = 20_000,
+): { text: string; params: unknown[] } {
   const percent = total <= sampleRows ? 100 : (100 * sampleRows) / total;
   const sample = percent >= 100 ? '' : ` TABLESAMPLE SYSTEM (${percent.toFixed(6)})`;
   const fractions = Array.from({ length: Math.max(0, parts - 1) }, (_, i) => (i + 1) / parts);

@@ -122,7 +122,8 @@ export function passwordsOf(text: string): string[] {
       // A URL that does not parse is never shown (maskDatabaseUrl), so there is nothing to find.
     }
   } else {
-    for (const p of parseKeywordValues(trimmed) ?? []) if (PASSWORD_NAME.test(p.keyword)) out.push(unquote(p.raw), p.raw);
+    for (const p of parseKeywordValues(trimmed) ?? [])
+      if (PASSWORD_NAME.test(p.keyword)) out.push(unquote(p.raw), p.raw);
   }
   return [...new Set(out.filter((p) => p !== '' && p !== MASK))];
 }
@@ -151,5 +152,7 @@ export function maskPasswordsInText(text: string, connectionString?: string): st
     const url = match.replace(/[.,:;)\]]+$/, '');
     return (maskUrl(url) ?? url.replace(BROKEN_USERINFO, `$1${MASK}@`)) + match.slice(url.length);
   });
-  return out.replace(PASSWORD_SETTING, (whole: string, name: string, value: string) => (value.startsWith(MASK) ? whole : `${name}${MASK}`));
+  return out.replace(PASSWORD_SETTING, (whole: string, name: string, value: string) =>
+    value.startsWith(MASK) ? whole : `${name}${MASK}`,
+  );
 }

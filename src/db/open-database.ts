@@ -46,7 +46,9 @@ export function prepareDatabaseUrl(url: string): PreparedUrl {
     );
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new UserError(`DATABASE_URL must start with postgres:// or postgresql://, found ${parsed.protocol}//: ${label}`);
+    throw new UserError(
+      `DATABASE_URL must start with postgres:// or postgresql://, found ${parsed.protocol}//: ${label}`,
+    );
   }
   const sslmode = parsed.searchParams.get('sslmode') ?? undefined;
   const libpqCompat = parsed.searchParams.get('uselibpqcompat') === 'true';

@@ -10,9 +10,23 @@
 // may be repeated. Named statements are prepared per connection, so a new one prepares them again.
 import pg from 'pg';
 import { DatabaseError } from '../errors.js';
-import { statementText, type Db, type DbSession, type QueryResult, type Queryable, type SlowStatementWatch, type Statement } from './db.js';
+import {
+  statementText,
+  type Db,
+  type DbSession,
+  type QueryResult,
+  type Queryable,
+  type SlowStatementWatch,
+  type Statement,
+} from './db.js';
 import { maskDatabaseUrl, maskPasswordsInText } from './mask-url.js';
-import { ConnectionLostError, DEFAULT_RECONNECT_BUDGET_MS, ReconnectState, describeDriverError, isConnectionLoss } from './reconnect.js';
+import {
+  ConnectionLostError,
+  DEFAULT_RECONNECT_BUDGET_MS,
+  ReconnectState,
+  describeDriverError,
+  isConnectionLoss,
+} from './reconnect.js';
 
 export interface PgOptions {
   connectionString: string;
@@ -57,17 +71,29 @@ function statementLabel(sql: Statement): string {
 
 const swallow = (): void => undefined;
 
-async function execute<Row>(client: pg.ClientBase, sql: Statement, params: unknown[] | undefined, watches: Set<SlowStatementWatch>): Promise<QueryResult<Row>> {
+async function execute<Row>(
+  client: pg.ClientBase,
+  sql: Statement,
+  params: unknown[] | undefined,
+  watches: Set<SlowStatementWatch>,
+): Promise<QueryResult<Row>> {
   const timers = watches.size > 0 ? watchStatement(client, sql, watches) : undefined;
   try {
-    const result = typeof sql === 'string' ? await client.query(sql, params) : await client.query({ name: sql.name, text: sql.text, values: params ?? [] });
+    const result =
+      typeof sql === 'string'
+        ? await client.query(sql, params)
+        : await client.query({ name: sql.name, text: sql.text, values: params ?? [] });
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
   } finally {
     if (timers) for (const t of timers) clearTimeout(t.handle);
   }
 }
 
-function watchStatement(client: pg.ClientBase, sql: Statement, watches: Set<SlowStatementWatch>): { handle: NodeJS.Timeout }[] {
+function watchStatement(
+  client: pg.ClientBase,
+  sql: Statement,
+  watches: Set<SlowStatementWatch>,
+): { handle: NodeJS.Timeout }[] {
   const pid = (client as unknown as { processID?: number | null }).processID;
   if (typeof pid !== 'number') return [];
   const started = Date.now();
@@ -215,7 +241,11 @@ async function openShared(options: PgOptions, inherited: Shared | undefined): Pr
     async session(): Promise<DbSession> {
       let client: pg.Client;
       for (let attempt = 0; ; attempt++) {
-        client = new pg.Client({ connectionString: options.connectionString, application_name: applicationName, connectionTimeoutMillis: 10_000 });
+        client = new pg.Client({
+          connectionString: options.connectionString,
+          application_name: applicationName,
+          connectionTimeoutMillis: 10_000,
+        });
         client.on('error', swallow);
         try {
           await client.connect();

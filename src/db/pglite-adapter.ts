@@ -20,7 +20,10 @@ function toBuffers<Row>(rows: Row[], fields: readonly { name: string; dataTypeID
 }
 
 interface PgliteQueryable {
-  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number; fields: { name: string; dataTypeID: number }[] }>;
+  query<Row>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<{ rows: Row[]; affectedRows?: number; fields: { name: string; dataTypeID: number }[] }>;
 }
 
 function wrap(target: PgliteQueryable): Queryable {

@@ -30,7 +30,8 @@ export function quoteIdent(name: string, what?: string): string {
  * exist). Assumes standard_conforming_strings=on, the default since PostgreSQL 9.1.
  */
 export function quoteLiteral(value: string): string {
-  if (value.includes('\0')) throw new UserError('a value for SQL contains a NUL character', 'Remove it: PostgreSQL text cannot hold NUL.');
+  if (value.includes('\0'))
+    throw new UserError('a value for SQL contains a NUL character', 'Remove it: PostgreSQL text cannot hold NUL.');
   if (value.includes('\\')) {
     // E'' form: correct whatever standard_conforming_strings says.
     return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;

@@ -14,7 +14,16 @@ const MAX_DELAY_MS = 2_000;
 
 // admin_shutdown, crash_shutdown, cannot_connect_now; class 08 is connection_exception.
 const LOST_SQLSTATES = new Set(['57P01', '57P02', '57P03']);
-const LOST_NODE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ECONNABORTED']);
+const LOST_NODE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ECONNABORTED',
+]);
 // pg's own messages when the socket goes away or a connect times out (they carry no code).
 const LOST_MESSAGES = [
   'Connection terminated unexpectedly',
@@ -72,7 +81,11 @@ export class ConnectionLostError extends DatabaseError {
 /** The connection was lost and could not be re-established within the budget. */
 export class DatabaseUnavailableError extends DatabaseError {
   constructor(label: string, budgetMs: number, cause: unknown) {
-    super(`lost the connection to ${label} and could not reconnect within ${formatSeconds(budgetMs)}: ${describeDriverError(cause)}`, CONTINUE_HINT, { cause });
+    super(
+      `lost the connection to ${label} and could not reconnect within ${formatSeconds(budgetMs)}: ${describeDriverError(cause)}`,
+      CONTINUE_HINT,
+      { cause },
+    );
   }
 }
 

@@ -8,7 +8,10 @@ import { PLAIN_IDENTIFIER } from './quote.js';
 
 const identifier = z
   .string()
-  .regex(PLAIN_IDENTIFIER, 'must be a plain identifier (letters, digits and _, not starting with a digit, at most 63 characters)');
+  .regex(
+    PLAIN_IDENTIFIER,
+    'must be a plain identifier (letters, digits and _, not starting with a digit, at most 63 characters)',
+  );
 
 const entrySchema = z.strictObject({
   schema: identifier.optional(),
@@ -55,7 +58,9 @@ export function parseRegistryConfig(json: unknown, source: string): EncryptedCol
     }
     seen.add(key);
   });
-  return result.data.columns.map((e) => (e.schema === undefined ? { table: e.table, column: e.column, idColumn: e.idColumn } : e));
+  return result.data.columns.map((e) =>
+    e.schema === undefined ? { table: e.table, column: e.column, idColumn: e.idColumn } : e,
+  );
 }
 
 /** Reads the registry from a JSON file; without a path, the application's default registry. */

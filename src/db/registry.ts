@@ -61,7 +61,9 @@ async function columnsOf(db: Queryable, oid: number): Promise<ColumnInfo[]> {
 /** Keeps the entries `--table` names (a table name, or schema.table); refuses a name not in the registry. */
 export function selectTable(entries: readonly EncryptedColumn[], table: string | undefined): EncryptedColumn[] {
   if (table === undefined) return [...entries];
-  const chosen = entries.filter((e) => e.table === table || (e.schema !== undefined && `${e.schema}.${e.table}` === table));
+  const chosen = entries.filter(
+    (e) => e.table === table || (e.schema !== undefined && `${e.schema}.${e.table}` === table),
+  );
   if (chosen.length === 0) {
     const registered = [...new Set(entries.map((e) => (e.schema ? `${e.schema}.${e.table}` : e.table)))];
     throw new UserError(
@@ -83,7 +85,11 @@ export function isSystemSchema(schema: string): boolean {
  * (`id > last`) and writes each row by it: with repeated ids a page boundary inside a run of equal
  * ids skips rows, and NULL ids are never read at all, so such a column is refused, not tolerated.
  */
-async function idIsUniqueAndNotNull(db: Queryable, oid: number, idColumn: string): Promise<{ unique: boolean; notNull: boolean }> {
+async function idIsUniqueAndNotNull(
+  db: Queryable,
+  oid: number,
+  idColumn: string,
+): Promise<{ unique: boolean; notNull: boolean }> {
   const { rows } = await db.query<{ unique: boolean; not_null: boolean }>(
     `SELECT a.attnotnull AS not_null,
             EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -107,7 +113,9 @@ async function resolveOne(db: Queryable, entry: EncryptedColumn, where: string):
 
   const found = await findTable(db, entry.table, entry.schema);
   if (!found) {
-    const place = entry.schema ? `schema ${entry.schema}` : `any schema on the search_path (${(await searchPath(db)).join(', ') || 'empty'})`;
+    const place = entry.schema
+      ? `schema ${entry.schema}`
+      : `any schema on the search_path (${(await searchPath(db)).join(', ') || 'empty'})`;
     throw new UserError(
       `table ${entry.table} (registered for ${label}) does not exist in ${place} of ${where}`,
       `Check that you are connected to the application's database and schema (DATABASE_URL, options=-c search_path=...), or ${CONFIG_HINT}.`,

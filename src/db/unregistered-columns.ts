@@ -15,7 +15,10 @@ export interface UnregisteredColumn {
  * registry entry names. Other schemas of the same database belong to other tenants or tools (and,
  * in tests, to other test runs), so warning about them would be noise.
  */
-export async function findUnregisteredColumns(db: Queryable, entries: readonly EncryptedColumn[]): Promise<UnregisteredColumn[]> {
+export async function findUnregisteredColumns(
+  db: Queryable,
+  entries: readonly EncryptedColumn[],
+): Promise<UnregisteredColumn[]> {
   const registered = new Set<string>();
   for (const entry of entries) {
     const found = await findTable(db, entry.table, entry.schema);

@@ -52,7 +52,8 @@ export function renderSnippet(format: SnippetFormat, config: KeyConfig, options:
 export function dotenvSnippet(config: KeyConfig, options: SnippetOptions = {}): string {
   const lines = [`# ${describeConfig(config)}`];
   for (const entry of envEntries(config, options)) lines.push(`${entry.name}=${dotenvValue(entry.value)}`);
-  for (const name of removedNames(config)) lines.push(`# remove any ${name}= line:`, '# the old key must no longer be configured');
+  for (const name of removedNames(config))
+    lines.push(`# remove any ${name}= line:`, '# the old key must no longer be configured');
   return lines.join('\n') + '\n';
 }
 

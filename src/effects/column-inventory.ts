@@ -19,7 +19,13 @@ export async function readColumnInventory(
   for (const column of columns) {
     if (signal?.aborted) throw new CancelledError('stopped while counting rows');
     const summary = await scanInventory(db, column, { ...scan, signal });
-    out.push({ label: column.label, total: summary.total, nulls: summary.nulls, byKeyId: summary.byKeyId, invalid: summary.invalid });
+    out.push({
+      label: column.label,
+      total: summary.total,
+      nulls: summary.nulls,
+      byKeyId: summary.byKeyId,
+      invalid: summary.invalid,
+    });
   }
   return out;
 }

@@ -28,7 +28,12 @@ export const NAME_LOOKUP_CHUNK = 1000;
  * meanwhile are kept, named "(row deleted)": the leaked key could read them, the provider still must
  * revoke them.
  */
-export async function credentialsForIds(db: Db, column: ResolvedColumn, ids: readonly string[], signal?: AbortSignal): Promise<CredentialRef[]> {
+export async function credentialsForIds(
+  db: Db,
+  column: ResolvedColumn,
+  ids: readonly string[],
+  signal?: AbortSignal,
+): Promise<CredentialRef[]> {
   if (ids.length === 0) return [];
   const has = await namingColumns(db, column);
   const name = has.name ? 't.name::text' : 'NULL::text';
@@ -43,7 +48,13 @@ export async function credentialsForIds(db: Db, column: ResolvedColumn, ids: rea
         WHERE t.${column.quotedId} = ANY($1::text[]::${column.idType}[])`,
       [chunk],
     );
-    for (const row of rows) found.set(row.id, { table: column.label, id: row.id, name: row.name ?? '', providerType: row.provider_type ?? '' });
+    for (const row of rows)
+      found.set(row.id, {
+        table: column.label,
+        id: row.id,
+        name: row.name ?? '',
+        providerType: row.provider_type ?? '',
+      });
   }
   return ids.map((id) => found.get(id) ?? { table: column.label, id, name: '(row deleted)', providerType: '' });
 }
@@ -69,8 +80,12 @@ export async function listCredentialsOnKey(
     ];
     await scanIdRanges(db, column, { ...scan, signal }, async (range) => {
       const q = rowsOnKeyInRangeSql(column, keyId, range, carried);
-      const { rows } = await db.query<{ id: string; name: string | null; provider_type: string | null }>(q.text, q.params);
-      for (const row of rows) out.push({ table: column.label, id: row.id, name: row.name ?? '', providerType: row.provider_type ?? '' });
+      const { rows } = await db.query<{ id: string; name: string | null; provider_type: string | null }>(
+        q.text,
+        q.params,
+      );
+      for (const row of rows)
+        out.push({ table: column.label, id: row.id, name: row.name ?? '', providerType: row.provider_type ?? '' });
       return undefined;
     });
   }

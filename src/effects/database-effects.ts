@@ -17,7 +17,6 @@ import { MovedRowsRecorder } from './moved-rows.js';
 import { DEFAULT_BATCH_SIZE } from '../engine/batch-size.js';
 import { ReadProgressFeed } from '../db/read-progress.js';
 
-
 /** How the built-in engine runs (the runbook's --batch-size, --max-rate, --concurrency). */
 export interface EngineTuning {
   batchSize?: number | undefined;
@@ -43,7 +42,10 @@ export interface DatabaseEffects {
   /** The resolved columns (resolved again at every inventory, so a fixed registry is picked up on retry). */
   columns(): Promise<ResolvedColumn[]>;
   /** Counts per key id, and (with the ring) each key proven on a sample of its rows. */
-  inventory(signal: AbortSignal, ring?: KeyRing): Promise<{ columns: ColumnInventory[]; warnings: string[]; keyProofs: KeyProof[] }>;
+  inventory(
+    signal: AbortSignal,
+    ring?: KeyRing,
+  ): Promise<{ columns: ColumnInventory[]; warnings: string[]; keyProofs: KeyProof[] }>;
   /** Rows per key id per column, read now. */
   counts(signal: AbortSignal): Promise<ColumnInventory[]>;
   runBuiltin(request: RunRequest, ring: KeyRing): Promise<RunSummary>;
@@ -53,7 +55,11 @@ export interface DatabaseEffects {
    * `listed` plus every row this session's live runs moved off `keyId` that it lacks (looked up by
    * id, with its name): the rows written under the leaked key after the listing read them.
    */
-  completeCredentialList(keyId: string, listed: readonly CredentialRef[], signal: AbortSignal): Promise<{ credentials: CredentialRef[]; added: CredentialRef[] }>;
+  completeCredentialList(
+    keyId: string,
+    listed: readonly CredentialRef[],
+    signal: AbortSignal,
+  ): Promise<{ credentials: CredentialRef[]; added: CredentialRef[] }>;
 }
 
 export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffects {
@@ -79,7 +85,11 @@ export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffect
       const list = await resolve();
       const keyProofs = ring ? await proveKeys(db, list, ring) : [];
       const partly = keyProofs.filter((proof) => verdictOf(proof) === 'partly').map(describePartlyProven);
-      return { columns: await readColumnInventory(db, list, signal, scan), warnings: [...partly, ...(await registryWarnings(db, entries))], keyProofs };
+      return {
+        columns: await readColumnInventory(db, list, signal, scan),
+        warnings: [...partly, ...(await registryWarnings(db, entries))],
+        keyProofs,
+      };
     },
     async counts(signal) {
       return readColumnInventory(db, await columns(), signal, counting('inventory'));
@@ -117,13 +127,17 @@ export function databaseEffects(options: DatabaseEffectsOptions): DatabaseEffect
     },
     async listCredentials(keyId, signal) {
       readProgress.clear('credentials');
-      return listCredentialsOnKey(db, await columns(), keyId, signal, { onProgress: (p) => readProgress.report('credentials', 'Listing', p) });
+      return listCredentialsOnKey(db, await columns(), keyId, signal, {
+        onProgress: (p) => readProgress.report('credentials', 'Listing', p),
+      });
     },
     async completeCredentialList(keyId, listed, signal) {
       const known = new Set(listed.map((c) => `${c.table}\0${c.id}`));
       const added: CredentialRef[] = [];
       for (const column of await columns()) {
-        const ids = [...(moved.movedOff(keyId).get(column.label) ?? [])].filter((id) => !known.has(`${column.label}\0${id}`));
+        const ids = [...(moved.movedOff(keyId).get(column.label) ?? [])].filter(
+          (id) => !known.has(`${column.label}\0${id}`),
+        );
         added.push(...(await credentialsForIds(db, column, ids, signal)));
       }
       return { credentials: [...listed, ...added], added };

@@ -28,7 +28,11 @@ export async function countRows(db: Db, columns: readonly ResolvedColumn[]): Pro
   return total;
 }
 
-export async function runExternal(options: ExternalRunOptions, request: RunRequest, ring: KeyRing): Promise<RunSummary> {
+export async function runExternal(
+  options: ExternalRunOptions,
+  request: RunRequest,
+  ring: KeyRing,
+): Promise<RunSummary> {
   return runExternalReencrypt({
     kind: request.kind,
     batchSize: options.batchSize,

@@ -18,7 +18,10 @@ function failureLine(failure: RowFailure, kind: RunSummary['kind']): string {
   return `row ${failure.id} of ${failure.table}${failure.keyId ? ` (on ${failure.keyId})` : ''} ${what}: ${failure.problem}: ${failure.reason}`;
 }
 
-export function journalTap(write: (entry: JournalEntryInput) => void, onAppend?: (entry: JournalEntryInput) => void): JournalTap {
+export function journalTap(
+  write: (entry: JournalEntryInput) => void,
+  onAppend?: (entry: JournalEntryInput) => void,
+): JournalTap {
   let last: JournalEntryInput | undefined;
   const safeWrite = (entry: JournalEntryInput) => {
     try {
@@ -35,10 +38,19 @@ export function journalTap(write: (entry: JournalEntryInput) => void, onAppend?:
     },
     recordFailures(summary) {
       if (!last || summary.failures.length === 0) return;
-      const base = { rotationId: last.rotationId, path: last.path, phase: last.phase, step: last.step, keys: last.keys, outcome: 'info' as const };
-      for (const failure of summary.failures.slice(0, MAX_JOURNALED_FAILURES)) safeWrite({ ...base, message: failureLine(failure, summary.kind) });
+      const base = {
+        rotationId: last.rotationId,
+        path: last.path,
+        phase: last.phase,
+        step: last.step,
+        keys: last.keys,
+        outcome: 'info' as const,
+      };
+      for (const failure of summary.failures.slice(0, MAX_JOURNALED_FAILURES))
+        safeWrite({ ...base, message: failureLine(failure, summary.kind) });
       const more = failureTotal(summary) - MAX_JOURNALED_FAILURES;
-      if (more > 0) safeWrite({ ...base, message: `${more} more row(s) not rotated (not listed)`, counts: { failed: more } });
+      if (more > 0)
+        safeWrite({ ...base, message: `${more} more row(s) not rotated (not listed)`, counts: { failed: more } });
     },
   };
 }

@@ -10,7 +10,9 @@ export function configIdsOf(ring: KeyRing): KeyConfigIds {
 
 /** Every key of the ring (primary, previous, archived), for the machine's snippets. */
 export function secretKeysOf(ring: KeyRing): SecretKey[] {
-  return [ring.primary, ring.previous, ...ring.archived].filter((k): k is Kek => k !== undefined).map((k) => new SecretKey(k));
+  return [ring.primary, ring.previous, ...ring.archived]
+    .filter((k): k is Kek => k !== undefined)
+    .map((k) => new SecretKey(k));
 }
 
 export function sameKey(a: Kek | undefined, b: Kek | undefined): boolean {

@@ -49,7 +49,15 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
     );
   }
   const keys = new ProductionKeys(options.env, options.keysFile);
-  const data = databaseEffects({ db: options.db, entries: options.columns, table: options.table, batchSize: options.batchSize, maxRate: options.maxRate, concurrency: options.concurrency, waitForLock: options.waitForLock });
+  const data = databaseEffects({
+    db: options.db,
+    entries: options.columns,
+    table: options.table,
+    batchSize: options.batchSize,
+    maxRate: options.maxRate,
+    concurrency: options.concurrency,
+    waitForLock: options.waitForLock,
+  });
   const tap = journalTap((entry) => options.journal.append(entry));
   const cwd = options.env.cwd;
 
@@ -57,7 +65,13 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
     async loadInventory({ signal }) {
       const ring = keys.load();
       const { columns, warnings, keyProofs } = await data.inventory(signal, ring);
-      return { configured: configIdsOf(ring), keyProofs, columns, warnings: [...inputWarnings(options.env, options.keysFile), ...warnings], keys: secretKeysOf(ring) };
+      return {
+        configured: configIdsOf(ring),
+        keyProofs,
+        columns,
+        warnings: [...inputWarnings(options.env, options.keysFile), ...warnings],
+        keys: secretKeysOf(ring),
+      };
     },
     async readResumePoint() {
       return resumePoint(readJournal(options.journal.path));
@@ -76,17 +90,28 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
       const where = path.resolve(cwd, file);
       const key = readKeysFile(where).find((k) => k.id === keyId);
       if (!key) {
-        throw new UserError(`${where} holds no key ${keyId}`, `Give the file the new key was written to (one line: ${keyId}:<base64>), or save it there from your secrets manager.`);
+        throw new UserError(
+          `${where} holds no key ${keyId}`,
+          `Give the file the new key was written to (one line: ${keyId}:<base64>), or save it there from your secrets manager.`,
+        );
       }
       const current = keys.active();
       if (current.primary.id !== previousKeyId) {
-        throw new UserError(`the tool is configured with ${current.primary.id}, not ${previousKeyId}`, `Run the tool with SECRETS_ENCRYPTION_KEY set to ${previousKeyId}, as when the rotation started.`);
+        throw new UserError(
+          `the tool is configured with ${current.primary.id}, not ${previousKeyId}`,
+          `Run the tool with SECRETS_ENCRYPTION_KEY set to ${previousKeyId}, as when the rotation started.`,
+        );
       }
       // Proven on the rows that claim its id before the tool uses it for anything.
-      const proof = (await proveKeys(options.db, await data.columns(), makeKeyRing(key, current.primary))).find((p) => p.keyId === keyId);
+      const proof = (await proveKeys(options.db, await data.columns(), makeKeyRing(key, current.primary))).find(
+        (p) => p.keyId === keyId,
+      );
       signal.throwIfAborted();
       if (proof && verdictOf(proof) === 'wrong-key') {
-        throw new UserError(`${describeWrongKey({ ...proof, source: where })}`, `That file does not hold the ${keyId} the rotation wrote its rows with: find the right one (the file the tool wrote, or your secrets manager).`);
+        throw new UserError(
+          `${describeWrongKey({ ...proof, source: where })}`,
+          `That file does not hold the ${keyId} the rotation wrote its rows with: find the right one (the file the tool wrote, or your secrets manager).`,
+        );
       }
       return { key: new SecretKey(key), toolConfig: configIdsOf(keys.adopt(key)) };
     },
@@ -102,7 +127,14 @@ export function createProductionEffects(options: ProductionEffectsOptions): Effe
         engine.type === 'builtin'
           ? await data.runBuiltin(request, ring)
           : await runExternal(
-              { db: options.db, databaseUrl: options.databaseUrl!, engine, batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, entries: options.columns, columns: await data.columns() },
+              {
+                db: options.db,
+                databaseUrl: options.databaseUrl!,
+                engine,
+                batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+                entries: options.columns,
+                columns: await data.columns(),
+              },
               request,
               ring,
             );

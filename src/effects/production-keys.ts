@@ -40,7 +40,10 @@ export class ProductionKeys {
     this.#baseline = env;
     // A key loaded for the rotation under way stays in use while the environment is as it was.
     const adopted = this.#adopted;
-    this.#active = adopted && env.previous === undefined && env.primary.id === adopted.over ? makeKeyRing(adopted.key, env.primary, env.archived) : env;
+    this.#active =
+      adopted && env.previous === undefined && env.primary.id === adopted.over
+        ? makeKeyRing(adopted.key, env.primary, env.archived)
+        : env;
     return this.#active;
   }
 
@@ -51,7 +54,11 @@ export class ProductionKeys {
   adopt(key: Kek): KeyRing {
     const env = this.#baseline ?? this.readEnvironment();
     this.hold(key);
-    const ring = makeKeyRing(key, env.primary, env.archived.filter((k) => k.id !== key.id));
+    const ring = makeKeyRing(
+      key,
+      env.primary,
+      env.archived.filter((k) => k.id !== key.id),
+    );
     this.#adopted = { key, over: env.primary.id };
     this.#active = ring;
     return ring;

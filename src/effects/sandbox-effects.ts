@@ -27,10 +27,19 @@ export interface SandboxEffectsOptions extends EngineTuning {
 
 export function createSandboxEffects(options: SandboxEffectsOptions): Effects {
   const { sandbox } = options;
-  const data = databaseEffects({ db: sandbox.db, entries: options.columns ?? DEFAULT_COLUMNS, batchSize: options.batchSize, maxRate: options.maxRate, concurrency: options.concurrency });
+  const data = databaseEffects({
+    db: sandbox.db,
+    entries: options.columns ?? DEFAULT_COLUMNS,
+    batchSize: options.batchSize,
+    maxRate: options.maxRate,
+    concurrency: options.concurrency,
+  });
   const generated = new Map<string, Kek>();
   // What the trainee did, for the debrief's criteria, even if the journal cannot be written.
-  const tap = journalTap((entry) => options.journal.append(entry), (entry) => sandbox.recordStep(entry));
+  const tap = journalTap(
+    (entry) => options.journal.append(entry),
+    (entry) => sandbox.recordStep(entry),
+  );
   // The tool holds what the application was last given.
   const ring = () => ringOf(sandbox.deployed);
 
@@ -39,14 +48,23 @@ export function createSandboxEffects(options: SandboxEffectsOptions): Effects {
       const current = ring();
       const { columns, warnings, keyProofs } = await data.inventory(signal, current);
       const archived = sandbox.archivedKeys.filter((k) => current.get(k.id) === undefined).map((k) => new SecretKey(k));
-      return { configured: configIdsOf(current), columns, warnings, keyProofs, keys: [...secretKeysOf(current), ...archived] };
+      return {
+        configured: configIdsOf(current),
+        columns,
+        warnings,
+        keyProofs,
+        keys: [...secretKeysOf(current), ...archived],
+      };
     },
     async readResumePoint() {
       return resumePoint(readJournal(options.journal.path));
     },
     async generateKey({ currentPrimaryId, idsInDatabase }) {
       // Every key the rehearsal has seen counts as used, except one generated here (a retry gets it back).
-      const seen = sandbox.keys.all().map((k) => k.id).filter((id) => !generated.has(id));
+      const seen = sandbox.keys
+        .all()
+        .map((k) => k.id)
+        .filter((id) => !generated.has(id));
       const id = chooseNewKeyId({ ring: ring(), currentPrimaryId, idsInDatabase: [...idsInDatabase, ...seen] });
       const kek = generated.get(id) ?? generateKek(id);
       generated.set(id, kek);
@@ -56,13 +74,19 @@ export function createSandboxEffects(options: SandboxEffectsOptions): Effects {
     readCounts: ({ signal }) => data.counts(signal),
     async loadKeyFile() {
       // The rehearsal's tool is configured as the simulated application is: it never lacks a key.
-      throw new UserError('a rehearsal holds its keys itself: there is no key file to load', 'Continue with the keys the rehearsal shows.');
+      throw new UserError(
+        'a rehearsal holds its keys itself: there is no key file to load',
+        'Continue with the keys the rehearsal shows.',
+      );
     },
     async writeKeyFile({ path: file, key }) {
       await writeKeyFile(path.resolve(options.cwd ?? process.cwd(), file), key.reveal());
     },
     async applyDeploy(request) {
-      const toolConfig = await applyDeployByIds(sandbox, request.config, [...request.keys.map((k) => k.reveal()), ...generated.values()]);
+      const toolConfig = await applyDeployByIds(sandbox, request.config, [
+        ...request.keys.map((k) => k.reveal()),
+        ...generated.values(),
+      ]);
       return { toolConfig };
     },
     async runReencryption(request) {
@@ -80,7 +104,13 @@ export function createSandboxEffects(options: SandboxEffectsOptions): Effects {
       return data.completeCredentialList(keyId, listed, signal);
     },
     async writeChecklistFiles({ rotationId, keyId, credentials }) {
-      return writeChecklistFiles({ dir: options.cwd ?? process.cwd(), rotationId, keyId, credentials, now: sandbox.now });
+      return writeChecklistFiles({
+        dir: options.cwd ?? process.cwd(),
+        rotationId,
+        keyId,
+        credentials,
+        now: sandbox.now,
+      });
     },
     readProgress: data.readProgress,
     appendJournal: (entry) => tap.append(entry),

@@ -34,13 +34,19 @@ export function checklistMarkdown(list: readonly CredentialRef[], heading: Check
 }
 
 /** The groups alone, under headings of the given level (the report nests them in a rotation). */
-export function checklistMarkdownGroups(list: readonly CredentialRef[], ticked: ReadonlySet<string> | undefined, level: '##' | '###' | '####'): string[] {
+export function checklistMarkdownGroups(
+  list: readonly CredentialRef[],
+  ticked: ReadonlySet<string> | undefined,
+  level: '##' | '###' | '####',
+): string[] {
   const lines: string[] = [];
   for (const group of groupByProvider(list)) {
     lines.push('', `${level} ${markdownText(providerLabel(group.providerType))} (${group.items.length})`, '');
     for (const c of group.items) {
       const tick = ticked?.has(credentialKey(c)) ? 'x' : ' ';
-      lines.push(`- [${tick}] ${markdownText(c.name) || '(no name)'} — ${markdownText(c.table)} id ${markdownText(c.id)}`);
+      lines.push(
+        `- [${tick}] ${markdownText(c.name) || '(no name)'} — ${markdownText(c.table)} id ${markdownText(c.id)}`,
+      );
     }
   }
   return lines;
@@ -56,7 +62,8 @@ export function csvField(text: string): string {
 export function checklistCsv(list: readonly CredentialRef[], ticked?: ReadonlySet<string>): string {
   const rows = [['provider_type', 'name', 'table', 'id', 'rotated_at_provider']];
   for (const group of groupByProvider(list)) {
-    for (const c of group.items) rows.push([c.providerType, c.name, c.table, c.id, ticked?.has(credentialKey(c)) ? 'yes' : 'no']);
+    for (const c of group.items)
+      rows.push([c.providerType, c.name, c.table, c.id, ticked?.has(credentialKey(c)) ? 'yes' : 'no']);
   }
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
@@ -66,7 +73,8 @@ export function checklistText(list: readonly CredentialRef[]): string {
   const lines: string[] = [];
   for (const group of groupByProvider(list)) {
     lines.push(`${safeText(providerLabel(group.providerType))} (${group.items.length})`);
-    for (const c of group.items) lines.push(`  [ ] ${safeText(c.name) || '(no name)'}  ${safeText(c.table)} id ${safeText(c.id)}`);
+    for (const c of group.items)
+      lines.push(`  [ ] ${safeText(c.name) || '(no name)'}  ${safeText(c.table)} id ${safeText(c.id)}`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

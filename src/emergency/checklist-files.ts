@@ -18,7 +18,10 @@ async function writeNew(base: string, extension: string, text: string): Promise<
       if (!(error instanceof UserError) || !error.message.startsWith('refusing to overwrite')) throw error;
     }
   }
-  throw new UserError(`cannot find a free file name for ${base}${extension}`, 'Move older checklists away from this directory.');
+  throw new UserError(
+    `cannot find a free file name for ${base}${extension}`,
+    'Move older checklists away from this directory.',
+  );
 }
 
 export async function writeChecklistFiles(o: {
@@ -31,7 +34,11 @@ export async function writeChecklistFiles(o: {
   const name = `kek-rotate-checklist-${o.keyId}-${o.rotationId.slice(0, 8)}`.replace(/[^A-Za-z0-9._-]/g, '_');
   const base = path.join(o.dir, name);
   const writtenAt = new Date(o.now()).toISOString();
-  const markdown = await writeNew(base, '.md', checklistMarkdown(o.credentials, { rotationId: o.rotationId, keyId: o.keyId, writtenAt }));
+  const markdown = await writeNew(
+    base,
+    '.md',
+    checklistMarkdown(o.credentials, { rotationId: o.rotationId, keyId: o.keyId, writtenAt }),
+  );
   const csv = await writeNew(base, '.csv', checklistCsv(o.credentials));
   return { markdown, csv };
 }

@@ -34,7 +34,10 @@ export function groupByProvider(list: readonly CredentialRef[]): ChecklistGroup[
     else groups.set(c.providerType, [c]);
   }
   return [...groups.entries()]
-    .map(([providerType, items]) => ({ providerType, items: items.sort((a, b) => byText(a.name, b.name) || byText(a.id, b.id)) }))
+    .map(([providerType, items]) => ({
+      providerType,
+      items: items.sort((a, b) => byText(a.name, b.name) || byText(a.id, b.id)),
+    }))
     .sort((a, b) => b.items.length - a.items.length || byText(a.providerType, b.providerType));
 }
 
@@ -48,7 +51,9 @@ export const TICKED = 'rotated at its provider';
 export const UNTICKED = 'not rotated at its provider after all';
 
 /** The ticks a journal's lines leave in place, replayed in order (by credentialKey). */
-export function replayTicks(lines: readonly { message?: string | undefined; credentials?: readonly CredentialRef[] | undefined }[]): Set<string> {
+export function replayTicks(
+  lines: readonly { message?: string | undefined; credentials?: readonly CredentialRef[] | undefined }[],
+): Set<string> {
   const ticked = new Set<string>();
   for (const line of lines) {
     if (line.message !== TICKED && line.message !== UNTICKED) continue;

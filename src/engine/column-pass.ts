@@ -42,7 +42,10 @@ export interface ColumnPassOptions {
 }
 
 /** Rows one committed write moved onto the primary, each with the key id it left. */
-export type MovedRowsListener = (table: string, rows: readonly { readonly id: string; readonly fromKeyId: string }[]) => void;
+export type MovedRowsListener = (
+  table: string,
+  rows: readonly { readonly id: string; readonly fromKeyId: string }[],
+) => void;
 
 interface Page {
   readonly rows: SourceRow[];
@@ -67,7 +70,12 @@ export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassRes
   };
 
   /** Brings rows to a final outcome, or defers them; counts each row exactly once. */
-  const settle = async (rows: readonly SourceRow[], firstRead: boolean, rotated?: RotatedBatch, onLocked?: () => void): Promise<void> => {
+  const settle = async (
+    rows: readonly SourceRow[],
+    firstRead: boolean,
+    rotated?: RotatedBatch,
+    onLocked?: () => void,
+  ): Promise<void> => {
     let pending = rows;
     for (let round = 0; pending.length > 0; round++) {
       const batch = round === 0 && rotated ? rotated : await o.crypto.rotate(pending, work);
@@ -83,11 +91,17 @@ export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassRes
       }
       const out = await compareAndSwap(db, sql, batch.rotated, o.write, round === 0 ? onLocked : undefined);
       if (out.gaveUp !== undefined) {
-        o.warn(`${o.column.label}: a batch of ${batch.rotated.length} rows was rolled back ${out.rollbacks} times (${out.gaveUp}); it will be revisited`);
+        o.warn(
+          `${o.column.label}: a batch of ${batch.rotated.length} rows was rolled back ${out.rollbacks} times (${out.gaveUp}); it will be revisited`,
+        );
       }
       tally.add('rotated', out.written.length);
       const keyIdOf = new Map(batch.rotated.map((r) => [r.id, r.fromKeyId]));
-      if (o.onMoved && out.written.length > 0) o.onMoved(o.column.label, out.written.map((id) => ({ id, fromKeyId: keyIdOf.get(id)! })));
+      if (o.onMoved && out.written.length > 0)
+        o.onMoved(
+          o.column.label,
+          out.written.map((id) => ({ id, fromKeyId: keyIdOf.get(id)! })),
+        );
       for (const id of out.notLocked) deferred.set(id, keyIdOf.get(id));
       if (out.changed.length === 0) return;
       tally.retried(out.changed.length);
@@ -155,7 +169,13 @@ export async function runColumnPass(o: ColumnPassOptions): Promise<ColumnPassRes
   if (aborted()) return { cancelled: true };
   for (const [id, keyId] of deferred) {
     tally.fail(
-      { table: o.column.label, id, keyId, problem: 'locked', reason: `locked by another transaction through ${o.revisitDelaysMs.length} revisits; left on its old key` },
+      {
+        table: o.column.label,
+        id,
+        keyId,
+        problem: 'locked',
+        reason: `locked by another transaction through ${o.revisitDelaysMs.length} revisits; left on its old key`,
+      },
       'skippedLocked',
     );
   }

@@ -35,7 +35,10 @@ export interface ColumnSql {
 const SAFE_TYPE = /^[A-Za-z_"][A-Za-z0-9_ ."(),]*$/;
 
 /** The SQL type values travel as in parameters, and how a selected value is rendered. */
-function valueSql(valueType: ValueType, column: string): { select: string; param: string; cast: (p: string) => string } {
+function valueSql(
+  valueType: ValueType,
+  column: string,
+): { select: string; param: string; cast: (p: string) => string } {
   switch (valueType) {
     case 'bytea':
       return { select: column, param: 'bytea', cast: (p) => p };
@@ -88,7 +91,10 @@ function arrayParams(rows: readonly RotatedRow[]): unknown[] {
 
 export function buildColumnSql(column: ResolvedColumn): ColumnSql {
   if (!SAFE_TYPE.test(column.idType)) {
-    throw new UserError(`${column.label}: unexpected id column type ${JSON.stringify(column.idType)}`, 'Use an id column of a plain type such as uuid, bigint or text.');
+    throw new UserError(
+      `${column.label}: unexpected id column type ${JSON.stringify(column.idType)}`,
+      'Use an id column of a plain type such as uuid, bigint or text.',
+    );
   }
   const t = column.qualifiedTable;
   const id = column.quotedId;
@@ -109,10 +115,19 @@ export function buildColumnSql(column: ResolvedColumn): ColumnSql {
     firstPage: named('first_page', `${select} ORDER BY t.${id} LIMIT $1`),
     nextPage: named('next_page', `${select} WHERE t.${id} > $1::${idType} ORDER BY t.${id} LIMIT $2`),
     firstPageUpTo: named('first_page_up_to', `${select} WHERE true${upTo(2)} ORDER BY t.${id} LIMIT $1`),
-    nextPageUpTo: named('next_page_up_to', `${select} WHERE t.${id} > $1::${idType}${upTo(3)} ORDER BY t.${id} LIMIT $2`),
+    nextPageUpTo: named(
+      'next_page_up_to',
+      `${select} WHERE t.${id} > $1::${idType}${upTo(3)} ORDER BY t.${id} LIMIT $2`,
+    ),
     reread: named('reread', `${select} WHERE t.${id} = ANY($1::${idType}[])`),
-    setTimeouts: named('set_timeouts', `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`),
-    lockFree: named('lock_free', `SELECT ${id}::text AS id FROM ${t} WHERE ${id} = ANY($1::${idType}[]) FOR UPDATE SKIP LOCKED`),
+    setTimeouts: named(
+      'set_timeouts',
+      `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`,
+    ),
+    lockFree: named(
+      'lock_free',
+      `SELECT ${id}::text AS id FROM ${t} WHERE ${id} = ANY($1::${idType}[]) FOR UPDATE SKIP LOCKED`,
+    ),
     compareAndSwap: packed
       ? named(
           'compare_and_swap',

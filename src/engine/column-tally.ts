@@ -22,7 +22,19 @@ export class ColumnTally {
     private readonly onEvent: EngineEventListener,
     private readonly now: () => number,
   ) {
-    this.counts = { table, total, processed: 0, rotated: 0, alreadyPrimary: 0, nulls: 0, failed: 0, retried: 0, skippedLocked: 0, vanished: 0, byKeyId: {} };
+    this.counts = {
+      table,
+      total,
+      processed: 0,
+      rotated: 0,
+      alreadyPrimary: 0,
+      nulls: 0,
+      failed: 0,
+      retried: 0,
+      skippedLocked: 0,
+      vanished: 0,
+      byKeyId: {},
+    };
     this.meter = new RateMeter(now);
   }
 

@@ -46,7 +46,8 @@ const MAX_CONNECTION_LOSSES = 10;
 /** Whether a stored value is the one we wrote. jsonb comes back as the database renders it, so JSON is compared parsed. */
 function sameValue(stored: StoredValue | null, ours: StoredValue): boolean {
   if (stored === null) return false;
-  if (Buffer.isBuffer(stored) || Buffer.isBuffer(ours)) return Buffer.isBuffer(stored) && Buffer.isBuffer(ours) && stored.equals(ours);
+  if (Buffer.isBuffer(stored) || Buffer.isBuffer(ours))
+    return Buffer.isBuffer(stored) && Buffer.isBuffer(ours) && stored.equals(ours);
   if (stored === ours) return true;
   try {
     return sameJson(JSON.parse(stored), JSON.parse(ours));
@@ -60,13 +61,28 @@ function sameJson(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }
 
-async function attempt(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limits: WriteLimits, onLocked: (() => void) | undefined, mayHaveCommitted: boolean) {
+async function attempt(
+  db: Db,
+  sql: ColumnSql,
+  rows: readonly RotatedRow[],
+  limits: WriteLimits,
+  onLocked: (() => void) | undefined,
+  mayHaveCommitted: boolean,
+) {
   return db.transaction(async (tx) => {
     // Transaction-local, like SET LOCAL, in one round trip.
-    await tx.query(sql.setTimeouts, [`${Math.trunc(limits.lockTimeoutMs)}ms`, `${Math.trunc(limits.statementTimeoutMs)}ms`]);
+    await tx.query(sql.setTimeouts, [
+      `${Math.trunc(limits.lockTimeoutMs)}ms`,
+      `${Math.trunc(limits.statementTimeoutMs)}ms`,
+    ]);
     const ids = rows.map((r) => r.id);
     const locked = await tx.query<{ id: string }>(sql.lockFree, [ids]);
     onLocked?.();
@@ -81,7 +97,11 @@ async function attempt(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limi
     if (mayHaveCommitted && notMatching.length > 0) {
       // An earlier attempt's COMMIT went out and its answer was lost. A row holding exactly the value
       // we wrote then (fresh nonces: nobody else can write the same bytes) is ours, already written.
-      const now = new Map((await tx.query<{ id: string; value: StoredValue | null }>(sql.reread, [notMatching.map((r) => r.id)])).rows.map((r) => [r.id, r.value]));
+      const now = new Map(
+        (
+          await tx.query<{ id: string; value: StoredValue | null }>(sql.reread, [notMatching.map((r) => r.id)])
+        ).rows.map((r) => [r.id, r.value]),
+      );
       for (const r of notMatching) if (sameValue(now.get(r.id) ?? null, r.next)) writtenIds.add(r.id);
     }
     return {
@@ -96,7 +116,13 @@ async function attempt(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limi
  * Writes `rows` (or reports why not). `onLocked` is called once the rows we could lock are ours
  * (our writes to them can no longer be overtaken), so a pipelined caller may read ahead then.
  */
-export async function compareAndSwap(db: Db, sql: ColumnSql, rows: readonly RotatedRow[], limits: WriteLimits, onLocked?: () => void): Promise<WriteOutcome> {
+export async function compareAndSwap(
+  db: Db,
+  sql: ColumnSql,
+  rows: readonly RotatedRow[],
+  limits: WriteLimits,
+  onLocked?: () => void,
+): Promise<WriteOutcome> {
   if (rows.length === 0) return { written: [], notLocked: [], changed: [], rollbacks: 0 };
   let rollbacks = 0;
   let lastProblem = '';

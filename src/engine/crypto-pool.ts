@@ -59,7 +59,10 @@ const WORKER_YOUNG_GENERATION_MB = 16;
 
 class WorkerCrypto implements BatchCrypto {
   private readonly pool: Worker[];
-  private readonly pending = new Map<number, { rows: readonly SourceRow[]; resolve: (b: RotatedBatch) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { rows: readonly SourceRow[]; resolve: (b: RotatedBatch) => void; reject: (e: Error) => void }
+  >();
   private readonly ready: Worker[] = [];
   private seq = 0;
   private turn = 0;
@@ -68,23 +71,33 @@ class WorkerCrypto implements BatchCrypto {
   readonly started: Promise<void>;
   private allStarted!: () => void;
 
-  constructor(script: string, private readonly ring: KeyRing, count: number) {
+  constructor(
+    script: string,
+    private readonly ring: KeyRing,
+    count: number,
+  ) {
     this.started = new Promise((resolve) => (this.allStarted = resolve));
     // Key material goes to the workers in memory (workerData is copied, never written anywhere).
-    const keys: WorkerKeys = { primary: wireKek(ring.primary), previous: ring.previous && wireKek(ring.previous), archived: ring.archived.map(wireKek) };
+    const keys: WorkerKeys = {
+      primary: wireKek(ring.primary),
+      previous: ring.previous && wireKek(ring.previous),
+      archived: ring.archived.map(wireKek),
+    };
     this.pool = Array.from({ length: count }, () => {
       // A worker holds one slice of a page at a time, so almost everything it allocates dies young.
       // Left at V8's default, its young generation kept growing over a long run: peak RSS of a dry
       // run 180-188 MB at 100k rows, 239-240 MB at 1M. Capped at 16 MB: 179-180 MB and 199-205 MB,
       // and no slower (1M rows: 19.0-20.8 s against 21.7-23.4 s). Large values go to the old
       // generation, which is not limited, so a page of big values cannot make a worker run out.
-      const worker = new Worker(script, { workerData: keys, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+      const worker = new Worker(script, {
+        workerData: keys,
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      });
       worker.on('message', (m: WireBatch | { seq: number; error: string } | { ready: true }) => {
         if ('ready' in m) {
           this.ready.push(worker);
           if (this.ready.length === count) this.allStarted();
-        }
-        else this.settle(m);
+        } else this.settle(m);
       });
       worker.on('error', (e) => this.fail(e));
       worker.on('exit', (code) => {
@@ -131,7 +144,9 @@ class WorkerCrypto implements BatchCrypto {
     // One slice per ready worker (if the page is big enough), merged back in page order.
     const slices = Math.max(1, Math.min(this.ready.length, Math.floor(rows.length / MIN_ROWS_PER_SLICE)));
     const size = Math.ceil(rows.length / slices);
-    const parts = await Promise.all(Array.from({ length: slices }, (_, i) => this.slice(rows.slice(i * size, (i + 1) * size), mode)));
+    const parts = await Promise.all(
+      Array.from({ length: slices }, (_, i) => this.slice(rows.slice(i * size, (i + 1) * size), mode)),
+    );
     if (parts.length === 1) return parts[0]!;
     return {
       nulls: parts.flatMap((p) => p.nulls),

@@ -48,7 +48,12 @@ export function unpackValues(w: WireValues): (StoredValue | null)[] {
   const out: (StoredValue | null)[] = new Array<StoredValue | null>(w.kinds.length);
   for (let i = 0; i < w.kinds.length; i++) {
     const kind = w.kinds[i];
-    out[i] = kind === 0 ? null : kind === 2 ? w.texts[i]! : Buffer.from(w.packed, w.offsets[i]!, w.offsets[i + 1]! - w.offsets[i]!);
+    out[i] =
+      kind === 0
+        ? null
+        : kind === 2
+          ? w.texts[i]!
+          : Buffer.from(w.packed, w.offsets[i]!, w.offsets[i + 1]! - w.offsets[i]!);
   }
   return out;
 }

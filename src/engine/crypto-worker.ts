@@ -17,7 +17,10 @@ export interface WorkerKeys {
   archived: WireKek[];
 }
 
-const kek = (k: WireKek): Kek => ({ id: k.id, bytes: Buffer.from(k.bytes.buffer, k.bytes.byteOffset, k.bytes.byteLength) });
+const kek = (k: WireKek): Kek => ({
+  id: k.id,
+  bytes: Buffer.from(k.bytes.buffer, k.bytes.byteOffset, k.bytes.byteLength),
+});
 const keys = workerData as WorkerKeys;
 const ring = makeKeyRing(kek(keys.primary), keys.previous && kek(keys.previous), keys.archived.map(kek));
 

@@ -78,7 +78,14 @@ export function failureTotal(summary: Pick<RunSummary, 'failures' | 'unlistedFai
 }
 
 export type EngineEvent =
-  | { type: 'run-start'; kind: RunKind; mode: RotationMode; primaryKeyId: string; keyIds: string[]; tables: { table: string; total: number }[] }
+  | {
+      type: 'run-start';
+      kind: RunKind;
+      mode: RotationMode;
+      primaryKeyId: string;
+      keyIds: string[];
+      tables: { table: string; total: number }[];
+    }
   | { type: 'table-start'; table: string; total: number }
   | { type: 'progress'; counts: TableCounts; rowsPerSecond: number; etaSeconds: number | undefined }
   | { type: 'row-failed'; failure: RowFailure }

@@ -26,7 +26,12 @@ export interface SampleMethod {
 const DEFAULT_SAMPLE: SampleMethod = { method: 'SYSTEM', rows: SAMPLE_ROWS };
 
 /** `WHERE` conditions keeping `range` (ids as text, cast back to the id column's type), and their parameters from `$first` on. */
-export function rangeCondition(column: ResolvedColumn, range: KeysetRange | undefined, first = 1, alias = ''): { sql: string; params: string[] } {
+export function rangeCondition(
+  column: ResolvedColumn,
+  range: KeysetRange | undefined,
+  first = 1,
+  alias = '',
+): { sql: string; params: string[] } {
   const id = `${alias}${column.quotedId}`;
   const parts: string[] = [];
   const params: string[] = [];
@@ -71,10 +76,18 @@ export async function sampleBoundaries(
  * Disjoint ranges covering every id (every id in `within`, when given), about equal in rows.
  * `total` is the rows of the column (of `within`).
  */
-export async function splitIdRanges(db: Queryable, column: ResolvedColumn, total: number, parts: number, within: KeysetRange = {}): Promise<KeysetRange[]> {
+export async function splitIdRanges(
+  db: Queryable,
+  column: ResolvedColumn,
+  total: number,
+  parts: number,
+  within: KeysetRange = {},
+): Promise<KeysetRange[]> {
   if (parts <= 1 || total <= 1) return [within];
   // Duplicates (a small or skewed sample) would give empty ranges: keep each boundary once, in order.
-  const bounds = [...new Set((await sampleBoundaries(db, column, total, parts, within)).filter((b): b is string => b !== null))];
+  const bounds = [
+    ...new Set((await sampleBoundaries(db, column, total, parts, within)).filter((b): b is string => b !== null)),
+  ];
   if (bounds.length === 0) return [within];
   const ranges: KeysetRange[] = [{ after: within.after, upTo: bounds[0] }];
   for (let i = 1; i < bounds.length; i++) ranges.push({ after: bounds[i - 1], upTo: bounds[i] });

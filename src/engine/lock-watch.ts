@@ -67,7 +67,11 @@ export async function describeLockWait(db: Db, slow: SlowStatement): Promise<str
  * Watches every statement of `db` and its forks until the returned function is called. PGlite
  * (one connection, nobody else to wait on) is not watched.
  */
-export function watchLockWaits(db: Db, warn: (message: string) => void, timing: LockWatchTiming = { afterMs: LOCK_WAIT_WARN_AFTER_MS, everyMs: LOCK_WAIT_REPEAT_MS }): () => void {
+export function watchLockWaits(
+  db: Db,
+  warn: (message: string) => void,
+  timing: LockWatchTiming = { afterMs: LOCK_WAIT_WARN_AFTER_MS, everyMs: LOCK_WAIT_REPEAT_MS },
+): () => void {
   if (!db.watchSlowStatements) return () => undefined;
   let stopped = false;
   const unwatch = db.watchSlowStatements({

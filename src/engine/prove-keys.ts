@@ -49,7 +49,10 @@ function sampleSql(column: ResolvedColumn): { text: string; param: (keyId: strin
   const prefix = (keyId: string) => `{"version":1,"alg":"AES-256-GCM","key_id":"${keyId}",`;
   switch (column.valueType) {
     case 'bytea':
-      return { text: select(col, `substring(${col} FROM 1 FOR length($1::bytea)) = $1::bytea`), param: (keyId) => Buffer.from(prefix(keyId), 'utf8') };
+      return {
+        text: select(col, `substring(${col} FROM 1 FOR length($1::bytea)) = $1::bytea`),
+        param: (keyId) => Buffer.from(prefix(keyId), 'utf8'),
+      };
     case 'text':
       return { text: select(col, `left(${col}, length($1::text)) = $1::text`), param: prefix };
     case 'jsonb':
@@ -108,7 +111,10 @@ export function describeWrongKey(proof: KeyProof): string {
 
 /** The sentence for a key that opened some of its rows but not all. */
 export function describePartlyProven(proof: KeyProof): string {
-  const ids = proof.failures.slice(0, 5).map((f) => `${f.table} id=${f.id}`).join(', ');
+  const ids = proof.failures
+    .slice(0, 5)
+    .map((f) => `${f.table} id=${f.id}`)
+    .join(', ');
   return `${proof.source} (${proof.keyId}) decrypts ${proof.decrypted} of ${proof.tried} rows labelled ${proof.keyId} that were tried; these do not: ${ids}${proof.failures.length > 5 ? ', …' : ''}`;
 }
 

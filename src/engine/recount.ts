@@ -47,13 +47,19 @@ function recountSql(column: ResolvedColumn, upTo: boolean): { text: string; para
     case 'text': {
       const rest = `substr(${col}, length($1::text) + 1)`;
       return {
-        text: page(col, `NOT (left(${col}, length($1::text)) = $1::text AND strpos(${rest}, '"key_id"') = 0 AND strpos(${rest}, chr(92)) = 0)`),
+        text: page(
+          col,
+          `NOT (left(${col}, length($1::text)) = $1::text AND strpos(${rest}, '"key_id"') = 0 AND strpos(${rest}, chr(92)) = 0)`,
+        ),
         param: prefix,
       };
     }
     case 'jsonb':
       // Stored parsed: the database's own ->> is the label, with JSON's rules for repeated keys.
-      return { text: page(`${col}::text`, `(${col} ->> 'key_id') IS DISTINCT FROM $1::text`), param: (primaryId) => primaryId };
+      return {
+        text: page(`${col}::text`, `(${col} ->> 'key_id') IS DISTINCT FROM $1::text`),
+        param: (primaryId) => primaryId,
+      };
     default: {
       const never: never = column.valueType;
       throw new Error(`unknown value type ${String(never)}`);
@@ -62,7 +68,11 @@ function recountSql(column: ResolvedColumn, upTo: boolean): { text: string; para
 }
 
 /** Why a row is still off the primary, as far as this run knows. */
-function causeOf(keyId: string | undefined, failed: ReadonlyMap<string, RowFailure>, id: string): LeftBehindRow['cause'] {
+function causeOf(
+  keyId: string | undefined,
+  failed: ReadonlyMap<string, RowFailure>,
+  id: string,
+): LeftBehindRow['cause'] {
   const failure = failed.get(id);
   if (failure) return failure.problem === 'locked' ? 'locked' : 'failed';
   if (keyId === undefined) return 'not-a-payload';
@@ -74,21 +84,32 @@ function causeOf(keyId: string | undefined, failed: ReadonlyMap<string, RowFailu
  * with their count per key id and the cause where the run knows it (`failures`: this run's listed
  * failures of this column). With `range` (a shard's), only the rows in that id range.
  */
-export async function recountColumn(db: Queryable, column: ResolvedColumn, primaryId: string, failures: readonly RowFailure[], range?: KeysetRange): Promise<LeftBehind> {
+export async function recountColumn(
+  db: Queryable,
+  column: ResolvedColumn,
+  primaryId: string,
+  failures: readonly RowFailure[],
+  range?: KeysetRange,
+): Promise<LeftBehind> {
   const upTo = range?.upTo;
   const { text, param } = recountSql(column, upTo !== undefined);
   const failed = new Map(failures.map((f) => [f.id, f]));
   const out: LeftBehind = { table: column.label, count: 0, byKeyId: {}, rows: [] };
   let last: string | null = range?.after ?? null;
   for (;;) {
-    const { rows }: { rows: { id: string; value: Buffer | string }[] } = await db.query(text, [param(primaryId), last, ...(upTo !== undefined ? [upTo] : [])]);
+    const { rows }: { rows: { id: string; value: Buffer | string }[] } = await db.query(text, [
+      param(primaryId),
+      last,
+      ...(upTo !== undefined ? [upTo] : []),
+    ]);
     for (const row of rows) {
       const keyId = peekKeyId(row.value);
       if (keyId === primaryId) continue;
       out.count++;
       const label = keyId ?? '(no key id)';
       out.byKeyId[label] = (out.byKeyId[label] ?? 0) + 1;
-      if (out.rows.length < MAX_LISTED_LEFT_BEHIND) out.rows.push({ id: row.id, keyId, cause: causeOf(keyId, failed, row.id) });
+      if (out.rows.length < MAX_LISTED_LEFT_BEHIND)
+        out.rows.push({ id: row.id, keyId, cause: causeOf(keyId, failed, row.id) });
     }
     if (rows.length < PAGE) return out;
     last = rows[rows.length - 1]!.id;
@@ -102,13 +123,16 @@ export async function recountColumn(db: Queryable, column: ResolvedColumn, prima
  * `scope` names the part of the column the recount read (a shard's range), after the column.
  */
 export function describeLeftBehind(l: LeftBehind, primaryId: string, scope?: string): string {
-  const keys = Object.entries(l.byKeyId).map(([k, n]) => `${k}: ${n}`).join(', ');
+  const keys = Object.entries(l.byKeyId)
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ');
   const causes = new Map<LeftBehindRow['cause'], number>();
   for (const row of l.rows) causes.set(row.cause, (causes.get(row.cause) ?? 0) + 1);
   const words: Record<LeftBehindRow['cause'], string> = {
     failed: 'could not be re-encrypted (listed as failed)',
     locked: 'were locked by other transactions throughout',
-    'written-during-run': 'were written under an old key during the run (a replica may still have the old configuration)',
+    'written-during-run':
+      'were written under an old key during the run (a replica may still have the old configuration)',
     'not-a-payload': 'hold no key id (not a payload of this format)',
   };
   const listed = [...causes].map(([cause, n]) => `${n} ${words[cause]}`);

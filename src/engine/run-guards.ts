@@ -37,13 +37,27 @@ export function describeConnectionEvent(event: ConnectionEvent): string {
 export async function startRunGuards(o: RunGuardInput): Promise<() => Promise<void>> {
   const warn = (message: string) => o.onEvent({ type: 'warning', message });
   const unlisten = o.db.watchConnection?.((event) => warn(describeConnectionEvent(event))) ?? (() => undefined);
-  const unwatch = watchLockWaits(o.db, warn, o.lockWatch ?? { afterMs: LOCK_WAIT_WARN_AFTER_MS, everyMs: LOCK_WAIT_REPEAT_MS });
+  const unwatch = watchLockWaits(
+    o.db,
+    warn,
+    o.lockWatch ?? { afterMs: LOCK_WAIT_WARN_AFTER_MS, everyMs: LOCK_WAIT_REPEAT_MS },
+  );
   const stopWatching = () => {
     unwatch();
     unlisten();
   };
   try {
-    const lock = o.kind === 'live' ? await acquireRunLock({ db: o.db, columns: o.columns, wait: o.waitForLock === true, signal: o.signal, warn, shard: o.shard }) : undefined;
+    const lock =
+      o.kind === 'live'
+        ? await acquireRunLock({
+            db: o.db,
+            columns: o.columns,
+            wait: o.waitForLock === true,
+            signal: o.signal,
+            warn,
+            shard: o.shard,
+          })
+        : undefined;
     return async () => {
       stopWatching();
       await lock?.release();

@@ -25,7 +25,10 @@ import { sleep } from './sleep.js';
  * (NUL-separated, so no two columns share an input), as a signed 64-bit integer in decimal. A
  * `shard` (`shard I/N`, see shardLockSuffix) gives each part of a sharded column its own key.
  */
-export function columnLockKey(column: { readonly schema: string; readonly table: string; readonly column: string }, shard?: string): string {
+export function columnLockKey(
+  column: { readonly schema: string; readonly table: string; readonly column: string },
+  shard?: string,
+): string {
   const parts = ['kek-rotate run', column.schema, column.table, column.column, ...(shard === undefined ? [] : [shard])];
   const digest = createHash('sha256').update(parts.join('\0')).digest();
   return digest.readBigInt64BE(0).toString();
@@ -55,7 +58,13 @@ export interface LockHolder {
 /** Who holds `key` in this database, if anyone (from pg_locks and pg_stat_activity). */
 export async function findLockHolder(db: Queryable, key: string): Promise<LockHolder | undefined> {
   const tag = lockTag(key);
-  const { rows } = await db.query<{ pid: number; application_name: string | null; client: string | null; since: Date | string | null; state: string | null }>(
+  const { rows } = await db.query<{
+    pid: number;
+    application_name: string | null;
+    client: string | null;
+    since: Date | string | null;
+    state: string | null;
+  }>(
     `SELECT l.pid, a.application_name, host(a.client_addr) AS client, a.backend_start AS since, a.state
        FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
@@ -67,7 +76,13 @@ export async function findLockHolder(db: Queryable, key: string): Promise<LockHo
   const row = rows[0];
   if (!row) return undefined;
   const since = row.since instanceof Date ? row.since.toISOString() : (row.since ?? undefined);
-  return { pid: Number(row.pid), applicationName: row.application_name ?? undefined, clientAddress: row.client ?? undefined, since, state: row.state ?? undefined };
+  return {
+    pid: Number(row.pid),
+    applicationName: row.application_name ?? undefined,
+    clientAddress: row.client ?? undefined,
+    since,
+    state: row.state ?? undefined,
+  };
 }
 
 /** `pid 123 (application_name "kek-rotate reencrypt", client 10.0.0.5, since 2025-01-01T10:00:00.000Z)`, made safe to print. */
@@ -132,7 +147,9 @@ function wantedLocks(o: RunLockOptions): WantedLock[] {
 }
 
 function tryLockSql(lock: WantedLock): string {
-  return lock.shared ? 'SELECT pg_try_advisory_lock_shared($1::bigint) AS ok' : 'SELECT pg_try_advisory_lock($1::bigint) AS ok';
+  return lock.shared
+    ? 'SELECT pg_try_advisory_lock_shared($1::bigint) AS ok'
+    : 'SELECT pg_try_advisory_lock($1::bigint) AS ok';
 }
 
 export interface RunLock {
@@ -168,7 +185,9 @@ export async function acquireRunLock(o: RunLockOptions): Promise<RunLock> {
   // runs stay correct: every write is a compare-and-swap).
   const relock = async (error: unknown): Promise<void> => {
     if (released) return;
-    o.warn(`the connection holding the run lock was lost (${safeText(String((error as Error)?.message ?? error))}); taking the lock again`);
+    o.warn(
+      `the connection holding the run lock was lost (${safeText(String((error as Error)?.message ?? error))}); taking the lock again`,
+    );
     try {
       const next = await o.db.session!();
       if (released) {
@@ -180,7 +199,9 @@ export async function acquireRunLock(o: RunLockOptions): Promise<RunLock> {
       for (const { key, label, shared } of wanted) {
         const { rows } = await session.query<{ ok: boolean }>(tryLockSql({ key, label, shared }), [key]);
         if (!rows[0]?.ok) {
-          o.warn(`${label}: another run took the lock while ours was lost: ${describeHolder(await findLockHolder(session, key))}; this run goes on (every write is a compare-and-swap)`);
+          o.warn(
+            `${label}: another run took the lock while ours was lost: ${describeHolder(await findLockHolder(session, key))}; this run goes on (every write is a compare-and-swap)`,
+          );
         }
       }
     } catch (e) {

@@ -69,16 +69,24 @@ const AUTO_WORKERS_MIN_ROWS = 20_000;
 export const MAX_LISTED_FAILURES = MAX_KEPT_FAILURES;
 
 function checkOptions(o: ReencryptOptions): void {
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${o.batchSize}`);
-  for (const [name, value] of [['lockTimeoutMs', o.lockTimeoutMs], ['statementTimeoutMs', o.statementTimeoutMs]] as const) {
-    if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, got ${o.batchSize}`);
+  for (const [name, value] of [
+    ['lockTimeoutMs', o.lockTimeoutMs],
+    ['statementTimeoutMs', o.statementTimeoutMs],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0))
+      throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
   const c = o.concurrency;
-  if (c !== undefined && !(Number.isInteger(c) && c >= 1 && c <= MAX_CONCURRENCY)) throw new RangeError(`concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got ${c}`);
+  if (c !== undefined && !(Number.isInteger(c) && c >= 1 && c <= MAX_CONCURRENCY))
+    throw new RangeError(`concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got ${c}`);
   const w = o.cryptoWorkers;
-  if (w !== undefined && !(Number.isInteger(w) && w >= 0 && w <= 64)) throw new RangeError(`cryptoWorkers must be an integer from 0 to 64, got ${w}`);
+  if (w !== undefined && !(Number.isInteger(w) && w >= 0 && w <= 64))
+    throw new RangeError(`cryptoWorkers must be an integer from 0 to 64, got ${w}`);
   const m = o.minRowsPerRange;
-  if (m !== undefined && !(Number.isInteger(m) && m >= 1)) throw new RangeError(`minRowsPerRange must be a positive integer, got ${m}`);
+  if (m !== undefined && !(Number.isInteger(m) && m >= 1))
+    throw new RangeError(`minRowsPerRange must be a positive integer, got ${m}`);
   if (o.shard) checkShard(o.shard);
 }
 
@@ -100,7 +108,11 @@ async function runGuarded(o: ReencryptOptions): Promise<ShardedRunSummary> {
   // --shard I/N (shard-run.ts): each column's range of this shard, from the plan every shard shares.
   // Counts, passes and the recount below stay inside it.
   const shard = o.shard;
-  const scopes = shard ? await resolveShardScopes(o.db, o.columns, shard, o.ring.primary.id, o.kind, (message) => o.onEvent({ type: 'warning', message })) : undefined;
+  const scopes = shard
+    ? await resolveShardScopes(o.db, o.columns, shard, o.ring.primary.id, o.kind, (message) =>
+        o.onEvent({ type: 'warning', message }),
+      )
+    : undefined;
   const totals: number[] = [];
   for (const [i, sql] of sqls.entries()) {
     if (scopes) {
@@ -126,9 +138,16 @@ async function runGuarded(o: ReencryptOptions): Promise<ShardedRunSummary> {
   let cancelled = false;
   const failuresByColumn: RowFailure[][] = [];
   const allRows = totals.reduce((a, b) => a + b, 0);
-  const { crypto, fellBack } = openBatchCrypto(o.ring, o.cryptoWorkers ?? (allRows >= AUTO_WORKERS_MIN_ROWS ? defaultCryptoWorkers() : 0));
+  const { crypto, fellBack } = openBatchCrypto(
+    o.ring,
+    o.cryptoWorkers ?? (allRows >= AUTO_WORKERS_MIN_ROWS ? defaultCryptoWorkers() : 0),
+  );
   if (fellBack && o.cryptoWorkers !== undefined) {
-    o.onEvent({ type: 'warning', message: 'crypto worker threads are unavailable (the compiled dist/ is missing): the crypto runs on the main thread' });
+    o.onEvent({
+      type: 'warning',
+      message:
+        'crypto worker threads are unavailable (the compiled dist/ is missing): the crypto runs on the main thread',
+    });
   }
   try {
     for (const [i, column] of o.columns.entries()) {
@@ -138,7 +157,16 @@ async function runGuarded(o: ReencryptOptions): Promise<ShardedRunSummary> {
       }
       const tally = new ColumnTally(column.label, totals[i]!, o.onEvent, now);
       o.onEvent({ type: 'table-start', table: column.label, total: totals[i]! });
-      const result = await runColumn(o, column, sqls[i]!, totals[i]!, tally, throttle, crypto, scopes?.[i]!.range).catch((error: unknown) => {
+      const result = await runColumn(
+        o,
+        column,
+        sqls[i]!,
+        totals[i]!,
+        tally,
+        throttle,
+        crypto,
+        scopes?.[i]!.range,
+      ).catch((error: unknown) => {
         tally.progress(true); // the counts so far, for the summary printed with the error
         throw error;
       });
@@ -172,7 +200,8 @@ async function runGuarded(o: ReencryptOptions): Promise<ShardedRunSummary> {
         : await recountColumn(o.db, column, o.ring.primary.id, failuresByColumn[i] ?? [], within?.range);
       leftBehind.push(recount);
       const scope = shard && within ? describeShardScope(shard, within) : undefined;
-      if (recount.count > 0) o.onEvent({ type: 'warning', message: describeLeftBehind(recount, o.ring.primary.id, scope) });
+      if (recount.count > 0)
+        o.onEvent({ type: 'warning', message: describeLeftBehind(recount, o.ring.primary.id, scope) });
     }
   }
 
@@ -193,7 +222,16 @@ async function runGuarded(o: ReencryptOptions): Promise<ShardedRunSummary> {
 }
 
 /** One column (of a shard: its range `within`): split into id ranges run side by side (each on its own connection), or one pass. */
-async function runColumn(o: ReencryptOptions, column: ResolvedColumn, sql: ColumnSql, total: number, tally: ColumnTally, throttle: Throttle, crypto: BatchCrypto, within?: ShardRange) {
+async function runColumn(
+  o: ReencryptOptions,
+  column: ResolvedColumn,
+  sql: ColumnSql,
+  total: number,
+  tally: ColumnTally,
+  throttle: Throttle,
+  crypto: BatchCrypto,
+  within?: ShardRange,
+) {
   if (within?.empty) return { cancelled: false };
   const wanted = o.db.kind === 'pglite' ? 1 : (o.concurrency ?? DEFAULT_CONCURRENCY);
   const parts = Math.max(1, Math.min(wanted, Math.floor(total / (o.minRowsPerRange ?? DEFAULT_MIN_ROWS_PER_RANGE))));

@@ -50,7 +50,11 @@ export interface ShardPlan {
 
 /** The advisory key that serializes recording plans in `schema`. */
 function planLockKey(schema: string): string {
-  return createHash('sha256').update(['kek-rotate shard plan', schema].join('\0')).digest().readBigInt64BE(0).toString();
+  return createHash('sha256')
+    .update(['kek-rotate shard plan', schema].join('\0'))
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
 }
 
 interface PlanRow {
@@ -78,14 +82,21 @@ async function samplePlan(db: Queryable, column: ResolvedColumn, count: number):
 }
 
 /** Reads the recorded plan, or records one (the first shard to get here). */
-async function readOrRecord(db: Db, column: ResolvedColumn, shard: ShardSpec, primaryKeyId: string): Promise<ShardPlan> {
+async function readOrRecord(
+  db: Db,
+  column: ResolvedColumn,
+  shard: ShardSpec,
+  primaryKeyId: string,
+): Promise<ShardPlan> {
   const table = `${quoteIdent(column.schema)}.${SHARD_PLAN_TABLE}`;
   const key = [column.table, column.column, column.idType, shard.count, primaryKeyId];
   const select = `SELECT boundaries, created_at, created_by FROM ${table}
     WHERE table_name = $1 AND column_name = $2 AND id_type = $3 AND shard_count = $4 AND primary_key_id = $5`;
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [planLockKey(column.schema)]);
-    const { rows: exists } = await tx.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
+    const { rows: exists } = await tx.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
+      table,
+    ]);
     if (exists[0]?.present) {
       const { rows } = await tx.query<PlanRow>(select, key);
       if (rows[0]) return fromRow(rows[0]);
@@ -117,7 +128,14 @@ function refusedWrite(error: unknown): string | undefined {
  * (or read it); a dry run does too, and when the database will not take it (a standby, a
  * read-only user), it samples boundaries for itself alone and says so through `warn`.
  */
-export async function resolveShardPlan(db: Db, column: ResolvedColumn, shard: ShardSpec, primaryKeyId: string, kind: RunKind, warn: (message: string) => void): Promise<ShardPlan> {
+export async function resolveShardPlan(
+  db: Db,
+  column: ResolvedColumn,
+  shard: ShardSpec,
+  primaryKeyId: string,
+  kind: RunKind,
+  warn: (message: string) => void,
+): Promise<ShardPlan> {
   if (shard.count === 1) return { boundaries: [], source: 'computed' };
   for (let attempt = 1; ; attempt++) {
     try {

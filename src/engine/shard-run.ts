@@ -6,7 +6,15 @@ import type { ResolvedColumn } from '../db/column.js';
 import type { RunKind } from './events.js';
 import { rangeCondition } from './id-ranges.js';
 import { resolveShardPlan } from './shard-plan.js';
-import { describeRange, shardLabel, shardRange, type ShardColumnReport, type ShardRange, type ShardReport, type ShardSpec } from './shard.js';
+import {
+  describeRange,
+  shardLabel,
+  shardRange,
+  type ShardColumnReport,
+  type ShardRange,
+  type ShardReport,
+  type ShardSpec,
+} from './shard.js';
 
 export interface ShardScope {
   readonly range: ShardRange;
@@ -46,7 +54,10 @@ export async function resolveShardScopes(
 export async function countInShard(db: Db, column: ResolvedColumn, range: ShardRange): Promise<number> {
   if (range.empty) return 0;
   const where = rangeCondition(column, range.range);
-  const { rows } = await db.query<{ n: string }>(`SELECT count(*)::bigint::text AS n FROM ${column.qualifiedTable} WHERE ${where.sql}`, where.params);
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*)::bigint::text AS n FROM ${column.qualifiedTable} WHERE ${where.sql}`,
+    where.params,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 

@@ -27,8 +27,10 @@ export function shardLabel(shard: ShardSpec): string {
 
 export function checkShard(shard: ShardSpec): void {
   const { index, count } = shard;
-  if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new RangeError(`shard count must be an integer from 1 to ${MAX_SHARDS}, got ${count}`);
-  if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`shard index must be an integer from 0 to ${count - 1}, got ${index}`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS)
+    throw new RangeError(`shard count must be an integer from 1 to ${MAX_SHARDS}, got ${count}`);
+  if (!Number.isInteger(index) || index < 0 || index >= count)
+    throw new RangeError(`shard index must be an integer from 0 to ${count - 1}, got ${index}`);
 }
 
 /** One column's part of a shard: its id range, or nothing at all (`empty`). */
@@ -46,11 +48,15 @@ export interface ShardRange {
  * Equal boundaries give an empty range. Whatever the boundaries, each id falls in exactly one range.
  */
 export function shardRange(boundaries: readonly (string | null)[], shard: ShardSpec): ShardRange {
-  if (boundaries.length !== shard.count - 1) throw new Error(`a plan for ${shard.count} shards has ${shard.count - 1} boundaries, got ${boundaries.length}`);
+  if (boundaries.length !== shard.count - 1)
+    throw new Error(`a plan for ${shard.count} shards has ${shard.count - 1} boundaries, got ${boundaries.length}`);
   const lower = shard.index === 0 ? undefined : boundaries[shard.index - 1];
   const upper = shard.index === shard.count - 1 ? undefined : boundaries[shard.index];
   if (upper === null) return { range: {}, empty: true };
-  return { range: { ...(lower != null ? { after: lower } : {}), ...(upper !== undefined ? { upTo: upper } : {}) }, empty: false };
+  return {
+    range: { ...(lower != null ? { after: lower } : {}), ...(upper !== undefined ? { upTo: upper } : {}) },
+    empty: false,
+  };
 }
 
 /** `ids after X up to Y` (for people; ids are data: made safe where printed). */

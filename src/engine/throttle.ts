@@ -10,7 +10,8 @@ export class Throttle {
     private readonly maxRate: number | undefined,
     private readonly now: () => number,
   ) {
-    if (maxRate !== undefined && !(maxRate > 0)) throw new RangeError('maxRate must be a positive number of rows per second');
+    if (maxRate !== undefined && !(maxRate > 0))
+      throw new RangeError('maxRate must be a positive number of rows per second');
     this.started = now();
   }
 

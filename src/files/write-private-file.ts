@@ -10,9 +10,15 @@ const PRIVATE_MODE = 0o600;
 function fileError(path: string, what: string, error: unknown): UserError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EEXIST') {
-    return new UserError(`refusing to overwrite ${path}: the file already exists`, 'Give a new file name, or move the old file away if you are sure it holds nothing you need.');
+    return new UserError(
+      `refusing to overwrite ${path}: the file already exists`,
+      'Give a new file name, or move the old file away if you are sure it holds nothing you need.',
+    );
   }
-  return new UserError(`cannot write ${what} file ${path}: ${code ?? String(error)}`, 'Check that the directory exists and that you may write to it.');
+  return new UserError(
+    `cannot write ${what} file ${path}: ${code ?? String(error)}`,
+    'Check that the directory exists and that you may write to it.',
+  );
 }
 
 /** Writes `text` to a new file at `path` with mode 0600. `what` names the content in errors ("key", "snippet"). */

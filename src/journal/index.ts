@@ -3,7 +3,13 @@ export type { CredentialRef, JournalEntry, JournalEntryInput, JournalKeyIds, Jou
 export { JournalEntrySchema } from './entry.js';
 export { defaultJournalPath } from './journal-path.js';
 export { openJournalWriter, journalEffect, currentOperator, type JournalWriter } from './journal-writer.js';
-export { readJournal, parseJournal, skippedLinesSentence, type JournalRead, type JournalProblem } from './journal-reader.js';
+export {
+  readJournal,
+  parseJournal,
+  skippedLinesSentence,
+  type JournalRead,
+  type JournalProblem,
+} from './journal-reader.js';
 export { resumePoint } from './resume.js';
 export { renderReport, journalText } from './report.js';
 export { sanitizeEntry, looksLikeKeyMaterial, redactKeyMaterial, REDACTED } from './sanitize.js';

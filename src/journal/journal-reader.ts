@@ -23,7 +23,16 @@ export interface JournalRead {
 /** A field's name as it may be shown: the schema's own names; a hostile key of `counts` is not echoed. */
 function fieldName(path: readonly PropertyKey[]): string {
   if (path.length === 0) return 'the line';
-  return path.map((part) => (typeof part === 'number' ? `[${part}]` : typeof part === 'string' && /^[A-Za-z][A-Za-z0-9]{0,30}$/.test(part) ? part : '(a name not shown)')).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((part) =>
+      typeof part === 'number'
+        ? `[${part}]`
+        : typeof part === 'string' && /^[A-Za-z][A-Za-z0-9]{0,30}$/.test(part)
+          ? part
+          : '(a name not shown)',
+    )
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 /** What is wrong, in our words: zod's messages are not shown, so nothing from the line is echoed. */
@@ -47,7 +56,10 @@ function issueText(issue: z.core.$ZodIssue): string {
 }
 
 function whyNotAnEntry(value: unknown, error: z.ZodError): string {
-  const v = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)['v'] : undefined;
+  const v =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)['v']
+      : undefined;
   if (v !== JOURNAL_VERSION) {
     return `not a kek-rotate journal entry (version ${JOURNAL_VERSION})${typeof v === 'number' && Number.isInteger(v) ? `: it says version ${v}` : ''}; the line is skipped`;
   }
@@ -83,7 +95,10 @@ export function parseJournal(text: string): JournalRead {
     } catch {
       if (last && !endsClean) {
         result.tornLastLine = true;
-        result.problems.push({ line: index + 1, reason: 'the last line is incomplete (the process stopped while writing it); the line is skipped' });
+        result.problems.push({
+          line: index + 1,
+          reason: 'the last line is incomplete (the process stopped while writing it); the line is skipped',
+        });
       } else {
         result.problems.push({ line: index + 1, reason: 'not valid JSON; the line is skipped' });
       }
@@ -104,7 +119,10 @@ export function readJournal(path: string): JournalRead {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { entries: [], problems: [], tornLastLine: false };
-    throw new UserError(`cannot read the journal ${path}: ${code ?? String(error)}`, 'Check the path given with --journal and its permissions.');
+    throw new UserError(
+      `cannot read the journal ${path}: ${code ?? String(error)}`,
+      'Check the path given with --journal and its permissions.',
+    );
   }
   return parseJournal(text);
 }

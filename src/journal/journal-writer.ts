@@ -57,7 +57,10 @@ export function openJournalWriter(path: string, options: JournalWriterOptions = 
  * The machine's appendJournal effect: never throws (a journal problem must not stop a rotation
  * half-way), reports each failure once through `onError` so the UI can show it.
  */
-export function journalEffect(writer: JournalWriter, onError: (error: UserError) => void): (input: JournalEntryInput) => void {
+export function journalEffect(
+  writer: JournalWriter,
+  onError: (error: UserError) => void,
+): (input: JournalEntryInput) => void {
   let reported = false;
   return (input) => {
     try {

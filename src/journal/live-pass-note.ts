@@ -6,7 +6,11 @@ import type { JournalEntry } from './entry.js';
 export const LIVE_PASS_ENDED = 'counts of this live pass when it ended';
 
 /** Rows moved and failed over every live pass of the rotation (each pass journals its counts once). */
-export function passTotals(entries: readonly Pick<JournalEntry, 'message' | 'counts'>[]): { passes: number; rotated: number; failed: number } {
+export function passTotals(entries: readonly Pick<JournalEntry, 'message' | 'counts'>[]): {
+  passes: number;
+  rotated: number;
+  failed: number;
+} {
   const passes = entries.filter((e) => e.message === LIVE_PASS_ENDED && e.counts);
   return {
     passes: passes.length,

@@ -18,7 +18,11 @@ export function journalText(text: string | undefined): string {
 const cell = journalText;
 
 function formatCounts(counts: Record<string, number> | undefined): string {
-  return counts ? Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ') : '';
+  return counts
+    ? Object.entries(counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')
+    : '';
 }
 
 function formatKeys(keys: JournalEntry['keys']): string {
@@ -31,7 +35,11 @@ function formatKeys(keys: JournalEntry['keys']): string {
 
 function duration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return s < 60
+    ? `${s}s`
+    : s < 3600
+      ? `${Math.floor(s / 60)}m ${s % 60}s`
+      : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
 
 /** Time from the first line of each phase to the first line of the next one. */
@@ -53,7 +61,11 @@ function phaseTimes(entries: readonly JournalEntry[]): [string, number][] {
  */
 export function pathTaken(entries: readonly JournalEntry[]): string {
   const did = (prefix: string) => entries.some((e) => e.step.startsWith(prefix) && e.outcome !== 'started');
-  const base = entries.some((e) => e.step.startsWith('emergency.')) ? 'emergency' : did('deploy.stageA') || did('deploy.applyingA') ? 'staged (rolling deploys)' : 'standard';
+  const base = entries.some((e) => e.step.startsWith('emergency.'))
+    ? 'emergency'
+    : did('deploy.stageA') || did('deploy.applyingA')
+      ? 'staged (rolling deploys)'
+      : 'standard';
   return entries.some((e) => e.step.startsWith('rollback.')) ? `${base}, then a rollback after removal` : base;
 }
 
@@ -69,7 +81,9 @@ function rotationSection(id: string, entries: readonly JournalEntry[]): string[]
   const last = entries[entries.length - 1]!;
   const operators = [...new Set(entries.map((e) => e.operator))].map(journalText).join(', ');
   const keyLine = [...entries].reverse().find((e) => e.keys?.new && e.keys?.old)?.keys;
-  const finishedAt = entries.findIndex((e) => (e.step === 'done.summary' || e.step === 'emergency.checklist') && e.outcome !== 'started');
+  const finishedAt = entries.findIndex(
+    (e) => (e.step === 'done.summary' || e.step === 'emergency.checklist') && e.outcome !== 'started',
+  );
   const finished = finishedAt >= 0;
   const totals = passTotals(entries);
   // The last step that did something: a quit after the rotation finished closes the session, no more.
@@ -82,22 +96,38 @@ function rotationSection(id: string, entries: readonly JournalEntry[]): string[]
     `- **Operators:** ${operators}`,
     `- **From** ${journalText(first.time)} **to** ${journalText(last.time)} (${duration(Date.parse(last.time) - Date.parse(first.time))})`,
     `- **Outcome:** ${finished ? 'finished' : `not finished; last step ${journalText(lastStep.step)} (${journalText(lastStep.outcome)})`}`,
-    ...(totals.passes > 0 ? [`- **Rows re-encrypted:** ${totals.rotated} over ${totals.passes} live pass${totals.passes === 1 ? '' : 'es'} (failed: ${totals.failed})`] : []),
+    ...(totals.passes > 0
+      ? [
+          `- **Rows re-encrypted:** ${totals.rotated} over ${totals.passes} live pass${totals.passes === 1 ? '' : 'es'} (failed: ${totals.failed})`,
+        ]
+      : []),
     '',
   ];
   const times = phaseTimes(entries);
   if (times.length > 0) {
-    lines.push('| Phase | Time |', '| --- | --- |', ...times.map(([phase, ms]) => `| ${cell(phase)} | ${duration(ms)} |`), '');
+    lines.push(
+      '| Phase | Time |',
+      '| --- | --- |',
+      ...times.map(([phase, ms]) => `| ${cell(phase)} | ${duration(ms)} |`),
+      '',
+    );
   }
-  lines.push('| Time | Operator | Step | Outcome | Keys | Counts | Note |', '| --- | --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    '| Time | Operator | Step | Outcome | Keys | Counts | Note |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
   for (const [i, e] of entries.entries()) {
     // "started" lines of steps that then report a result add nothing to an audit: keep results and decisions.
     if (e.outcome === 'started') continue;
     if (e.step === 'quit' && finished && i > finishedAt) {
-      lines.push(`| ${cell(e.time)} | ${cell(e.operator)} | quit | ok | | | session closed after the rotation finished |`);
+      lines.push(
+        `| ${cell(e.time)} | ${cell(e.operator)} | quit | ok | | | session closed after the rotation finished |`,
+      );
       continue;
     }
-    lines.push(`| ${cell(e.time)} | ${cell(e.operator)} | ${cell(e.step)} | ${cell(e.outcome)} | ${cell(formatKeys(e.keys))} | ${cell(formatCounts(e.counts))} | ${cell(e.message)} |`);
+    lines.push(
+      `| ${cell(e.time)} | ${cell(e.operator)} | ${cell(e.step)} | ${cell(e.outcome)} | ${cell(formatKeys(e.keys))} | ${cell(formatCounts(e.counts))} | ${cell(e.message)} |`,
+    );
   }
   lines.push('', ...credentialSection(entries));
   return lines;
@@ -109,7 +139,11 @@ function credentialSection(entries: readonly JournalEntry[]): string[] {
   if (listed.length === 0) return [];
   const ticked = replayTicks(entries);
   const done = listed.filter((c) => ticked.has(credentialKey(c))).length;
-  return [`### Credentials to rotate at their providers (${listed.length}, ${done} ticked as rotated)`, ...checklistMarkdownGroups(listed, ticked, '####'), ''];
+  return [
+    `### Credentials to rotate at their providers (${listed.length}, ${done} ticked as rotated)`,
+    ...checklistMarkdownGroups(listed, ticked, '####'),
+    '',
+  ];
 }
 
 export function renderReport(entries: readonly JournalEntry[], problems: readonly JournalProblem[] = []): string {
@@ -129,16 +163,30 @@ export function renderReport(entries: readonly JournalEntry[], problems: readonl
   const reads = order.filter((id) => onlyRead(byRotation.get(id)!));
   for (const id of order) if (!reads.includes(id)) out.push(...rotationSection(id, byRotation.get(id)!));
   if (reads.length > 0) {
-    out.push('## Sessions that only read', '', '| Started | Operator | Last step | Outcome |', '| --- | --- | --- | --- |');
+    out.push(
+      '## Sessions that only read',
+      '',
+      '| Started | Operator | Last step | Outcome |',
+      '| --- | --- | --- | --- |',
+    );
     for (const id of reads) {
       const lines = byRotation.get(id)!;
       const last = [...lines].reverse().find((e) => e.step !== 'quit') ?? lines[lines.length - 1]!;
-      out.push(`| ${cell(lines[0]!.time)} | ${cell(lines[0]!.operator)} | ${cell(last.step)} | ${cell(last.outcome)} |`);
+      out.push(
+        `| ${cell(lines[0]!.time)} | ${cell(lines[0]!.operator)} | ${cell(last.step)} | ${cell(last.outcome)} |`,
+      );
     }
     out.push('');
   }
   if (problems.length > 0) {
-    out.push('## Journal problems', '', skippedLinesSentence(problems.map((p) => p.line)), '', ...problems.map((p) => `- line ${p.line}: ${journalText(p.reason)}`), '');
+    out.push(
+      '## Journal problems',
+      '',
+      skippedLinesSentence(problems.map((p) => p.line)),
+      '',
+      ...problems.map((p) => `- line ${p.line}: ${journalText(p.reason)}`),
+      '',
+    );
   }
   out.push('_The journal records key ids, counts and outcomes only: never key material or decrypted values._', '');
   return out.join('\n');

@@ -14,11 +14,15 @@ function marksProgress(entry: JournalEntry): boolean {
   return entry.phase !== 'preflight' && entry.step !== 'quit';
 }
 
-function isEntryList(journal: readonly JournalEntry[] | Pick<JournalRead, 'entries' | 'problems'>): journal is readonly JournalEntry[] {
+function isEntryList(
+  journal: readonly JournalEntry[] | Pick<JournalRead, 'entries' | 'problems'>,
+): journal is readonly JournalEntry[] {
   return Array.isArray(journal);
 }
 
-export function resumePoint(journal: readonly JournalEntry[] | Pick<JournalRead, 'entries' | 'problems'>): ResumePoint | undefined {
+export function resumePoint(
+  journal: readonly JournalEntry[] | Pick<JournalRead, 'entries' | 'problems'>,
+): ResumePoint | undefined {
   const read = isEntryList(journal) ? { entries: journal, problems: [] } : journal;
   const entries = read.entries;
   const skippedLines = read.problems.map((p) => p.line);

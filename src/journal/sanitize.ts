@@ -38,7 +38,9 @@ export function looksLikeKeyMaterial(text: string): boolean {
  * as one.
  */
 export function redactKeyMaterial(text: string): string {
-  return text.replace(/[A-Za-z0-9+/=\uFFFD]+/g, (run) => (looksLikeKeyMaterial(run.replace(/[=\uFFFD]/g, '')) ? REDACTED : run));
+  return text.replace(/[A-Za-z0-9+/=\uFFFD]+/g, (run) =>
+    looksLikeKeyMaterial(run.replace(/[=\uFFFD]/g, '')) ? REDACTED : run,
+  );
 }
 
 function cleanText(text: unknown): string | undefined {
@@ -80,7 +82,8 @@ function cleanCredentials(list: unknown): CredentialRef[] | undefined {
     const c = item as Record<string, unknown>;
     const table = cleanText(c['table']);
     const id = cleanText(c['id']);
-    if (table && id) out.push({ table, id, name: cleanText(c['name']) ?? '', providerType: cleanText(c['providerType']) ?? '' });
+    if (table && id)
+      out.push({ table, id, name: cleanText(c['name']) ?? '', providerType: cleanText(c['providerType']) ?? '' });
   }
   return out.length > 0 ? out : undefined;
 }

@@ -36,26 +36,35 @@ export function effectActors(effects: Effects) {
   return {
     loadInventory: fromPromise<Inventory>(({ signal }) => effects.loadInventory({ signal })),
     readResumePoint: fromPromise<ResumePoint | undefined>(() => effects.readResumePoint()),
-    generateKey: fromPromise<SecretKey, GenerateKeyInput>(({ input, signal }) => effects.generateKey({ ...input, signal })),
+    generateKey: fromPromise<SecretKey, GenerateKeyInput>(({ input, signal }) =>
+      effects.generateKey({ ...input, signal }),
+    ),
     /** Resolves with the path written, for the context. */
     writeKeyFile: fromPromise<string, { path: string; key: SecretKey }>(async ({ input }) => {
       await effects.writeKeyFile(input);
       return input.path;
     }),
-    loadKeyFile: fromPromise<LoadedKey, { path: string; keyId: string; previousKeyId: string }>(({ input, signal }) => effects.loadKeyFile({ ...input, signal })),
+    loadKeyFile: fromPromise<LoadedKey, { path: string; keyId: string; previousKeyId: string }>(({ input, signal }) =>
+      effects.loadKeyFile({ ...input, signal }),
+    ),
     applyDeploy: fromPromise<DeployResult, DeployRequest>(({ input }) => effects.applyDeploy(input)),
     readCounts: fromPromise<ColumnInventory[]>(({ signal }) => effects.readCounts({ signal })),
-    verify: fromPromise<VerifyReport, { check: VerifyCheck }>(({ input, signal }) => effects.verify({ check: input.check, signal })),
+    verify: fromPromise<VerifyReport, { check: VerifyCheck }>(({ input, signal }) =>
+      effects.verify({ check: input.check, signal }),
+    ),
     /** Resolves with undefined when the list is already known (resumed): the rows have moved since. */
-    listCredentials: fromPromise<CredentialRef[] | undefined, { keyId: string; known: boolean }>(async ({ input, signal }) =>
-      input.known ? undefined : effects.listCredentialsProtectedBy({ keyId: input.keyId, signal }),
+    listCredentials: fromPromise<CredentialRef[] | undefined, { keyId: string; known: boolean }>(
+      async ({ input, signal }) =>
+        input.known ? undefined : effects.listCredentialsProtectedBy({ keyId: input.keyId, signal }),
     ),
-    completeCredentials: fromPromise<{ credentials: CredentialRef[]; added: CredentialRef[] }, { keyId: string; listed: readonly CredentialRef[] }>(({ input, signal }) =>
-      effects.completeCredentialList({ ...input, signal }),
-    ),
-    writeChecklist: fromPromise<{ markdown: string; csv: string }, { rotationId: string; keyId: string; credentials: readonly CredentialRef[] }>(({ input }) =>
-      effects.writeChecklistFiles(input),
-    ),
+    completeCredentials: fromPromise<
+      { credentials: CredentialRef[]; added: CredentialRef[] },
+      { keyId: string; listed: readonly CredentialRef[] }
+    >(({ input, signal }) => effects.completeCredentialList({ ...input, signal })),
+    writeChecklist: fromPromise<
+      { markdown: string; csv: string },
+      { rotationId: string; keyId: string; credentials: readonly CredentialRef[] }
+    >(({ input }) => effects.writeChecklistFiles(input)),
     runReencryption: fromCallback<InternalEvent, RunInput>(({ input, sendBack }) => {
       const controller = new AbortController();
       let open = true;
@@ -64,7 +73,11 @@ export function effectActors(effects: Effects) {
         if (open) sendBack(event);
       };
       effects
-        .runReencryption({ ...input, signal: controller.signal, onEvent: (event) => send({ type: 'ENGINE_EVENT', event }) })
+        .runReencryption({
+          ...input,
+          signal: controller.signal,
+          onEvent: (event) => send({ type: 'ENGINE_EVENT', event }),
+        })
         .then(
           (summary) => send({ type: 'RUN_DONE', summary }),
           (error: unknown) => send({ type: 'RUN_FAILED', error: toMachineError(error) }),

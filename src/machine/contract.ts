@@ -13,7 +13,10 @@ export * from './events.js';
 export { SecretKey } from '../crypto/secret-key.js';
 
 /** The configuration a deploy stage asks for (ids), or undefined when the keys are not known yet. */
-export function deployConfigFor(ctx: Pick<RunbookContext, 'newKeyId' | 'oldKeyId'>, stage: DeployStage): KeyConfigIds | undefined {
+export function deployConfigFor(
+  ctx: Pick<RunbookContext, 'newKeyId' | 'oldKeyId'>,
+  stage: DeployStage,
+): KeyConfigIds | undefined {
   const { newKeyId, oldKeyId } = ctx;
   switch (stage) {
     case '2a':
@@ -60,7 +63,14 @@ export function rowsByKeyId(columns: readonly ColumnInventory[]): Record<string,
 export function toMachineError(error: unknown): MachineError {
   if (error instanceof Error) {
     const hint = error instanceof KekRotateError ? error.hint : undefined;
-    const cause = error instanceof UserError ? 'user' : error instanceof DatabaseError ? 'database' : error instanceof ExternalProcessError ? 'external' : undefined;
+    const cause =
+      error instanceof UserError
+        ? 'user'
+        : error instanceof DatabaseError
+          ? 'database'
+          : error instanceof ExternalProcessError
+            ? 'external'
+            : undefined;
     return { message: error.message, hint, ...(cause ? { cause } : {}) };
   }
   return { message: String(error) };

@@ -1,14 +1,28 @@
 // Deploy requests and the check after each deploy: the tool must now hold exactly the keys the
 // step asked for, or its next run would use the wrong ones. Ids only.
-import { deployConfigFor, type DeployRequest, type DeployStage, type KeyConfigIds, type MachineError, type RunbookContext } from './contract.js';
+import {
+  deployConfigFor,
+  type DeployRequest,
+  type DeployStage,
+  type KeyConfigIds,
+  type MachineError,
+  type RunbookContext,
+} from './contract.js';
 
 export function describeIds(config: KeyConfigIds | undefined): string {
   if (!config) return 'no keys';
-  return config.previousKeyId ? `primary ${config.primaryKeyId}, previous ${config.previousKeyId}` : `primary ${config.primaryKeyId}, no previous key`;
+  return config.previousKeyId
+    ? `primary ${config.primaryKeyId}, previous ${config.previousKeyId}`
+    : `primary ${config.primaryKeyId}, no previous key`;
 }
 
 export function sameConfig(a: KeyConfigIds | undefined, b: KeyConfigIds | undefined): boolean {
-  return a !== undefined && b !== undefined && a.primaryKeyId === b.primaryKeyId && (a.previousKeyId ?? undefined) === (b.previousKeyId ?? undefined);
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.primaryKeyId === b.primaryKeyId &&
+    (a.previousKeyId ?? undefined) === (b.previousKeyId ?? undefined)
+  );
 }
 
 export function deployRequest(context: RunbookContext, stage: DeployStage): DeployRequest {

@@ -132,12 +132,20 @@ export interface Effects {
    * The emergency checklist made complete: `listed` plus the rows the live runs of this session moved
    * off `keyId` that it lacks (written under the leaked key after the listing read them).
    */
-  completeCredentialList(input: { keyId: string; listed: readonly CredentialRef[]; signal: AbortSignal }): Promise<{ credentials: CredentialRef[]; added: CredentialRef[] }>;
+  completeCredentialList(input: {
+    keyId: string;
+    listed: readonly CredentialRef[];
+    signal: AbortSignal;
+  }): Promise<{ credentials: CredentialRef[]; added: CredentialRef[] }>;
   /**
    * Writes the checklist to two new files (mode 0600) next to the journal: Markdown to read and tick,
    * CSV for a spreadsheet or a ticket system. Resolves with their paths.
    */
-  writeChecklistFiles(input: { rotationId: string; keyId: string; credentials: readonly CredentialRef[] }): Promise<{ markdown: string; csv: string }>;
+  writeChecklistFiles(input: {
+    rotationId: string;
+    keyId: string;
+    credentials: readonly CredentialRef[];
+  }): Promise<{ markdown: string; csv: string }>;
   /** Rows per key id per column, read now (the keys are not re-read). */
   readCounts(input: { signal: AbortSignal }): Promise<ColumnInventory[]>;
   /** Synchronous and durable (fsync) so a crash right after a step still has its line. Must not throw. */

@@ -37,15 +37,34 @@ export const emergencyStates: RunbookStateConfig = {
           type: 'journal',
           params: ({ context, event }) =>
             event.output
-              ? { step: 'emergency.listingCredentials' as const, outcome: 'ok' as const, counts: { credentials: event.output.length }, credentials: event.output }
-              : { step: 'emergency.listingCredentials' as const, outcome: 'info' as const, message: `listed before this session: ${context.credentials.length} credentials (journal)` },
+              ? {
+                  step: 'emergency.listingCredentials' as const,
+                  outcome: 'ok' as const,
+                  counts: { credentials: event.output.length },
+                  credentials: event.output,
+                }
+              : {
+                  step: 'emergency.listingCredentials' as const,
+                  outcome: 'info' as const,
+                  message: `listed before this session: ${context.credentials.length} credentials (journal)`,
+                },
         },
       ],
     },
     onError: {
       actions: [
-        assign(({ event }) => ({ credentialListing: 'failed' as const, credentialListingError: toMachineError(event.error).message })),
-        { type: 'journal', params: ({ context }) => ({ step: 'emergency.listingCredentials' as const, outcome: 'failed' as const, message: context.credentialListingError }) },
+        assign(({ event }) => ({
+          credentialListing: 'failed' as const,
+          credentialListingError: toMachineError(event.error).message,
+        })),
+        {
+          type: 'journal',
+          params: ({ context }) => ({
+            step: 'emergency.listingCredentials' as const,
+            outcome: 'failed' as const,
+            message: context.credentialListingError,
+          }),
+        },
       ],
     },
   },
@@ -54,11 +73,17 @@ export const emergencyStates: RunbookStateConfig = {
       entry: enter('emergency.generating'),
       invoke: {
         src: 'generateKey',
-        input: ({ context }) => ({ currentPrimaryId: context.oldKeyId!, idsInDatabase: Object.keys(rowsByKeyId(context.inventory)) }),
+        input: ({ context }) => ({
+          currentPrimaryId: context.oldKeyId!,
+          idsInDatabase: Object.keys(rowsByKeyId(context.inventory)),
+        }),
         onDone: {
           target: 'show',
           actions: [
-            assign(({ context, event }) => ({ newKeyId: event.output.id, secretKeys: { ...context.secretKeys, [event.output.id]: event.output } })),
+            assign(({ context, event }) => ({
+              newKeyId: event.output.id,
+              secretKeys: { ...context.secretKeys, [event.output.id]: event.output },
+            })),
             { type: 'journal', params: { step: 'emergency.generating', outcome: 'ok' } },
           ],
         },
@@ -78,32 +103,75 @@ export const emergencyStates: RunbookStateConfig = {
       entry: enter('emergency.writingFile'),
       invoke: {
         src: 'writeKeyFile',
-        input: ({ context, event }) => ({ path: (event as { path: string }).path, key: context.secretKeys[context.newKeyId!]! }),
+        input: ({ context, event }) => ({
+          path: (event as { path: string }).path,
+          key: context.secretKeys[context.newKeyId!]!,
+        }),
         onDone: {
           target: 'show',
           actions: [
             assign({ keyFile: ({ event }) => event.output }),
-            { type: 'journal', params: ({ event }) => ({ step: 'emergency.writingFile' as const, outcome: 'ok' as const, message: keyFileNote(event.output) }) },
+            {
+              type: 'journal',
+              params: ({ event }) => ({
+                step: 'emergency.writingFile' as const,
+                outcome: 'ok' as const,
+                message: keyFileNote(event.output),
+              }),
+            },
           ],
         },
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.show' } } },
       },
     },
     deployBoth: { entry: enter('emergency.deployBoth'), on: { CONFIRM: 'applying' } },
-    applying: applyDeployState({ step: 'emergency.applying', stage: 'emergency-both', next: 'reencrypting', confirmStep: 'emergency.deployBoth' }),
+    applying: applyDeployState({
+      step: 'emergency.applying',
+      stage: 'emergency-both',
+      next: 'reencrypting',
+      confirmStep: 'emergency.deployBoth',
+    }),
     // Fresh data keys for every value: a leaked KEK exposes the DEKs it wrapped, so rewrapping is not enough.
     reencrypting: {
       entry: [...enter('emergency.reencrypting'), 'startRun'],
-      exit: ['leaveLive', { type: 'journal', params: ({ context }) => ({ step: 'emergency.reencrypting' as const, outcome: 'info' as const, message: LIVE_PASS_ENDED, counts: passCounts(context) }) }],
-      invoke: { src: 'runReencryption', input: ({ context }) => ({ kind: 'live' as const, mode: 'reencrypt' as const, recordMovedFrom: context.oldKeyId }) },
+      exit: [
+        'leaveLive',
+        {
+          type: 'journal',
+          params: ({ context }) => ({
+            step: 'emergency.reencrypting' as const,
+            outcome: 'info' as const,
+            message: LIVE_PASS_ENDED,
+            counts: passCounts(context),
+          }),
+        },
+      ],
+      invoke: {
+        src: 'runReencryption',
+        input: ({ context }) => ({
+          kind: 'live' as const,
+          mode: 'reencrypt' as const,
+          recordMovedFrom: context.oldKeyId,
+        }),
+      },
       on: {
         ...ABORT_TO_STOP,
         ENGINE_EVENT: { actions: 'engineUpdate' },
         RUN_DONE: {
           target: 'counting',
-          actions: [assign({ live: ({ event }) => event.summary, failures: ({ event }) => event.summary.failures, secondDryRun: undefined }), runJournal('emergency.reencrypting')],
+          actions: [
+            assign({
+              live: ({ event }) => event.summary,
+              failures: ({ event }) => event.summary.failures,
+              secondDryRun: undefined,
+            }),
+            runJournal('emergency.reencrypting'),
+          ],
         },
-        RUN_FAILED: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.reencrypting' } } },
+        RUN_FAILED: {
+          target: 'failed',
+          actions: { type: 'storeError', params: { failedStep: 'emergency.reencrypting' } },
+        },
       },
     },
     counting: {
@@ -111,7 +179,10 @@ export const emergencyStates: RunbookStateConfig = {
       invoke: {
         src: 'verify',
         input: { check: 'sql' },
-        onDone: { target: 'deepCheck', actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) } },
+        onDone: {
+          target: 'deepCheck',
+          actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) },
+        },
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.counting' } } },
       },
     },
@@ -121,20 +192,45 @@ export const emergencyStates: RunbookStateConfig = {
         src: 'verify',
         input: { check: 'only-primary' },
         onDone: [
-          { guard: { type: 'verifyClean', params: ({ event }) => ({ report: event.output }) }, target: 'removeDeploy', actions: { type: 'storeDeep', params: ({ event }) => ({ report: event.output }) } },
+          {
+            guard: { type: 'verifyClean', params: ({ event }) => ({ report: event.output }) },
+            target: 'removeDeploy',
+            actions: { type: 'storeDeep', params: ({ event }) => ({ report: event.output }) },
+          },
           { target: 'refused', actions: { type: 'storeDeep', params: ({ event }) => ({ report: event.output }) } },
         ],
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.counting' } } },
       },
     },
     refused: {
-      entry: [...enter('emergency.refused'), { type: 'journal', params: ({ context }) => ({ step: 'emergency.refused', outcome: 'refused', message: context.refusals.join(' ') }) }],
+      entry: [
+        ...enter('emergency.refused'),
+        {
+          type: 'journal',
+          params: ({ context }) => ({
+            step: 'emergency.refused',
+            outcome: 'refused',
+            message: context.refusals.join(' '),
+          }),
+        },
+      ],
       on: { RETRY: 'reencrypting' },
     },
-    removeDeploy: { entry: enter('emergency.removeDeploy'), on: { CONFIRM: { guard: 'removalAllowed', target: 'applyingRemoval' } } },
-    applyingRemoval: applyDeployState({ step: 'emergency.applyingRemoval', stage: 'emergency-remove', next: 'waitingForList', confirmStep: 'emergency.removeDeploy' }),
+    removeDeploy: {
+      entry: enter('emergency.removeDeploy'),
+      on: { CONFIRM: { guard: 'removalAllowed', target: 'applyingRemoval' } },
+    },
+    applyingRemoval: applyDeployState({
+      step: 'emergency.applyingRemoval',
+      stage: 'emergency-remove',
+      next: 'waitingForList',
+      confirmStep: 'emergency.removeDeploy',
+    }),
     // Usually settled long before: the listing is one keyset scan, the rotation needed a deploy.
-    waitingForList: { entry: enter('emergency.waitingForList'), always: { guard: 'credentialListingSettled', target: 'completingList' } },
+    waitingForList: {
+      entry: enter('emergency.waitingForList'),
+      always: { guard: 'credentialListingSettled', target: 'completingList' },
+    },
     completingList: {
       entry: enter('emergency.completingList'),
       invoke: {
@@ -143,7 +239,10 @@ export const emergencyStates: RunbookStateConfig = {
         onDone: {
           target: 'checklist',
           actions: [
-            assign(({ event }) => ({ credentials: event.output.credentials, credentialsAdded: event.output.added.length })),
+            assign(({ event }) => ({
+              credentials: event.output.credentials,
+              credentialsAdded: event.output.added.length,
+            })),
             {
               type: 'journal',
               params: ({ context, event }) => ({
@@ -156,18 +255,32 @@ export const emergencyStates: RunbookStateConfig = {
             },
           ],
         },
-        onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'emergency.completingList' } } },
+        onError: {
+          target: 'failed',
+          actions: { type: 'storeError', params: { failedStep: 'emergency.completingList' } },
+        },
       },
     },
     checklist: {
       entry: enter('emergency.checklist'),
       invoke: {
         src: 'writeChecklist',
-        input: ({ context }) => ({ rotationId: context.rotationId, keyId: context.oldKeyId!, credentials: context.credentials }),
+        input: ({ context }) => ({
+          rotationId: context.rotationId,
+          keyId: context.oldKeyId!,
+          credentials: context.credentials,
+        }),
         onDone: {
           actions: [
             assign({ checklistFiles: ({ event }) => event.output, checklistFilesError: undefined }),
-            { type: 'journal', params: ({ event }) => ({ step: 'emergency.checklist' as const, outcome: 'info' as const, message: `checklist written to ${event.output.markdown} and ${event.output.csv}` }) },
+            {
+              type: 'journal',
+              params: ({ event }) => ({
+                step: 'emergency.checklist' as const,
+                outcome: 'info' as const,
+                message: `checklist written to ${event.output.markdown} and ${event.output.csv}`,
+              }),
+            },
           ],
         },
         onError: { actions: assign({ checklistFilesError: ({ event }) => toMachineError(event.error).message }) },
@@ -175,7 +288,12 @@ export const emergencyStates: RunbookStateConfig = {
       on: {
         TICK_CREDENTIAL: {
           actions: [
-            assign({ ticked: ({ context, event }) => (context.ticked.includes(event.key) ? context.ticked.filter((k) => k !== event.key) : [...context.ticked, event.key]) }),
+            assign({
+              ticked: ({ context, event }) =>
+                context.ticked.includes(event.key)
+                  ? context.ticked.filter((k) => k !== event.key)
+                  : [...context.ticked, event.key],
+            }),
             {
               type: 'journal',
               params: ({ context, event }) => ({

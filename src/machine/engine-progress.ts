@@ -15,7 +15,19 @@ function upsert(tables: TableCounts[], counts: TableCounts): TableCounts[] {
 }
 
 function blankCounts(table: string, total: number): TableCounts {
-  return { table, total, processed: 0, rotated: 0, alreadyPrimary: 0, nulls: 0, failed: 0, retried: 0, skippedLocked: 0, vanished: 0, byKeyId: {} };
+  return {
+    table,
+    total,
+    processed: 0,
+    rotated: 0,
+    alreadyPrimary: 0,
+    nulls: 0,
+    failed: 0,
+    retried: 0,
+    skippedLocked: 0,
+    vanished: 0,
+    byKeyId: {},
+  };
 }
 
 const MAX_WARNINGS = 20;
@@ -27,7 +39,12 @@ export function applyEngineEvent(progress: EngineProgress, event: EngineEvent): 
     case 'table-start':
       return { ...progress, tables: upsert(progress.tables, blankCounts(event.table, event.total)) };
     case 'progress':
-      return { ...progress, tables: upsert(progress.tables, { ...event.counts }), rowsPerSecond: event.rowsPerSecond, etaSeconds: event.etaSeconds };
+      return {
+        ...progress,
+        tables: upsert(progress.tables, { ...event.counts }),
+        rowsPerSecond: event.rowsPerSecond,
+        etaSeconds: event.etaSeconds,
+      };
     case 'table-done':
       return { ...progress, tables: upsert(progress.tables, { ...event.counts }) };
     case 'warning':

@@ -1,6 +1,11 @@
 // What the machine writes to the journal for a step: built from the context's ids and counts only,
 // so key material cannot get in by construction (the writer's sanitizer checks again).
-import { MAX_JOURNALED_CREDENTIALS, type CredentialRef, type JournalEntryInput, type JournalOutcome } from '../journal/entry.js';
+import {
+  MAX_JOURNALED_CREDENTIALS,
+  type CredentialRef,
+  type JournalEntryInput,
+  type JournalOutcome,
+} from '../journal/entry.js';
 import { failureTotal, type RunSummary } from '../engine/events.js';
 import { phaseOf, rowsByKeyId, type RunbookContext, type StepId } from './contract.js';
 import type { BackgroundTask } from './steps.js';
@@ -43,7 +48,14 @@ export function journalEntriesFor(context: RunbookContext, params: JournalParams
   const out: JournalEntryInput[] = [];
   for (let start = 0; start < list.length; start += MAX_JOURNALED_CREDENTIALS) {
     const chunk = list.slice(start, start + MAX_JOURNALED_CREDENTIALS);
-    out.push(journalEntryFor(context, start === 0 ? { ...params, credentials: chunk } : { step: params.step, outcome: params.outcome, credentials: chunk }));
+    out.push(
+      journalEntryFor(
+        context,
+        start === 0
+          ? { ...params, credentials: chunk }
+          : { step: params.step, outcome: params.outcome, credentials: chunk },
+      ),
+    );
   }
   return out;
 }
@@ -63,8 +75,14 @@ export function runCounts(summary: RunSummary): Record<string, number> {
 
 /** The latest counts of the live pass in progress (or just ended), for the journal. */
 export function passCounts(context: RunbookContext): Record<string, number> {
-  const sum = (pick: (t: RunbookContext['engine']['tables'][number]) => number) => context.engine.tables.reduce((n, t) => n + pick(t), 0);
-  return { processed: sum((t) => t.processed), rotated: sum((t) => t.rotated), failed: sum((t) => t.failed), remaining: Math.max(0, sum((t) => t.total) - sum((t) => t.processed)) };
+  const sum = (pick: (t: RunbookContext['engine']['tables'][number]) => number) =>
+    context.engine.tables.reduce((n, t) => n + pick(t), 0);
+  return {
+    processed: sum((t) => t.processed),
+    rotated: sum((t) => t.rotated),
+    failed: sum((t) => t.failed),
+    remaining: Math.max(0, sum((t) => t.total) - sum((t) => t.processed)),
+  };
 }
 
 /** Rows per key id (plus invalid), for the journal line of an inventory. */

@@ -2,7 +2,19 @@
 // and guards its states refer to. Pure apart from `journal` and the clock, which call the effects.
 import { assign, setup, type ErrorActorEvent } from 'xstate';
 import type { VerifyReport } from '../verify/verify-report.js';
-import { deployConfigFor, phaseOf, toMachineError, type ColumnInventory, type DeployStage, type KeyConfigIds, type Effects, type RunbookContext, type RunbookEvent, type RunbookInput, type StepId } from './contract.js';
+import {
+  deployConfigFor,
+  phaseOf,
+  toMachineError,
+  type ColumnInventory,
+  type DeployStage,
+  type KeyConfigIds,
+  type Effects,
+  type RunbookContext,
+  type RunbookEvent,
+  type RunbookInput,
+  type StepId,
+} from './contract.js';
 import { effectActors } from './actors.js';
 import { removalRefusals } from './removal-check.js';
 import { addFailure, applyEngineEvent, emptyProgress } from './engine-progress.js';
@@ -17,7 +29,9 @@ type Ctx = RunbookContext;
  * RunbookEvent, so it is recognised by its type, which XState defines, and only then read.
  */
 function errorOf(event: { type: string }): unknown {
-  return event.type.startsWith('xstate.error.actor.') ? (event as ErrorActorEvent).error : new Error(`unexpected event ${event.type} where an actor's error was expected`);
+  return event.type.startsWith('xstate.error.actor.')
+    ? (event as ErrorActorEvent).error
+    : new Error(`unexpected event ${event.type} where an actor's error was expected`);
 }
 
 export function runbookSetup(effects: Effects) {
@@ -34,7 +48,9 @@ export function runbookSetup(effects: Effects) {
       },
       stampPhase: assign(({ context }, params: { step: StepId }) => {
         const phase = phaseOf(params.step);
-        return context.phaseStartedAt[phase] !== undefined ? {} : { phaseStartedAt: { ...context.phaseStartedAt, [phase]: effects.now() } };
+        return context.phaseStartedAt[phase] !== undefined
+          ? {}
+          : { phaseStartedAt: { ...context.phaseStartedAt, [phase]: effects.now() } };
       }),
       // Done events of invoked actors are not in RunbookEvent: their outputs come in as typed params,
       // read from `event.output` where the invoke is declared (XState types it by the actor there).
@@ -49,18 +65,28 @@ export function runbookSetup(effects: Effects) {
         deployed: [...context.deployed, params.stage],
         error: undefined,
       })),
-      deployMismatch: assign(({ context }, params: { stage: DeployStage; failedStep: StepId; toolConfig: KeyConfigIds }) => ({
-        configured: params.toolConfig,
-        error: toolConfigMismatch(params.toolConfig, deployConfigFor(context, params.stage)),
-        failedStep: params.failedStep,
-      })),
+      deployMismatch: assign(
+        ({ context }, params: { stage: DeployStage; failedStep: StepId; toolConfig: KeyConfigIds }) => ({
+          configured: params.toolConfig,
+          error: toolConfigMismatch(params.toolConfig, deployConfigFor(context, params.stage)),
+          failedStep: params.failedStep,
+        }),
+      ),
       startRun: assign({ engine: () => emptyProgress(), failures: () => [] }),
       // Leaving a live pass (done, paused, stopped or quit): its rows count towards the session's
       // total, and the journal gets the counts of a pass that did not finish too.
       leaveLive: assign(({ context }) => ({ movedSoFar: context.movedSoFar + engineRotated(context) })),
-      storeCounts: assign((_, params: { inventory: ColumnInventory[] }) => ({ inventory: params.inventory, countsReadAt: effects.now() })),
+      storeCounts: assign((_, params: { inventory: ColumnInventory[] }) => ({
+        inventory: params.inventory,
+        countsReadAt: effects.now(),
+      })),
       engineUpdate: assign(({ context, event }) =>
-        event.type === 'ENGINE_EVENT' ? { engine: applyEngineEvent(context.engine, event.event), failures: addFailure(context.failures, event.event) } : {},
+        event.type === 'ENGINE_EVENT'
+          ? {
+              engine: applyEngineEvent(context.engine, event.event),
+              failures: addFailure(context.failures, event.event),
+            }
+          : {},
       ),
       storeDeep: assign(({ context }, params: { report: VerifyReport }) => ({
         verifyDeep: params.report,
@@ -89,15 +115,20 @@ export function runbookSetup(effects: Effects) {
       keySaved: ({ context }) => context.keyShown || context.keyFile !== undefined,
       removalAllowed: ({ context }) => context.refusals.length === 0 && context.verifyDeep !== undefined,
       isEmergency: ({ context }) => context.path === 'emergency',
-      credentialListingSettled: ({ context }) => context.credentialListing === 'done' || context.credentialListing === 'failed',
+      credentialListingSettled: ({ context }) =>
+        context.credentialListing === 'done' || context.credentialListing === 'failed',
       resumeAt: ({ context }, params: { target: Ctx['resumeTarget'] }) => context.resumeTarget === params.target,
-      emergencyResumeAt: ({ context }, params: { target: Ctx['resumeTarget'] }) => context.path === 'emergency' && context.resumeTarget === params.target,
+      emergencyResumeAt: ({ context }, params: { target: Ctx['resumeTarget'] }) =>
+        context.path === 'emergency' && context.resumeTarget === params.target,
       bothDeployed: ({ context }) => sameConfig(context.configured, deployConfigFor(context, 'both')),
       stageADeployed: ({ context }) => sameConfig(context.configured, deployConfigFor(context, '2a')),
       hasNewKey: ({ context }) => context.newKeyId !== undefined,
-      deployMatches: ({ context }, params: { stage: DeployStage; toolConfig: KeyConfigIds }) => sameConfig(params.toolConfig, deployConfigFor(context, params.stage)),
-      verifyClean: ({ context }, params: { report: VerifyReport }) => removalRefusals({ ...context, verifyDeep: params.report }).length === 0,
-      allOnNewKey: ({ context }, params: { report: VerifyReport }) => notMigrated(context.newKeyId, params.report) === 0,
+      deployMatches: ({ context }, params: { stage: DeployStage; toolConfig: KeyConfigIds }) =>
+        sameConfig(params.toolConfig, deployConfigFor(context, params.stage)),
+      verifyClean: ({ context }, params: { report: VerifyReport }) =>
+        removalRefusals({ ...context, verifyDeep: params.report }).length === 0,
+      allOnNewKey: ({ context }, params: { report: VerifyReport }) =>
+        notMigrated(context.newKeyId, params.report) === 0,
     },
   });
 }
@@ -108,8 +139,14 @@ export function engineRotated(context: Ctx): number {
 }
 
 /** Rows not on the new key (or invalid) after removal: data the application can no longer read. */
-export function notMigrated(newKeyId: string | undefined, report: { columns: { byKeyId: Record<string, number>; invalid: number }[] }): number {
-  return report.columns.reduce((n, c) => n + c.invalid + Object.entries(c.byKeyId).reduce((m, [id, rows]) => m + (id === newKeyId ? 0 : rows), 0), 0);
+export function notMigrated(
+  newKeyId: string | undefined,
+  report: { columns: { byKeyId: Record<string, number>; invalid: number }[] },
+): number {
+  return report.columns.reduce(
+    (n, c) => n + c.invalid + Object.entries(c.byKeyId).reduce((m, [id, rows]) => m + (id === newKeyId ? 0 : rows), 0),
+    0,
+  );
 }
 
 type RunbookMachineConfig = Parameters<ReturnType<typeof runbookSetup>['createMachine']>[0];

@@ -16,7 +16,9 @@ export interface PreflightAnalysis {
 
 /** Rows on a key that is neither primary nor previous: a new rotation would strand them. */
 export function findStrayKeys(configured: KeyConfigIds, columns: readonly ColumnInventory[]): StrayKey[] {
-  const known = new Set([configured.primaryKeyId, configured.previousKeyId].filter((id): id is string => id !== undefined));
+  const known = new Set(
+    [configured.primaryKeyId, configured.previousKeyId].filter((id): id is string => id !== undefined),
+  );
   const byKey = new Map<string, StrayKey>();
   for (const column of columns) {
     for (const [keyId, rows] of Object.entries(column.byKeyId)) {
@@ -33,8 +35,13 @@ export function findStrayKeys(configured: KeyConfigIds, columns: readonly Column
  * already on the new one: the operator ran the tool again with its environment as it was (the tool
  * held the key it generated in memory). The rows on the new key are not stray: they are the rotation.
  */
-function rotationMissingItsKey(configured: KeyConfigIds, rows: Record<string, number>, journal: ResumePoint | undefined): ResumePoint | undefined {
-  if (!journal || journal.finished || journal.newKeyId === undefined || journal.oldKeyId === undefined) return undefined;
+function rotationMissingItsKey(
+  configured: KeyConfigIds,
+  rows: Record<string, number>,
+  journal: ResumePoint | undefined,
+): ResumePoint | undefined {
+  if (!journal || journal.finished || journal.newKeyId === undefined || journal.oldKeyId === undefined)
+    return undefined;
   if (configured.previousKeyId !== undefined || configured.primaryKeyId !== journal.oldKeyId) return undefined;
   return (rows[journal.newKeyId] ?? 0) > 0 ? journal : undefined;
 }
@@ -49,7 +56,13 @@ export function analysePreflight(
   if (missing) {
     // Never a rollback onto the key being retired (or leaked): the only way on is the new key.
     const stray = findStrayKeys({ ...configured, previousKeyId: missing.newKeyId }, columns);
-    return { stray, canStartFresh: false, resumeTarget: 'load-key', newKeyId: missing.newKeyId, oldKeyId: missing.oldKeyId };
+    return {
+      stray,
+      canStartFresh: false,
+      resumeTarget: 'load-key',
+      newKeyId: missing.newKeyId,
+      oldKeyId: missing.oldKeyId,
+    };
   }
   const stray = findStrayKeys(configured, columns);
   const { primaryKeyId: primary, previousKeyId: previous } = configured;

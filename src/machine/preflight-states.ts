@@ -24,7 +24,10 @@ export const preflightStates: RunbookStateConfig = {
               secretKeys: { ...context.secretKeys, ...Object.fromEntries(event.output.keys.map((k) => [k.id, k])) },
               error: undefined,
             })),
-            { type: 'journal', params: ({ context }) => ({ step: 'preflight.loading', outcome: 'ok', counts: inventoryCounts(context) }) },
+            {
+              type: 'journal',
+              params: ({ context }) => ({ step: 'preflight.loading', outcome: 'ok', counts: inventoryCounts(context) }),
+            },
           ],
         },
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'preflight.loading' } } },
@@ -44,7 +47,9 @@ export const preflightStates: RunbookStateConfig = {
               resumeTarget: analysis.resumeTarget,
               newKeyId: analysis.newKeyId,
               oldKeyId: analysis.oldKeyId,
-              path: context.path ?? (analysis.resumeTarget && event.output && !event.output.finished ? event.output.path : undefined),
+              path:
+                context.path ??
+                (analysis.resumeTarget && event.output && !event.output.finished ? event.output.path : undefined),
             };
           }),
         },
@@ -65,22 +70,42 @@ export const preflightStates: RunbookStateConfig = {
     },
     failed: { entry: enter('preflight.failed'), on: { RETRY: 'loading' } },
     blocked: {
-      entry: [...enter('preflight.blocked'), { type: 'journal', params: { step: 'preflight.blocked', outcome: 'refused' } }],
+      entry: [
+        ...enter('preflight.blocked'),
+        { type: 'journal', params: { step: 'preflight.blocked', outcome: 'refused' } },
+      ],
       on: {
         RETRY: 'loading',
         START_ROLLBACK: {
           guard: 'canRollbackStray',
           target: '#runbook.rollback',
-          actions: assign(({ context }) => ({ path: 'rollback' as const, newKeyId: context.configured?.primaryKeyId, oldKeyId: context.stray[0]?.keyId })),
+          actions: assign(({ context }) => ({
+            path: 'rollback' as const,
+            newKeyId: context.configured?.primaryKeyId,
+            oldKeyId: context.stray[0]?.keyId,
+          })),
         },
       },
     },
     wrongKey: {
-      entry: [...enter('preflight.wrongKey'), { type: 'journal', params: { step: 'preflight.wrongKey', outcome: 'refused' } }],
+      entry: [
+        ...enter('preflight.wrongKey'),
+        { type: 'journal', params: { step: 'preflight.wrongKey', outcome: 'refused' } },
+      ],
       on: { RETRY: 'loading' },
     },
     needKey: {
-      entry: [...enter('preflight.needKey'), { type: 'journal', params: { step: 'preflight.needKey', outcome: 'info', message: 'the tool lacks the new key of the rotation under way' } }],
+      entry: [
+        ...enter('preflight.needKey'),
+        {
+          type: 'journal',
+          params: {
+            step: 'preflight.needKey',
+            outcome: 'info',
+            message: 'the tool lacks the new key of the rotation under way',
+          },
+        },
+      ],
       // The error of a failed load belongs to this screen only: trying again clears it.
       exit: 'clearError',
       on: { LOAD_KEY_FILE: 'loadingKey' },
@@ -109,12 +134,36 @@ export const preflightStates: RunbookStateConfig = {
       entry: enter('preflight.resumeOffer'),
       on: {
         RESUME_FROM_JOURNAL: [
-          { guard: { type: 'resumeAt', params: { target: 'deploy' } }, target: '#runbook.deploy', actions: 'adoptRotation' },
-          { guard: { type: 'resumeAt', params: { target: 'deploy-2b' } }, target: '#runbook.deploy.stageB', actions: ['adoptRotation', assign({ deployPlan: 'staged' as const })] },
-          { guard: { type: 'emergencyResumeAt', params: { target: 'reencrypt' } }, target: '#runbook.emergency.reencrypting', actions: 'adoptRotation' },
-          { guard: { type: 'resumeAt', params: { target: 'reencrypt' } }, target: '#runbook.reencrypt', actions: 'adoptRotation' },
-          { guard: { type: 'emergencyResumeAt', params: { target: 'verify' } }, target: '#runbook.emergency.counting', actions: 'adoptRotation' },
-          { guard: { type: 'resumeAt', params: { target: 'verify' } }, target: '#runbook.verify', actions: 'adoptRotation' },
+          {
+            guard: { type: 'resumeAt', params: { target: 'deploy' } },
+            target: '#runbook.deploy',
+            actions: 'adoptRotation',
+          },
+          {
+            guard: { type: 'resumeAt', params: { target: 'deploy-2b' } },
+            target: '#runbook.deploy.stageB',
+            actions: ['adoptRotation', assign({ deployPlan: 'staged' as const })],
+          },
+          {
+            guard: { type: 'emergencyResumeAt', params: { target: 'reencrypt' } },
+            target: '#runbook.emergency.reencrypting',
+            actions: 'adoptRotation',
+          },
+          {
+            guard: { type: 'resumeAt', params: { target: 'reencrypt' } },
+            target: '#runbook.reencrypt',
+            actions: 'adoptRotation',
+          },
+          {
+            guard: { type: 'emergencyResumeAt', params: { target: 'verify' } },
+            target: '#runbook.emergency.counting',
+            actions: 'adoptRotation',
+          },
+          {
+            guard: { type: 'resumeAt', params: { target: 'verify' } },
+            target: '#runbook.verify',
+            actions: 'adoptRotation',
+          },
         ],
         START_FRESH: {
           guard: 'canStartFresh',
@@ -127,7 +176,11 @@ export const preflightStates: RunbookStateConfig = {
       entry: enter('preflight.ready'),
       on: {
         CHOOSE_PATH: [
-          { guard: ({ event }) => event.path === 'emergency', target: '#runbook.emergency', actions: assign({ path: 'emergency' as const }) },
+          {
+            guard: ({ event }) => event.path === 'emergency',
+            target: '#runbook.emergency',
+            actions: assign({ path: 'emergency' as const }),
+          },
           { target: '#runbook.generate', actions: assign({ path: 'rotate' as const }) },
         ],
       },

@@ -22,7 +22,8 @@ export function removalRefusals(e: RemovalEvidence): string[] {
   if (!e.verifyDeep) out.push('The deep check (every value decrypted with the new key alone) has not run.');
   if (e.secondDryRun) {
     const rotated = e.secondDryRun.tables.reduce((n, t) => n + t.rotated, 0);
-    if (rotated > 0) out.push(`The second dry run still finds ${plural(rotated, 'row', 'rows')} to move onto ${e.newKeyId}.`);
+    if (rotated > 0)
+      out.push(`The second dry run still finds ${plural(rotated, 'row', 'rows')} to move onto ${e.newKeyId}.`);
     const unreadable = failureTotal(e.secondDryRun);
     if (unreadable > 0) {
       out.push(`The second dry run cannot read ${plural(unreadable, 'row', 'rows')}.`);
@@ -30,9 +31,13 @@ export function removalRefusals(e: RemovalEvidence): string[] {
   }
   for (const column of e.verifySql?.columns ?? []) {
     for (const [keyId, rows] of Object.entries(column.byKeyId)) {
-      if (keyId !== e.newKeyId && rows > 0) out.push(`${column.label}: ${plural(rows, 'row is', 'rows are')} still on ${keyId}.`);
+      if (keyId !== e.newKeyId && rows > 0)
+        out.push(`${column.label}: ${plural(rows, 'row is', 'rows are')} still on ${keyId}.`);
     }
-    if (column.invalid > 0) out.push(`${column.label}: ${plural(column.invalid, 'row is', 'rows are')} not a valid payload and cannot be decrypted.`);
+    if (column.invalid > 0)
+      out.push(
+        `${column.label}: ${plural(column.invalid, 'row is', 'rows are')} not a valid payload and cannot be decrypted.`,
+      );
   }
   for (const column of e.verifyDeep?.columns ?? []) {
     const deep = column.deep;

@@ -7,7 +7,8 @@ import { rowsByKeyId, type ColumnInventory, type KeyConfigIds, type ResumePoint 
 
 const number = new Intl.NumberFormat('en-US');
 
-export type RotationStage = 'not-started' | 'new-key-deployed' | 're-encrypting' | 'verified' | 'old-key-removed' | 'blocked';
+export type RotationStage =
+  'not-started' | 'new-key-deployed' | 're-encrypting' | 'verified' | 'old-key-removed' | 'blocked';
 
 export interface StageAssessment {
   readonly stage: RotationStage;
@@ -26,10 +27,18 @@ export interface StageAssessment {
 /** The journal's rotation reached verification (or further) for these keys. */
 function journalVerified(journal: ResumePoint | undefined, newKeyId: string): boolean {
   if (!journal || journal.newKeyId !== newKeyId) return false;
-  return /^(verify\.passed|remove\.|emergency\.(removeDeploy|applyingRemoval|checklist)|done\.)/.test(journal.step) || journal.finished;
+  return (
+    /^(verify\.passed|remove\.|emergency\.(removeDeploy|applyingRemoval|checklist)|done\.)/.test(journal.step) ||
+    journal.finished
+  );
 }
 
-export function assessRotation(configured: KeyConfigIds, columns: readonly ColumnInventory[], journal: ResumePoint | undefined, proofs: readonly KeyProof[]): StageAssessment {
+export function assessRotation(
+  configured: KeyConfigIds,
+  columns: readonly ColumnInventory[],
+  journal: ResumePoint | undefined,
+  proofs: readonly KeyProof[],
+): StageAssessment {
   const wrong = proofs.filter((proof) => verdictOf(proof) === 'wrong-key');
   if (wrong.length > 0) {
     return {
@@ -86,19 +95,53 @@ export function assessRotation(configured: KeyConfigIds, columns: readonly Colum
     const onOld = rows[previous] ?? 0;
     const base = { newKeyId: primary, oldKeyId: previous, settled: false };
     if (onOld > 0 && onNew === 0) {
-      return { ...base, stage: 'new-key-deployed', detail: `${primary} is primary and ${previous} previous; no row has moved yet`, next: 'Re-encrypt: `kek-rotate reencrypt --dry-run`, then `kek-rotate reencrypt` (or run kek-rotate).' };
+      return {
+        ...base,
+        stage: 'new-key-deployed',
+        detail: `${primary} is primary and ${previous} previous; no row has moved yet`,
+        next: 'Re-encrypt: `kek-rotate reencrypt --dry-run`, then `kek-rotate reencrypt` (or run kek-rotate).',
+      };
     }
     const percentOnNew = onNew + onOld === 0 ? 100 : Math.floor((onNew / (onNew + onOld)) * 1000) / 10;
     if (onOld > 0) {
-      return { ...base, stage: 're-encrypting', percentOnNew, detail: `${number.format(onOld)} rows still on ${previous}`, next: 'Continue: `kek-rotate reencrypt` (or run kek-rotate: it continues where the rotation stands).' };
+      return {
+        ...base,
+        stage: 're-encrypting',
+        percentOnNew,
+        detail: `${number.format(onOld)} rows still on ${previous}`,
+        next: 'Continue: `kek-rotate reencrypt` (or run kek-rotate: it continues where the rotation stands).',
+      };
     }
     if (journalVerified(journal, primary)) {
-      return { ...base, stage: 'verified', detail: `every row is on ${primary} and verification passed`, next: `Remove ${previous}: deploy without SECRETS_ENCRYPTION_KEY_PREVIOUS and archive ${previous} (or run kek-rotate: it continues at the removal).` };
+      return {
+        ...base,
+        stage: 'verified',
+        detail: `every row is on ${primary} and verification passed`,
+        next: `Remove ${previous}: deploy without SECRETS_ENCRYPTION_KEY_PREVIOUS and archive ${previous} (or run kek-rotate: it continues at the removal).`,
+      };
     }
-    return { ...base, stage: 're-encrypting', percentOnNew: 100, detail: `no row is left on ${previous}; not verified yet`, next: 'Verify: `kek-rotate verify --only-primary` (or run kek-rotate: it continues at the verification).' };
+    return {
+      ...base,
+      stage: 're-encrypting',
+      percentOnNew: 100,
+      detail: `no row is left on ${previous}; not verified yet`,
+      next: 'Verify: `kek-rotate verify --only-primary` (or run kek-rotate: it continues at the verification).',
+    };
   }
   if (journal && journal.finished && journal.newKeyId === primary) {
-    return { stage: 'old-key-removed', newKeyId: primary, oldKeyId: journal.oldKeyId, detail: `the last rotation (${journal.oldKeyId ?? '?'} → ${primary}) finished`, next: 'Nothing to do. Archive the old key separately if you have not.', settled: true };
+    return {
+      stage: 'old-key-removed',
+      newKeyId: primary,
+      oldKeyId: journal.oldKeyId,
+      detail: `the last rotation (${journal.oldKeyId ?? '?'} → ${primary}) finished`,
+      next: 'Nothing to do. Archive the old key separately if you have not.',
+      settled: true,
+    };
   }
-  return { stage: 'not-started', detail: `every keyed row is on ${primary}; no rotation is under way`, next: 'Nothing to do. To rotate: run kek-rotate (or `kek-rotate rehearse` first).', settled: true };
+  return {
+    stage: 'not-started',
+    detail: `every keyed row is on ${primary}; no rotation is under way`,
+    next: 'Nothing to do. To rotate: run kek-rotate (or `kek-rotate rehearse` first).',
+    settled: true,
+  };
 }

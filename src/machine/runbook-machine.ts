@@ -13,10 +13,6 @@ import { preflightStates } from './preflight-states.js';
 import { verifyStates } from './verify-states.js';
 import { ABORT_TO_STOP, applyDeployState, enter, retryTo, runJournal } from './state-helpers.js';
 
-
-
-
-
 export function createRunbookMachine(effects: Effects) {
   return runbookSetup(effects).createMachine({
     id: 'runbook',
@@ -34,7 +30,10 @@ export function createRunbookMachine(effects: Effects) {
             entry: enter('generate.creating'),
             invoke: {
               src: 'generateKey',
-              input: ({ context }) => ({ currentPrimaryId: context.configured!.primaryKeyId, idsInDatabase: Object.keys(rowsByKeyId(context.inventory)) }),
+              input: ({ context }) => ({
+                currentPrimaryId: context.configured!.primaryKeyId,
+                idsInDatabase: Object.keys(rowsByKeyId(context.inventory)),
+              }),
               onDone: {
                 target: 'show',
                 actions: [
@@ -46,7 +45,10 @@ export function createRunbookMachine(effects: Effects) {
                   { type: 'journal', params: { step: 'generate.creating', outcome: 'ok' } },
                 ],
               },
-              onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'generate.creating' } } },
+              onError: {
+                target: 'failed',
+                actions: { type: 'storeError', params: { failedStep: 'generate.creating' } },
+              },
             },
           },
           show: {
@@ -58,7 +60,17 @@ export function createRunbookMachine(effects: Effects) {
               CONFIRM: {
                 guard: 'keySaved',
                 target: '#runbook.deploy',
-                actions: [assign({ keyRevealed: false }), { type: 'journal', params: { step: 'generate.show', outcome: 'confirmed', message: 'new key stored in the secrets manager' } }],
+                actions: [
+                  assign({ keyRevealed: false }),
+                  {
+                    type: 'journal',
+                    params: {
+                      step: 'generate.show',
+                      outcome: 'confirmed',
+                      message: 'new key stored in the secrets manager',
+                    },
+                  },
+                ],
               },
             },
           },
@@ -66,13 +78,23 @@ export function createRunbookMachine(effects: Effects) {
             entry: enter('generate.writingFile'),
             invoke: {
               src: 'writeKeyFile',
-              input: ({ context, event }) => ({ path: (event as { path: string }).path, key: context.secretKeys[context.newKeyId!]! }),
+              input: ({ context, event }) => ({
+                path: (event as { path: string }).path,
+                key: context.secretKeys[context.newKeyId!]!,
+              }),
               onDone: {
                 target: 'show',
                 actions: [
                   assign({ keyFile: ({ event }) => event.output }),
                   // The path (never the key): a later session can say where the new key went.
-                  { type: 'journal', params: ({ event }) => ({ step: 'generate.writingFile' as const, outcome: 'ok' as const, message: keyFileNote(event.output) }) },
+                  {
+                    type: 'journal',
+                    params: ({ event }) => ({
+                      step: 'generate.writingFile' as const,
+                      outcome: 'ok' as const,
+                      message: keyFileNote(event.output),
+                    }),
+                  },
                 ],
               },
               onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'generate.show' } } },
@@ -90,18 +112,40 @@ export function createRunbookMachine(effects: Effects) {
             entry: enter('deploy.choose'),
             on: {
               CHOOSE_DEPLOY: [
-                { guard: ({ event }) => event.plan === 'staged', target: 'stageA', actions: assign({ deployPlan: 'staged' as const }) },
+                {
+                  guard: ({ event }) => event.plan === 'staged',
+                  target: 'stageA',
+                  actions: assign({ deployPlan: 'staged' as const }),
+                },
                 { target: 'both', actions: assign({ deployPlan: 'runbook' as const }) },
               ],
             },
           },
           both: { entry: enter('deploy.both'), on: { CONFIRM: 'applyingBoth', CANCEL: 'choose' } },
-          applyingBoth: applyDeployState({ step: 'deploy.applyingBoth', stage: 'both', next: '#runbook.reencrypt', confirmStep: 'deploy.both' }),
+          applyingBoth: applyDeployState({
+            step: 'deploy.applyingBoth',
+            stage: 'both',
+            next: '#runbook.reencrypt',
+            confirmStep: 'deploy.both',
+          }),
           stageA: { entry: enter('deploy.stageA'), on: { CONFIRM: 'applyingA', CANCEL: 'choose' } },
-          applyingA: applyDeployState({ step: 'deploy.applyingA', stage: '2a', next: 'stageB', confirmStep: 'deploy.stageA' }),
+          applyingA: applyDeployState({
+            step: 'deploy.applyingA',
+            stage: '2a',
+            next: 'stageB',
+            confirmStep: 'deploy.stageA',
+          }),
           stageB: { entry: enter('deploy.stageB'), on: { CONFIRM: 'applyingB' } },
-          applyingB: applyDeployState({ step: 'deploy.applyingB', stage: '2b', next: '#runbook.reencrypt', confirmStep: 'deploy.stageB' }),
-          failed: { entry: enter('deploy.failed'), on: { RETRY: retryTo(['deploy.both', 'deploy.stageA', 'deploy.stageB']) } },
+          applyingB: applyDeployState({
+            step: 'deploy.applyingB',
+            stage: '2b',
+            next: '#runbook.reencrypt',
+            confirmStep: 'deploy.stageB',
+          }),
+          failed: {
+            entry: enter('deploy.failed'),
+            on: { RETRY: retryTo(['deploy.both', 'deploy.stageA', 'deploy.stageB']) },
+          },
         },
       },
 
@@ -111,36 +155,74 @@ export function createRunbookMachine(effects: Effects) {
         states: {
           dryRun: {
             entry: [...enter('reencrypt.dryRun'), 'startRun'],
-            invoke: { src: 'runReencryption', input: ({ context }) => ({ kind: 'dry-run' as const, mode: context.mode }) },
+            invoke: {
+              src: 'runReencryption',
+              input: ({ context }) => ({ kind: 'dry-run' as const, mode: context.mode }),
+            },
             on: {
               ENGINE_EVENT: { actions: 'engineUpdate' },
               RUN_DONE: {
                 target: 'dryRunReview',
-                actions: [assign({ dryRun: ({ event }) => event.summary, failures: ({ event }) => event.summary.failures }), runJournal('reencrypt.dryRun')],
+                actions: [
+                  assign({ dryRun: ({ event }) => event.summary, failures: ({ event }) => event.summary.failures }),
+                  runJournal('reencrypt.dryRun'),
+                ],
               },
-              RUN_FAILED: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'reencrypt.dryRun' } } },
+              RUN_FAILED: {
+                target: 'failed',
+                actions: { type: 'storeError', params: { failedStep: 'reencrypt.dryRun' } },
+              },
             },
           },
           // Back to the deploy snippet is harmless: a dry run writes nothing, and confirming the deploy
           // again re-checks the tool's keys and runs the dry run again (a replica fixed meanwhile).
-          dryRunReview: { entry: enter('reencrypt.dryRunReview'), on: { CONFIRM: 'live', CANCEL: '#runbook.deploy.both' } },
+          dryRunReview: {
+            entry: enter('reencrypt.dryRunReview'),
+            on: { CONFIRM: 'live', CANCEL: '#runbook.deploy.both' },
+          },
           live: {
             entry: [...enter('reencrypt.live'), 'startRun'],
-            exit: ['leaveLive', { type: 'journal', params: ({ context }) => ({ step: 'reencrypt.live' as const, outcome: 'info' as const, message: LIVE_PASS_ENDED, counts: passCounts(context) }) }],
+            exit: [
+              'leaveLive',
+              {
+                type: 'journal',
+                params: ({ context }) => ({
+                  step: 'reencrypt.live' as const,
+                  outcome: 'info' as const,
+                  message: LIVE_PASS_ENDED,
+                  counts: passCounts(context),
+                }),
+              },
+            ],
             invoke: { src: 'runReencryption', input: ({ context }) => ({ kind: 'live' as const, mode: context.mode }) },
             on: {
               ENGINE_EVENT: { actions: 'engineUpdate' },
-              PAUSE: { target: 'paused', actions: { type: 'journal', params: { step: 'reencrypt.live', outcome: 'info', message: 'paused by the operator' } } },
+              PAUSE: {
+                target: 'paused',
+                actions: {
+                  type: 'journal',
+                  params: { step: 'reencrypt.live', outcome: 'info', message: 'paused by the operator' },
+                },
+              },
               RUN_DONE: {
                 target: 'liveReview',
-                actions: [assign({ live: ({ event }) => event.summary, failures: ({ event }) => event.summary.failures }), runJournal('reencrypt.live')],
+                actions: [
+                  assign({ live: ({ event }) => event.summary, failures: ({ event }) => event.summary.failures }),
+                  runJournal('reencrypt.live'),
+                ],
               },
-              RUN_FAILED: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'reencrypt.live' } } },
+              RUN_FAILED: {
+                target: 'failed',
+                actions: { type: 'storeError', params: { failedStep: 'reencrypt.live' } },
+              },
             },
           },
           // Leaving `live` aborted the run; resuming starts it again, which is safe: rows already moved are skipped.
           paused: {
-            entry: [...enter('reencrypt.paused'), assign({ engine: ({ context }) => ({ ...context.engine, paused: true }) })],
+            entry: [
+              ...enter('reencrypt.paused'),
+              assign({ engine: ({ context }) => ({ ...context.engine, paused: true }) }),
+            ],
             on: { RESUME: 'live' },
           },
           liveReview: { entry: enter('reencrypt.liveReview'), on: { CONFIRM: '#runbook.verify', RETRY: 'live' } },
@@ -153,25 +235,49 @@ export function createRunbookMachine(effects: Effects) {
       remove: {
         initial: 'confirmDeploy',
         states: {
-          confirmDeploy: { entry: enter('remove.confirmDeploy'), on: { CONFIRM: { guard: 'removalAllowed', target: 'applying' } } },
-          applying: applyDeployState({ step: 'remove.applying', stage: 'remove', next: 'checking', confirmStep: 'remove.confirmDeploy' }),
+          confirmDeploy: {
+            entry: enter('remove.confirmDeploy'),
+            on: { CONFIRM: { guard: 'removalAllowed', target: 'applying' } },
+          },
+          applying: applyDeployState({
+            step: 'remove.applying',
+            stage: 'remove',
+            next: 'checking',
+            confirmStep: 'remove.confirmDeploy',
+          }),
           checking: {
             entry: enter('remove.checking'),
             invoke: {
               src: 'verify',
               input: { check: 'sql' },
               onDone: [
-                { guard: { type: 'allOnNewKey', params: ({ event }) => ({ report: event.output }) }, target: '#runbook.done', actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) } },
-                { target: 'notMigrated', actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) } },
+                {
+                  guard: { type: 'allOnNewKey', params: ({ event }) => ({ report: event.output }) },
+                  target: '#runbook.done',
+                  actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) },
+                },
+                {
+                  target: 'notMigrated',
+                  actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) },
+                },
               ],
               onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'remove.applying' } } },
             },
           },
           notMigrated: {
-            entry: [...enter('remove.notMigrated'), { type: 'journal', params: { step: 'remove.notMigrated', outcome: 'failed', message: 'rows left on a removed key' } }],
+            entry: [
+              ...enter('remove.notMigrated'),
+              {
+                type: 'journal',
+                params: { step: 'remove.notMigrated', outcome: 'failed', message: 'rows left on a removed key' },
+              },
+            ],
             on: { START_ROLLBACK: { target: '#runbook.rollback', actions: assign({ path: 'rollback' as const }) } },
           },
-          failed: { entry: enter('remove.failed'), on: { RETRY: retryTo(['remove.confirmDeploy', 'remove.applying']) } },
+          failed: {
+            entry: enter('remove.failed'),
+            on: { RETRY: retryTo(['remove.confirmDeploy', 'remove.applying']) },
+          },
         },
       },
 
@@ -204,7 +310,12 @@ export function createRunbookMachine(effects: Effects) {
         initial: 'readdOld',
         states: {
           readdOld: { entry: enter('rollback.readdOld'), on: { CONFIRM: 'applying' } },
-          applying: applyDeployState({ step: 'rollback.applying', stage: 'rollback', next: '#runbook.reencrypt', confirmStep: 'rollback.readdOld' }),
+          applying: applyDeployState({
+            step: 'rollback.applying',
+            stage: 'rollback',
+            next: '#runbook.reencrypt',
+            confirmStep: 'rollback.readdOld',
+          }),
           failed: { entry: enter('rollback.failed'), on: { RETRY: retryTo(['rollback.readdOld']) } },
         },
       },
@@ -215,7 +326,10 @@ export function createRunbookMachine(effects: Effects) {
         initial: 'summary',
         states: {
           summary: {
-            entry: [...enter('done.summary'), { type: 'journal', params: { step: 'done.summary', outcome: 'ok', message: 'rotation finished' } }],
+            entry: [
+              ...enter('done.summary'),
+              { type: 'journal', params: { step: 'done.summary', outcome: 'ok', message: 'rotation finished' } },
+            ],
             on: { START_ROLLBACK: { target: '#runbook.rollback', actions: assign({ path: 'rollback' as const }) } },
           },
         },
@@ -225,13 +339,6 @@ export function createRunbookMachine(effects: Effects) {
     },
   });
 }
-
-
-
-
-
-
-
 
 /** The machine with effects that fail loudly: for inspection (graph, tests) and `machine.provide()`. */
 export const runbookMachine = createRunbookMachine(missingEffects());

@@ -23,7 +23,12 @@ export function retryTo(steps: StepId[]) {
   }));
 }
 
-export const ABORT_TO_STOP = { ABORT: { target: '#runbook.stopped.safe', actions: { type: 'journal' as const, params: { step: 'stopped.safe' as StepId, outcome: 'cancelled' as const } } } };
+export const ABORT_TO_STOP = {
+  ABORT: {
+    target: '#runbook.stopped.safe',
+    actions: { type: 'journal' as const, params: { step: 'stopped.safe' as StepId, outcome: 'cancelled' as const } },
+  },
+};
 
 /** Journal line for a finished run, with its counts. */
 export function runJournal(step: StepId) {
@@ -33,7 +38,11 @@ export function runJournal(step: StepId) {
       const summary = event.type === 'RUN_DONE' ? event.summary : undefined;
       return {
         step,
-        outcome: summary?.cancelled ? ('cancelled' as const) : summary && summary.failures.length > 0 ? ('failed' as const) : ('ok' as const),
+        outcome: summary?.cancelled
+          ? ('cancelled' as const)
+          : summary && summary.failures.length > 0
+            ? ('failed' as const)
+            : ('ok' as const),
         counts: summary ? runCounts(summary) : undefined,
       };
     },
@@ -41,7 +50,14 @@ export function runJournal(step: StepId) {
 }
 
 export function confirmed(step: StepId) {
-  return { type: 'journal' as const, params: ({ context }: { context: Ctx }) => ({ step, outcome: 'confirmed' as const, message: `deployed ${describeIds(context.configured)}` }) };
+  return {
+    type: 'journal' as const,
+    params: ({ context }: { context: Ctx }) => ({
+      step,
+      outcome: 'confirmed' as const,
+      message: `deployed ${describeIds(context.configured)}`,
+    }),
+  };
 }
 
 /** The done event of the applyDeploy actor, as the builder below reads it. */
@@ -60,13 +76,29 @@ export function applyDeployState(o: { step: StepId; stage: DeployStage; next: st
       input: ({ context }: { context: Ctx }) => deployRequest(context, o.stage),
       onDone: [
         {
-          guard: { type: 'deployMatches' as const, params: ({ event }: DeployDone) => ({ stage: o.stage, toolConfig: event.output.toolConfig }) },
+          guard: {
+            type: 'deployMatches' as const,
+            params: ({ event }: DeployDone) => ({ stage: o.stage, toolConfig: event.output.toolConfig }),
+          },
           target: o.next,
-          actions: [{ type: 'deployDone' as const, params: ({ event }: DeployDone) => ({ stage: o.stage, toolConfig: event.output.toolConfig }) }, confirmed(o.step)],
+          actions: [
+            {
+              type: 'deployDone' as const,
+              params: ({ event }: DeployDone) => ({ stage: o.stage, toolConfig: event.output.toolConfig }),
+            },
+            confirmed(o.step),
+          ],
         },
         {
           target: 'failed',
-          actions: { type: 'deployMismatch' as const, params: ({ event }: DeployDone) => ({ stage: o.stage, failedStep: o.confirmStep, toolConfig: event.output.toolConfig }) },
+          actions: {
+            type: 'deployMismatch' as const,
+            params: ({ event }: DeployDone) => ({
+              stage: o.stage,
+              failedStep: o.confirmStep,
+              toolConfig: event.output.toolConfig,
+            }),
+          },
         },
       ],
       onError: { target: 'failed', actions: { type: 'storeError' as const, params: { failedStep: o.confirmStep } } },

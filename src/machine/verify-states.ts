@@ -9,12 +9,22 @@ export const verifyStates: RunbookStateConfig = {
   on: ABORT_TO_STOP,
   states: {
     secondDryRun: {
-      entry: [...enter('verify.secondDryRun'), 'startRun', assign({ secondDryRun: undefined, verifySql: undefined, verifyDeep: undefined, refusals: [] })],
+      entry: [
+        ...enter('verify.secondDryRun'),
+        'startRun',
+        assign({ secondDryRun: undefined, verifySql: undefined, verifyDeep: undefined, refusals: [] }),
+      ],
       invoke: { src: 'runReencryption', input: ({ context }) => ({ kind: 'dry-run' as const, mode: context.mode }) },
       on: {
         ENGINE_EVENT: { actions: 'engineUpdate' },
-        RUN_DONE: { target: 'counting', actions: [assign({ secondDryRun: ({ event }) => event.summary }), runJournal('verify.secondDryRun')] },
-        RUN_FAILED: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'verify.secondDryRun' } } },
+        RUN_DONE: {
+          target: 'counting',
+          actions: [assign({ secondDryRun: ({ event }) => event.summary }), runJournal('verify.secondDryRun')],
+        },
+        RUN_FAILED: {
+          target: 'failed',
+          actions: { type: 'storeError', params: { failedStep: 'verify.secondDryRun' } },
+        },
       },
     },
     counting: {
@@ -22,7 +32,10 @@ export const verifyStates: RunbookStateConfig = {
       invoke: {
         src: 'verify',
         input: { check: 'sql' },
-        onDone: { target: 'deepCheck', actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) } },
+        onDone: {
+          target: 'deepCheck',
+          actions: { type: 'storeSql', params: ({ event }) => ({ report: event.output }) },
+        },
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'verify.secondDryRun' } } },
       },
     },
@@ -32,7 +45,11 @@ export const verifyStates: RunbookStateConfig = {
         src: 'verify',
         input: { check: 'only-primary' },
         onDone: [
-          { guard: { type: 'verifyClean', params: ({ event }) => ({ report: event.output }) }, target: 'passed', actions: { type: 'storeDeep', params: ({ event }) => ({ report: event.output }) } },
+          {
+            guard: { type: 'verifyClean', params: ({ event }) => ({ report: event.output }) },
+            target: 'passed',
+            actions: { type: 'storeDeep', params: ({ event }) => ({ report: event.output }) },
+          },
           { target: 'refused', actions: { type: 'storeDeep', params: ({ event }) => ({ report: event.output }) } },
         ],
         onError: { target: 'failed', actions: { type: 'storeError', params: { failedStep: 'verify.secondDryRun' } } },
@@ -43,7 +60,17 @@ export const verifyStates: RunbookStateConfig = {
       on: { CONFIRM: { guard: 'removalAllowed', target: '#runbook.remove' } },
     },
     refused: {
-      entry: [...enter('verify.refused'), { type: 'journal', params: ({ context }) => ({ step: 'verify.refused', outcome: 'refused', message: context.refusals.join(' ') }) }],
+      entry: [
+        ...enter('verify.refused'),
+        {
+          type: 'journal',
+          params: ({ context }) => ({
+            step: 'verify.refused',
+            outcome: 'refused',
+            message: context.refusals.join(' '),
+          }),
+        },
+      ],
       on: { RETRY: '#runbook.reencrypt.live' },
     },
     failed: { entry: enter('verify.failed'), on: { RETRY: retryTo(['verify.secondDryRun']) } },

@@ -12,7 +12,13 @@ export type AppEvent =
   /** A replica read a row and decrypted it (keyId null: the row has no key). */
   | (Base & { readonly type: 'read'; readonly id: string; readonly keyId: string | null })
   /** A replica could not decrypt a row: `reason` is e.g. "no key for kek-v2". */
-  | (Base & { readonly type: 'read-failed'; readonly id: string; readonly keyId: string | undefined; readonly problem: PayloadProblem; readonly reason: string })
+  | (Base & {
+      readonly type: 'read-failed';
+      readonly id: string;
+      readonly keyId: string | undefined;
+      readonly problem: PayloadProblem;
+      readonly reason: string;
+    })
   /** A replica stored a new value in an existing row, encrypted under its primary key. */
   | (Base & { readonly type: 'write'; readonly id: string; readonly keyId: string })
   | (Base & { readonly type: 'insert'; readonly id: string; readonly keyId: string | null })

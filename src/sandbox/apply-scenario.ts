@@ -112,10 +112,14 @@ async function applyStep(sandbox: Sandbox, state: ScenarioState, step: SetupStep
 export async function applyScenario(sandbox: Sandbox, name: string): Promise<ScenarioState> {
   const scenario = findScenario(name);
   if (!scenario) {
-    throw new UserError(`there is no scenario named "${name}"`, `Scenarios: ${scenarioNames().join(', ')} (see --list-scenarios).`);
+    throw new UserError(
+      `there is no scenario named "${name}"`,
+      `Scenarios: ${scenarioNames().join(', ')} (see --list-scenarios).`,
+    );
   }
   if (sandbox.app) throw new Error('applyScenario must run before the simulated application starts');
-  if (sandbox.scenario) throw new Error(`scenario ${sandbox.scenario.scenario.name} is already applied to this sandbox`);
+  if (sandbox.scenario)
+    throw new Error(`scenario ${sandbox.scenario.scenario.name} is already applied to this sandbox`);
   const state = emptyScenarioState(scenario, sandbox.now());
   for (const step of scenario.setup) await applyStep(sandbox, state, step);
   state.startKeyIds = keyIdsOf(sandbox.deployed);

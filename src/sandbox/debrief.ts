@@ -5,7 +5,13 @@ import { SCENARIOS } from '../../runbook/scenarios/index.js';
 import type { PassCriterion } from '../../runbook/scenarios/types.js';
 import { evaluateCriterion, type CriterionResult } from './criteria.js';
 import { lessonLines, type LessonLine } from './lesson.js';
-import { phaseTimings, sessionsFromSteps, type JournalEntryLike, type PhaseTiming, type SessionTiming } from './phase-timings.js';
+import {
+  phaseTimings,
+  sessionsFromSteps,
+  type JournalEntryLike,
+  type PhaseTiming,
+  type SessionTiming,
+} from './phase-timings.js';
 import { auditRows, type UnreadableFact } from './row-audit.js';
 import type { Sandbox } from './sandbox.js';
 import type { ExposedCredential } from './scenario-state.js';
@@ -82,7 +88,11 @@ async function credentialsToRotate(sandbox: Sandbox): Promise<ExposedCredential[
  * Judges the session. Stops the simulated application first, so the rows hold still while they are
  * checked. `journal` (the rotation's journal entries) is the evidence of what was reported.
  */
-export async function debrief(sandbox: Sandbox, journal?: readonly JournalEntryLike[], options: DebriefOptions = {}): Promise<Debrief> {
+export async function debrief(
+  sandbox: Sandbox,
+  journal?: readonly JournalEntryLike[],
+  options: DebriefOptions = {},
+): Promise<Debrief> {
   await sandbox.app?.stop();
   const endedAt = sandbox.now();
   const audit = await auditRows(sandbox);

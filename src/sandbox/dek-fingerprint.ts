@@ -12,7 +12,10 @@ export function dekFingerprint(stored: Uint8Array, keyFor: (id: string) => Kek |
     if (!kek) return undefined;
     const decipher = createDecipheriv('aes-256-gcm', kek.bytes, parsed.dekNonce);
     decipher.setAuthTag(parsed.wrappedDek.subarray(parsed.wrappedDek.length - TAG_BYTES));
-    const dek = Buffer.concat([decipher.update(parsed.wrappedDek.subarray(0, parsed.wrappedDek.length - TAG_BYTES)), decipher.final()]);
+    const dek = Buffer.concat([
+      decipher.update(parsed.wrappedDek.subarray(0, parsed.wrappedDek.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
     return createHash('sha256').update(dek).digest('hex');
   } catch {
     return undefined;

@@ -12,13 +12,20 @@ export interface KeyIdsConfig {
 function resolve(sandbox: Sandbox, id: string, keys: readonly Kek[]): Kek {
   const key = keys.find((k) => k.id === id) ?? sandbox.keys.get(id) ?? sandbox.archivedKeys.find((k) => k.id === id);
   if (!key) {
-    throw new UserError(`cannot deploy ${id} to the rehearsal application: no such key in this session`, 'Generate the key first (phase 1), or give the archived key file.');
+    throw new UserError(
+      `cannot deploy ${id} to the rehearsal application: no such key in this session`,
+      'Generate the key first (phase 1), or give the archived key file.',
+    );
   }
   return key;
 }
 
 /** Applies the configuration and returns what the application now runs (ids only). */
-export async function applyDeployByIds(sandbox: Sandbox, config: KeyIdsConfig, keys: readonly Kek[] = []): Promise<KeyIdsConfig> {
+export async function applyDeployByIds(
+  sandbox: Sandbox,
+  config: KeyIdsConfig,
+  keys: readonly Kek[] = [],
+): Promise<KeyIdsConfig> {
   const primary = resolve(sandbox, config.primaryKeyId, keys);
   const previous = config.previousKeyId === undefined ? undefined : resolve(sandbox, config.previousKeyId, keys);
   await sandbox.applyDeploy({ primary, previous });

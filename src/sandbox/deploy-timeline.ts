@@ -17,7 +17,10 @@ function history(sandbox: Sandbox): DeployStep[] {
 }
 
 /** The first time every replica's keys satisfied `holds` after a deploy, or undefined if never. */
-export function firstTimeAllReplicas(sandbox: Sandbox, holds: (keyIds: readonly string[]) => boolean): number | undefined {
+export function firstTimeAllReplicas(
+  sandbox: Sandbox,
+  holds: (keyIds: readonly string[]) => boolean,
+): number | undefined {
   const steps = history(sandbox);
   const current = new Map<string, readonly string[]>();
   for (const step of steps) {

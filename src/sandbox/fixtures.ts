@@ -24,7 +24,16 @@ const LABELS: Record<ProviderType, string> = {
   llmsim: 'LLM simulator',
 };
 const ENVIRONMENTS = ['production', 'staging', 'development', 'eval', 'batch jobs', 'canary'];
-const TEAMS = ['search', 'support bot', 'analytics', 'onboarding', 'billing assistant', 'code review', 'research', 'sales'];
+const TEAMS = [
+  'search',
+  'support bot',
+  'analytics',
+  'onboarding',
+  'billing assistant',
+  'code review',
+  'research',
+  'sales',
+];
 const AZURE_REGIONS = ['westeurope', 'eastus2', 'swedencentral', 'japaneast', 'canadaeast'];
 const MODELS: Record<ProviderType, string[]> = {
   openai: ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'o3-mini'],
@@ -33,7 +42,17 @@ const MODELS: Record<ProviderType, string[]> = {
   llmsim: ['echo', 'lorem', 'slow-echo'],
 };
 // Weighted like a real fleet: mostly OpenAI and Anthropic, a few Azure, the simulator for tests.
-const TYPE_WEIGHTS: readonly ProviderType[] = ['openai', 'openai', 'openai', 'anthropic', 'anthropic', 'anthropic', 'azure_openai', 'azure_openai', 'llmsim'];
+const TYPE_WEIGHTS: readonly ProviderType[] = [
+  'openai',
+  'openai',
+  'openai',
+  'anthropic',
+  'anthropic',
+  'anthropic',
+  'azure_openai',
+  'azure_openai',
+  'llmsim',
+];
 
 function baseUrlFor(type: ProviderType, random: SeededRandom): string | null {
   switch (type) {
@@ -54,13 +73,24 @@ function settingsFor(type: ProviderType, random: SeededRandom): Record<string, u
   const model = random.pick(MODELS[type]);
   switch (type) {
     case 'openai':
-      return { default_model: model, organization: `org-FAKE${random.chars(HEX, 12)}`, timeout_seconds: random.pick([30, 60, 120]) };
+      return {
+        default_model: model,
+        organization: `org-FAKE${random.chars(HEX, 12)}`,
+        timeout_seconds: random.pick([30, 60, 120]),
+      };
     case 'anthropic':
       return { default_model: model, max_tokens: random.pick([1024, 4096, 8192]) };
     case 'azure_openai':
-      return { deployment: `${model}-${random.pick(['prod', 'dev', 'eu'])}`, api_version: random.pick(['2024-06-01', '2024-10-21']) };
+      return {
+        deployment: `${model}-${random.pick(['prod', 'dev', 'eu'])}`,
+        api_version: random.pick(['2024-06-01', '2024-10-21']),
+      };
     case 'llmsim':
-      return { default_model: model, latency_ms: random.pick([10, 50, 200]), failure_rate: random.pick([0, 0.01, 0.05]) };
+      return {
+        default_model: model,
+        latency_ms: random.pick([10, 50, 200]),
+        failure_rate: random.pick([0, 0.01, 0.05]),
+      };
     default:
       return {};
   }

@@ -22,7 +22,11 @@ SELECT name, provider_type, base_url, decode(key_hex, 'hex'), key_hex IS NOT NUL
        AS f(name, provider_type, base_url, key_hex, settings, status)
 RETURNING id::text AS id, name`;
 
-export async function insertProviders(db: Queryable, kek: Kek, providers: readonly ProviderFixture[]): Promise<InsertedProvider[]> {
+export async function insertProviders(
+  db: Queryable,
+  kek: Kek,
+  providers: readonly ProviderFixture[],
+): Promise<InsertedProvider[]> {
   const inserted: InsertedProvider[] = [];
   for (let start = 0; start < providers.length; start += BATCH) {
     const batch = providers.slice(start, start + BATCH);

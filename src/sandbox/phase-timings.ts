@@ -33,26 +33,43 @@ export interface PhaseTiming {
 
 /** Each session's phase start stamps rebuilt from the recorded steps (step entries: outcome 'started'). */
 export function sessionsFromSteps(steps: readonly StepMark[], endedAt: number): SessionTiming[] {
-  const sessions = new Map<string, { path: string | undefined; phaseStartedAt: Record<string, number>; lastAt: number }>();
+  const sessions = new Map<
+    string,
+    { path: string | undefined; phaseStartedAt: Record<string, number>; lastAt: number }
+  >();
   for (const step of steps) {
     const session = sessions.get(step.rotationId) ?? { path: undefined, phaseStartedAt: {}, lastAt: step.at };
     session.path = step.path ?? session.path;
     session.lastAt = Math.max(session.lastAt, step.at);
-    if (step.outcome === 'started' && session.phaseStartedAt[step.phase] === undefined) session.phaseStartedAt[step.phase] = step.at;
+    if (step.outcome === 'started' && session.phaseStartedAt[step.phase] === undefined)
+      session.phaseStartedAt[step.phase] = step.at;
     sessions.set(step.rotationId, session);
   }
   const list = [...sessions];
   // A session followed by another ended with its last step; the last one ended with the debrief.
-  return list.map(([rotationId, s], i) => ({ rotationId, path: s.path, phaseStartedAt: s.phaseStartedAt, endedAt: i < list.length - 1 ? s.lastAt : endedAt }));
+  return list.map(([rotationId, s], i) => ({
+    rotationId,
+    path: s.path,
+    phaseStartedAt: s.phaseStartedAt,
+    endedAt: i < list.length - 1 ? s.lastAt : endedAt,
+  }));
 }
 
 const PATH_WORD: Record<string, string> = { rotate: 'rotation', emergency: 'emergency', rollback: 'rollback' };
 
 /** Time per phase of every session, in order; sessions are named only when there is more than one. */
-export function phaseTimings(sessions: readonly SessionTiming[], options: { repairScenario?: boolean } = {}): PhaseTiming[] {
+export function phaseTimings(
+  sessions: readonly SessionTiming[],
+  options: { repairScenario?: boolean } = {},
+): PhaseTiming[] {
   return sessions.flatMap((session, i) => {
-    const word = session.path === 'rollback' && options.repairScenario ? 'repair' : (PATH_WORD[session.path ?? ''] ?? 'session');
+    const word =
+      session.path === 'rollback' && options.repairScenario ? 'repair' : (PATH_WORD[session.path ?? ''] ?? 'session');
     const label = sessions.length > 1 ? `${i + 1}. ${word}` : undefined;
-    return phaseDurations(session.phaseStartedAt, session.endedAt).map((p) => ({ ...(label ? { session: label } : {}), phase: p.phase, ms: p.ms }));
+    return phaseDurations(session.phaseStartedAt, session.endedAt).map((p) => ({
+      ...(label ? { session: label } : {}),
+      phase: p.phase,
+      ms: p.ms,
+    }));
   });
 }

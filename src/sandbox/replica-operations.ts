@@ -22,7 +22,10 @@ interface StoredRow {
 }
 
 async function load(db: Queryable, id: string): Promise<StoredRow | undefined> {
-  const { rows } = await db.query<StoredRow>('SELECT provider_type, api_key_encrypted FROM llm_providers WHERE id = $1', [id]);
+  const { rows } = await db.query<StoredRow>(
+    'SELECT provider_type, api_key_encrypted FROM llm_providers WHERE id = $1',
+    [id],
+  );
   return rows[0];
 }
 
@@ -51,7 +54,13 @@ export type UpdateOutcome =
  * `new-key`: an operator pasted a new API key. `resave`: the provider was saved unchanged, so the
  * application decrypts the key and encrypts it again under its primary (it fails if it cannot read).
  */
-export async function updateProvider(db: Queryable, ring: KeyRing, id: string, mode: UpdateMode, random: SeededRandom): Promise<UpdateOutcome> {
+export async function updateProvider(
+  db: Queryable,
+  ring: KeyRing,
+  id: string,
+  mode: UpdateMode,
+  random: SeededRandom,
+): Promise<UpdateOutcome> {
   const row = await load(db, id);
   if (!row) return { kind: 'gone' };
   let apiKey: string;
@@ -63,15 +72,20 @@ export async function updateProvider(db: Queryable, ring: KeyRing, id: string, m
   } else {
     apiKey = fakeApiKey(row.provider_type, random);
   }
-  const { rowCount } = await db.query('UPDATE llm_providers SET api_key_encrypted = $1, api_key_set = TRUE WHERE id = $2', [
-    encryptValue(ring.primary, apiKey),
-    id,
-  ]);
+  const { rowCount } = await db.query(
+    'UPDATE llm_providers SET api_key_encrypted = $1, api_key_set = TRUE WHERE id = $2',
+    [encryptValue(ring.primary, apiKey), id],
+  );
   return rowCount === 1 ? { kind: 'written', apiKey } : { kind: 'gone' };
 }
 
 /** A new provider, as a user creating one in the application would. */
-export async function insertProvider(db: Queryable, ring: KeyRing, random: SeededRandom, serial: number): Promise<{ id: string; apiKey: string | null }> {
+export async function insertProvider(
+  db: Queryable,
+  ring: KeyRing,
+  random: SeededRandom,
+  serial: number,
+): Promise<{ id: string; apiKey: string | null }> {
   const provider = makeProvider(random, serial, { mark: false });
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO llm_providers (name, provider_type, base_url, api_key_encrypted, api_key_set, settings, status)

@@ -39,7 +39,9 @@ interface Row {
 }
 
 export async function auditRows(sandbox: Sandbox): Promise<RowAudit> {
-  const { rows } = await sandbox.db.query<Row>('SELECT id::text AS id, api_key_encrypted FROM llm_providers ORDER BY id');
+  const { rows } = await sandbox.db.query<Row>(
+    'SELECT id::text AS id, api_key_encrypted FROM llm_providers ORDER BY id',
+  );
   const everyKey = sandbox.keys.ring();
   const deployedRing = ringOf(sandbox.deployed);
   const targetKeyId = sandbox.deployed.primary.id;

@@ -112,7 +112,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     throw new UserError(`--rows must be a whole number from 0 to 1000000, got ${rows}`);
   }
   const ownsDir = options.db === undefined && options.dataDir === undefined;
-  const dataDir = options.db ? undefined : (options.dataDir ?? (await fs.mkdtemp(join(tmpdir(), 'kek-rotate-rehearsal-'))));
+  const dataDir = options.db
+    ? undefined
+    : (options.dataDir ?? (await fs.mkdtemp(join(tmpdir(), 'kek-rotate-rehearsal-'))));
   let db: Db;
   if (options.db) {
     db = options.db;
@@ -132,7 +134,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const initialKey = generateKek(INITIAL_KEY_ID);
   const keys = new SessionKeys([initialKey]);
   const ledger = new PlaintextLedger();
-  for (const row of await insertProviders(db, initialKey, generateProviders({ rows, seed: options.seed ?? DEFAULT_SEED }))) {
+  for (const row of await insertProviders(
+    db,
+    initialKey,
+    generateProviders({ rows, seed: options.seed ?? DEFAULT_SEED }),
+  )) {
     ledger.wrote(row.id, row.apiKey);
   }
 
@@ -190,7 +196,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     },
     environment: () => environmentOf(sandbox.deployed),
     recordStep(step, at = now()) {
-      steps.push({ rotationId: step.rotationId, path: step.path, phase: step.phase, step: step.step, outcome: step.outcome, at });
+      steps.push({
+        rotationId: step.rotationId,
+        path: step.path,
+        phase: step.phase,
+        step: step.step,
+        outcome: step.outcome,
+        at,
+      });
     },
     steps: () => [...steps],
     deployLog: () => [...deploys],

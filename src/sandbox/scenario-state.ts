@@ -28,5 +28,13 @@ export interface ScenarioState {
 }
 
 export function emptyScenarioState(scenario: Scenario, startedAt: number): ScenarioState {
-  return { scenario, startedAt, startKeyIds: [], strayIds: [], tampered: new Map(), exposed: [], dekFingerprints: new Map() };
+  return {
+    scenario,
+    startedAt,
+    startKeyIds: [],
+    strayIds: [],
+    tampered: new Map(),
+    exposed: [],
+    dekFingerprints: new Map(),
+  };
 }

@@ -39,7 +39,16 @@ export interface SeedResult {
   readonly otherRows: number;
 }
 
-const REQUIRED_COLUMNS = ['id', 'name', 'provider_type', 'base_url', 'api_key_encrypted', 'api_key_set', 'settings', 'status'];
+const REQUIRED_COLUMNS = [
+  'id',
+  'name',
+  'provider_type',
+  'base_url',
+  'api_key_encrypted',
+  'api_key_set',
+  'settings',
+  'status',
+];
 
 async function tableExists(db: Db): Promise<boolean> {
   const { rows } = await db.query<{ oid: string | null }>("SELECT to_regclass('llm_providers')::text AS oid");
@@ -130,7 +139,9 @@ export async function seedStagingDatabase(options: SeedOptions): Promise<SeedRes
       );
     }
   }
-  const { key, generated } = exists ? await chooseKey(db, options) : { key: options.key ?? generateKek('kek-v1'), generated: !options.key };
+  const { key, generated } = exists
+    ? await chooseKey(db, options)
+    : { key: options.key ?? generateKek('kek-v1'), generated: !options.key };
   // The key goes to disk before any row is encrypted under it: rows under a key nobody kept are lost.
   let keyFile: string | undefined;
   if (generated) {

@@ -9,7 +9,14 @@ import { sleep } from '../engine/sleep.js';
 import type { AppEvent, AppEventListener, ReplicaStats } from './app-events.js';
 import { keyIdsOf, ringOf, type DeployConfig } from './deploy-config.js';
 import { PlaintextLedger } from './plaintext-ledger.js';
-import { deleteProvider, insertProvider, readFailureReason, readProvider, updateProvider, type UpdateMode } from './replica-operations.js';
+import {
+  deleteProvider,
+  insertProvider,
+  readFailureReason,
+  readProvider,
+  updateProvider,
+  type UpdateMode,
+} from './replica-operations.js';
 import { seededRandom, type SeededRandom } from './seeded-random.js';
 
 export type AppOperation =
@@ -141,17 +148,37 @@ export function startSimulatedApp(options: SimulatedAppOptions): SimulatedApp {
         }
         stats.readFailures++;
         failures.push({ at: base.at, replica: replica.name, id: op.id, keyId: read.keyId });
-        return emit({ ...base, type: 'read-failed', id: op.id, keyId: read.keyId, problem: read.error.problem, reason: readFailureReason(read.keyId, read.error) });
+        return emit({
+          ...base,
+          type: 'read-failed',
+          id: op.id,
+          keyId: read.keyId,
+          problem: read.error.problem,
+          reason: readFailureReason(read.keyId, read.error),
+        });
       }
       case 'update': {
         if (frozen.has(op.id)) return undefined;
-        const outcome = await updateProvider(db, ring, op.id, op.mode ?? (replica.random.chance(0.3) ? 'resave' : 'new-key'), replica.random);
+        const outcome = await updateProvider(
+          db,
+          ring,
+          op.id,
+          op.mode ?? (replica.random.chance(0.3) ? 'resave' : 'new-key'),
+          replica.random,
+        );
         if (outcome.kind === 'gone') return undefined;
         if (outcome.kind === 'unreadable') {
           stats.readFailures++;
           const { keyId, error } = outcome.read;
           failures.push({ at: base.at, replica: replica.name, id: op.id, keyId });
-          return emit({ ...base, type: 'read-failed', id: op.id, keyId, problem: error.problem, reason: readFailureReason(keyId, error) });
+          return emit({
+            ...base,
+            type: 'read-failed',
+            id: op.id,
+            keyId,
+            problem: error.problem,
+            reason: readFailureReason(keyId, error),
+          });
         }
         ledger.wrote(op.id, outcome.apiKey);
         stats.writes++;
@@ -161,7 +188,12 @@ export function startSimulatedApp(options: SimulatedAppOptions): SimulatedApp {
         const inserted = await insertProvider(db, ring, replica.random, 100_000 + insertSerial++);
         ledger.wrote(inserted.id, inserted.apiKey);
         stats.inserts++;
-        return emit({ ...base, type: 'insert', id: inserted.id, keyId: inserted.apiKey === null ? null : ring.primary.id });
+        return emit({
+          ...base,
+          type: 'insert',
+          id: inserted.id,
+          keyId: inserted.apiKey === null ? null : ring.primary.id,
+        });
       }
       case 'delete': {
         if (frozen.has(op.id)) return undefined;
@@ -238,7 +270,10 @@ export function startSimulatedApp(options: SimulatedAppOptions): SimulatedApp {
     if (saved?.type === 'write') await perform(lagging.name, { kind: 'read', id });
   }
 
-  async function deploy(config: DeployConfig, deployOptions: { rolling?: boolean; stepMs?: number } = {}): Promise<void> {
+  async function deploy(
+    config: DeployConfig,
+    deployOptions: { rolling?: boolean; stepMs?: number } = {},
+  ): Promise<void> {
     const ring = ringOf(config); // refuses a duplicate key id, as the application refuses to start
     const stepMs = deployOptions.stepMs ?? options.rollingStepMs ?? 4000;
     const random = seededRandom(seed * 104_729 + ++deployCount);
@@ -252,7 +287,8 @@ export function startSimulatedApp(options: SimulatedAppOptions): SimulatedApp {
       deploys.push(record);
       emit({ ...record, type: 'deploy' });
       const lagging = replicas[index + 1];
-      if (deployOptions.rolling && index === 0 && lagging && options.rollingCrossRead !== false) await crossRead(replica, lagging, random);
+      if (deployOptions.rolling && index === 0 && lagging && options.rollingCrossRead !== false)
+        await crossRead(replica, lagging, random);
     }
   }
 

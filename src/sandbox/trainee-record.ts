@@ -39,7 +39,16 @@ function journalSteps(journal: readonly JournalEntryLike[]): TraineeStep[] {
 
 export function traineeRecord(sandbox: Sandbox, journal: readonly JournalEntryLike[] | undefined): TraineeRecord {
   const recorded = sandbox.steps();
-  const steps: TraineeStep[] = recorded.length > 0 ? recorded.map((s) => ({ rotationId: s.rotationId, path: s.path, phase: s.phase, step: s.step, outcome: s.outcome })) : journalSteps(journal ?? []);
+  const steps: TraineeStep[] =
+    recorded.length > 0
+      ? recorded.map((s) => ({
+          rotationId: s.rotationId,
+          path: s.path,
+          phase: s.phase,
+          step: s.step,
+          outcome: s.outcome,
+        }))
+      : journalSteps(journal ?? []);
   const deploys = sandbox.deployLog();
   const ranLivePass = steps.some((s) => LIVE_STEPS.has(s.step));
   return {

@@ -88,7 +88,13 @@ function Activity({ source }: { source: SnapshotSource<readonly ActivityLine[]> 
   return <ActivityPanel lines={lines} height={ACTIVITY_ROWS - 1} />;
 }
 
-function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false, guard }: AppProps & { readonly guard: QuitGuard }) {
+function StepScreen({
+  actor,
+  stepText = defaultStepText,
+  target,
+  sandbox = false,
+  guard,
+}: AppProps & { readonly guard: QuitGuard }) {
   const snapshot = useActorSnapshot(actor);
   const ctx = snapshot.context;
   const step = stepIdOf(snapshot.value);
@@ -105,7 +111,10 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
       aliases: spec.aliases,
       label: spec.label,
       typeToConfirm: spec.typeToConfirm,
-      run: spec.event.type === 'QUIT' ? () => guard.request(step) === 'quit' && actor.send({ type: 'QUIT' }) : () => actor.send(spec.event),
+      run:
+        spec.event.type === 'QUIT'
+          ? () => guard.request(step) === 'quit' && actor.send({ type: 'QUIT' })
+          : () => actor.send(spec.event),
     }));
   const writeFile = specs.find((spec) => spec.event.type === 'WRITE_KEY_FILE');
   const loadFile = specs.find((spec) => spec.event.type === 'LOAD_KEY_FILE');
@@ -124,7 +133,13 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
     error: ctx.error ? { message: ctx.error.message, hint: ctx.error.hint } : undefined,
     enterHint: enterHintFor(step, specs),
     // From the emergency path's first step (not during preflight, before the leaked key is known).
-    notice: ctx.path === 'emergency' && ctx.credentialListing !== 'idle' && step !== 'emergency.checklist' && step !== 'emergency.waitingForList' ? <ListingNotice ctx={ctx} /> : undefined,
+    notice:
+      ctx.path === 'emergency' &&
+      ctx.credentialListing !== 'idle' &&
+      step !== 'emergency.checklist' &&
+      step !== 'emergency.waitingForList' ? (
+        <ListingNotice ctx={ctx} />
+      ) : undefined,
   };
 
   const screen = screenOf(step, ctx);
@@ -137,7 +152,11 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
           primaryKeyId={ctx.configured?.primaryKeyId}
           previousKeyId={ctx.configured?.previousKeyId}
           warnings={ctx.warnings}
-          assessment={step === 'preflight.needKey' ? needKeyAssessment(ctx) : assessmentOf(step, ctx.resumeTarget, ctx.resumePoint?.step, ctx.resumePoint?.skippedLines)}
+          assessment={
+            step === 'preflight.needKey'
+              ? needKeyAssessment(ctx)
+              : assessmentOf(step, ctx.resumeTarget, ctx.resumePoint?.step, ctx.resumePoint?.skippedLines)
+          }
           blocked={blockedOf(step, ctx)}
           onLoadKeyFile={loadFile ? (path) => actor.send({ type: 'LOAD_KEY_FILE', path }) : undefined}
           loadKeyPath={loadFile?.event.type === 'LOAD_KEY_FILE' ? loadFile.event.path : undefined}
@@ -164,7 +183,15 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
     case 'deploy': {
       const snippet = snippetConfigFor(ctx, screen.stage);
       const label = deployLabel(screen.stage, newId, oldId);
-      if (!snippet) return <SummaryScreen {...chrome} title={label} lines={['The keys for this deploy are not known yet.']} actions={actions} />;
+      if (!snippet)
+        return (
+          <SummaryScreen
+            {...chrome}
+            title={label}
+            lines={['The keys for this deploy are not known yet.']}
+            actions={actions}
+          />
+        );
       return (
         <DeployScreen
           {...chrome}
@@ -215,7 +242,15 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
       return (
         <SummaryScreen
           {...chrome}
-          title={step === 'emergency.failed' ? 'The emergency path stopped on an error' : emergency ? `Compromised key ${oldId} removed` : step === 'quit' ? 'Stopped' : `Done: ${oldId} → ${newId}`}
+          title={
+            step === 'emergency.failed'
+              ? 'The emergency path stopped on an error'
+              : emergency
+                ? `Compromised key ${oldId} removed`
+                : step === 'quit'
+                  ? 'Stopped'
+                  : `Done: ${oldId} → ${newId}`
+          }
           lines={
             step === 'emergency.failed' || step === 'quit'
               ? []
@@ -226,7 +261,16 @@ function StepScreen({ actor, stepText = defaultStepText, target, sandbox = false
                   ...(times ? [`Time per phase: ${times}`] : []),
                 ]
           }
-          checklist={emergency ? { credentials: ctx.credentials, ticked: ctx.ticked, onTick: (key) => actor.send({ type: 'TICK_CREDENTIAL', key }), notes: checklistNotes(ctx) } : undefined}
+          checklist={
+            emergency
+              ? {
+                  credentials: ctx.credentials,
+                  ticked: ctx.ticked,
+                  onTick: (key) => actor.send({ type: 'TICK_CREDENTIAL', key }),
+                  notes: checklistNotes(ctx),
+                }
+              : undefined
+          }
           reminders={step === 'done.summary' ? doneReminders(ctx.path === 'emergency', oldId) : []}
           actions={actions}
         />
@@ -249,7 +293,9 @@ export function enterHintFor(step: StepId, specs: readonly ActionSpec[]): string
   if (specs.some((spec) => spec.event.type === 'PAUSE')) return 'the live run is going: p pauses it, a stops it safely';
   if (text.working) return 'nothing to confirm while the tool works; wait for it';
   const keys = specs.filter((spec) => spec.event.type !== 'QUIT').map((spec) => keysOf(spec).join('/'));
-  return keys.length > 0 ? `nothing to confirm here; the keys below choose (${keys.join(', ')})` : 'nothing to confirm here';
+  return keys.length > 0
+    ? `nothing to confirm here; the keys below choose (${keys.join(', ')})`
+    : 'nothing to confirm here';
 }
 
 /** The whole-table read each working step waits on (its rows, rate and ETA are shown). */
@@ -269,17 +315,36 @@ function ListingNotice({ ctx }: { readonly ctx: RunbookContext }) {
   const theme = useTheme();
   const keyId = ctx.oldKeyId ?? 'the leaked key';
   if (ctx.credentialListing === 'failed') {
-    return <Text color={theme.tone('warn')}>! Listing the credentials on {keyId} failed: the checklist will rest on the rows re-encrypted.</Text>;
+    return (
+      <Text color={theme.tone('warn')}>
+        ! Listing the credentials on {keyId} failed: the checklist will rest on the rows re-encrypted.
+      </Text>
+    );
   }
   if (ctx.credentialListing === 'done') {
-    return <Text color={theme.tone('muted')}>✓ Credentials on {keyId} listed: {number.format(ctx.credentials.length)} (checklist at the end)</Text>;
+    return (
+      <Text color={theme.tone('muted')}>
+        ✓ Credentials on {keyId} listed: {number.format(ctx.credentials.length)} (checklist at the end)
+      </Text>
+    );
   }
-  return read ? <ReadProgressLine read={read} /> : <Text color={theme.tone('muted')}>Listing the credentials on {keyId} in the background…</Text>;
+  return read ? (
+    <ReadProgressLine read={read} />
+  ) : (
+    <Text color={theme.tone('muted')}>Listing the credentials on {keyId} in the background…</Text>
+  );
 }
 
 function defaultStepText(step: StepId): StepTextContent {
   const text = runbookStepText(step);
-  return { title: text.title, does: text.does, why: text.why, risks: text.risks, undo: text.undo, working: text.working };
+  return {
+    title: text.title,
+    does: text.does,
+    why: text.why,
+    risks: text.risks,
+    undo: text.undo,
+    working: text.working,
+  };
 }
 
 function runbookLabel(step: StepId, event: string): string | undefined {
@@ -292,7 +357,9 @@ function needKeyAssessment(ctx: RunbookContext): string {
   const journal = ctx.resumePoint;
   const newId = ctx.newKeyId ?? '?';
   const oldId = ctx.oldKeyId ?? '?';
-  const where = journal?.keyFile ? `the tool wrote it to ${journal.keyFile}` : 'it is in your secrets manager (the tool did not write it to a file)';
+  const where = journal?.keyFile
+    ? `the tool wrote it to ${journal.keyFile}`
+    : 'it is in your secrets manager (the tool did not write it to a file)';
   return (
     `A rotation ${oldId} → ${newId} is under way${journal ? ` (journal: ${journal.step} at ${journal.time})` : ''}. ` +
     `The application must run with SECRETS_ENCRYPTION_KEY=${newId} and SECRETS_ENCRYPTION_KEY_PREVIOUS=${oldId}. ` +
@@ -312,12 +379,19 @@ function blockedOf(step: StepId, ctx: RunbookContext): { reason: string; repair:
   }
   if (ctx.stray.length === 0) return undefined;
   return {
-    reason: ctx.stray.map((s) => `${number.format(s.rows)} rows on ${s.keyId}, which is neither primary nor previous`).join('; '),
+    reason: ctx.stray
+      .map((s) => `${number.format(s.rows)} rows on ${s.keyId}, which is neither primary nor previous`)
+      .join('; '),
     repair: `Configure ${ctx.stray[0]?.keyId} as SECRETS_ENCRYPTION_KEY_PREVIOUS (from your archive), finish moving those rows to the primary, then start the new rotation.`,
   };
 }
 
-function assessmentOf(step: StepId, target: string | undefined, journalStep: string | undefined, skippedLines?: readonly number[]): string | undefined {
+function assessmentOf(
+  step: StepId,
+  target: string | undefined,
+  journalStep: string | undefined,
+  skippedLines?: readonly number[],
+): string | undefined {
   if (step === 'preflight.loading' || step === 'preflight.readingJournal') return undefined;
   // Journal lines that are not entries kek-rotate wrote: the operator hears that they were not used.
   if (skippedLines && (step === 'preflight.resumeOffer' || step === 'preflight.ready')) {
@@ -327,7 +401,8 @@ function assessmentOf(step: StepId, target: string | undefined, journalStep: str
   if (step === 'preflight.resumeOffer') {
     return `A rotation is under way${journalStep ? ` (journal: last step ${journalStep})` : ''}${target ? `; it can continue at: ${target}` : ''}.`;
   }
-  if (step === 'preflight.ready') return 'Ready: Enter starts a rotation; e starts the emergency path if the key leaked.';
+  if (step === 'preflight.ready')
+    return 'Ready: Enter starts a rotation; e starts the emergency path if the key leaked.';
   return undefined;
 }
 
@@ -335,18 +410,35 @@ function assessmentOf(step: StepId, target: string | undefined, journalStep: str
 function checklistNotes(ctx: RunbookContext): { text: string; tone: 'ok' | 'warn' | 'muted' }[] {
   const notes: { text: string; tone: 'ok' | 'warn' | 'muted' }[] = [];
   if (ctx.credentialListingError) {
-    notes.push({ text: `The listing failed (${ctx.credentialListingError}): this list holds only the rows the re-encryption moved off the leaked key; a credential the application replaced meanwhile may be missing.`, tone: 'warn' });
+    notes.push({
+      text: `The listing failed (${ctx.credentialListingError}): this list holds only the rows the re-encryption moved off the leaked key; a credential the application replaced meanwhile may be missing.`,
+      tone: 'warn',
+    });
   } else if (ctx.credentialsAdded > 0) {
-    notes.push({ text: `${number.format(ctx.credentialsAdded)} of them were written under the leaked key after the listing and found by the re-encryption.`, tone: 'muted' });
+    notes.push({
+      text: `${number.format(ctx.credentialsAdded)} of them were written under the leaked key after the listing and found by the re-encryption.`,
+      tone: 'muted',
+    });
   }
-  if (ctx.checklistFiles) notes.push({ text: `Written (mode 0600): ${ctx.checklistFiles.markdown} and ${ctx.checklistFiles.csv}`, tone: 'ok' });
-  else if (ctx.checklistFilesError) notes.push({ text: `Not written to a file: ${ctx.checklistFilesError}. kek-rotate report still gives the list (from the journal).`, tone: 'warn' });
+  if (ctx.checklistFiles)
+    notes.push({
+      text: `Written (mode 0600): ${ctx.checklistFiles.markdown} and ${ctx.checklistFiles.csv}`,
+      tone: 'ok',
+    });
+  else if (ctx.checklistFilesError)
+    notes.push({
+      text: `Not written to a file: ${ctx.checklistFilesError}. kek-rotate report still gives the list (from the journal).`,
+      tone: 'warn',
+    });
   return notes;
 }
 
 /** What to do with the old key after removal: archive a retired key, but never keep a leaked one with good keys. */
 function doneReminders(leaked: boolean, oldId: string): string[] {
   return leaked
-    ? [`${oldId} leaked: do not archive it with good keys; keep it only as your incident process requires.`, 'If some data was not migrated, roll back: it re-adds the leaked key, so finish quickly.']
+    ? [
+        `${oldId} leaked: do not archive it with good keys; keep it only as your incident process requires.`,
+        'If some data was not migrated, roll back: it re-adds the leaked key, so finish quickly.',
+      ]
     : [`Archive ${oldId} in separate storage.`, 'If some data was not migrated, roll back: it re-adds the old key.'];
 }

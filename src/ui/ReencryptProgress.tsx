@@ -6,11 +6,29 @@ import { ProgressBar } from './components/ProgressBar.js';
 import { formatEta, type ProgressState, type TableProgress } from './reencrypt-progress-state.js';
 import { safeText } from '../text/terminal-safe.js';
 
-export { formatEta, initialProgress, reduceProgress, type ProgressState, type TableProgress } from './reencrypt-progress-state.js';
+export {
+  formatEta,
+  initialProgress,
+  reduceProgress,
+  type ProgressState,
+  type TableProgress,
+} from './reencrypt-progress-state.js';
 
 const number = new Intl.NumberFormat('en-US');
 
-function TableBlock({ table, state, color, columns, paused }: { table: TableProgress; state: ProgressState; color: boolean; columns: number; paused: boolean }) {
+function TableBlock({
+  table,
+  state,
+  color,
+  columns,
+  paused,
+}: {
+  table: TableProgress;
+  state: ProgressState;
+  color: boolean;
+  columns: number;
+  paused: boolean;
+}) {
   const c = table.counts;
   const processed = c?.processed ?? 0;
   const total = Math.max(table.total, processed);
@@ -18,7 +36,11 @@ function TableBlock({ table, state, color, columns, paused }: { table: TableProg
   const rotatedLabel = state.kind === 'dry-run' ? 'to rotate' : 'rotated';
   const running = table.status === 'running';
   // A paused run has no rate: the last one would be stale, and its ETA false.
-  const rate = !running ? '' : paused ? '  paused' : `  ${number.format(Math.round(state.rowsPerSecond))} rows/s  ETA ${formatEta(state.etaSeconds)}`;
+  const rate = !running
+    ? ''
+    : paused
+      ? '  paused'
+      : `  ${number.format(Math.round(state.rowsPerSecond))} rows/s  ETA ${formatEta(state.etaSeconds)}`;
   const counts = ` ${String(Math.floor(fraction * 100)).padStart(3)}% ${number.format(processed)}/${number.format(total)} rows${rate}`;
   // The bar takes what the line leaves, so the line never wraps (40 at most, 10 at least).
   const barWidth = Math.max(10, Math.min(40, columns - 2 - counts.length - 1));
@@ -34,8 +56,14 @@ function TableBlock({ table, state, color, columns, paused }: { table: TableProg
       </Text>
       <Text>
         {'  '}
-        {rotatedLabel} {number.format(c?.rotated ?? 0)}  already {number.format(c?.alreadyPrimary ?? 0)}  NULL {number.format(c?.nulls ?? 0)}{'  '}
-        {color && (c?.failed ?? 0) > 0 ? <Text color="red">failed {number.format(c?.failed ?? 0)}</Text> : `failed ${number.format(c?.failed ?? 0)}`}
+        {rotatedLabel} {number.format(c?.rotated ?? 0)} already {number.format(c?.alreadyPrimary ?? 0)} NULL{' '}
+        {number.format(c?.nulls ?? 0)}
+        {'  '}
+        {color && (c?.failed ?? 0) > 0 ? (
+          <Text color="red">failed {number.format(c?.failed ?? 0)}</Text>
+        ) : (
+          `failed ${number.format(c?.failed ?? 0)}`
+        )}
         {'  '}retried {number.format(c?.retried ?? 0)}
       </Text>
     </Box>
@@ -56,8 +84,8 @@ export function ReencryptProgress({ state, color = true, columns = 80, paused = 
     state.kind === undefined
       ? 'Counting rows…'
       : state.kind === 'dry-run'
-      ? `Dry run: checking every value against ${state.primaryKeyId ?? '?'}`
-      : `Re-encrypting to ${state.primaryKeyId ?? '?'} (${state.mode ?? 'reencrypt'} mode)`;
+        ? `Dry run: checking every value against ${state.primaryKeyId ?? '?'}`
+        : `Re-encrypting to ${state.primaryKeyId ?? '?'} (${state.mode ?? 'reencrypt'} mode)`;
   return (
     <Box flexDirection="column">
       <Text bold={color}>

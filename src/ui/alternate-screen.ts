@@ -19,7 +19,10 @@ export function keepScrollback(out: NodeJS.WriteStream): NodeJS.WriteStream {
     get(target, property) {
       if (property === 'write') {
         return (chunk: unknown, ...rest: unknown[]) =>
-          (target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? chunk.replaceAll('\u001b[3J', '') : chunk, ...rest);
+          (target.write as (...args: unknown[]) => boolean)(
+            typeof chunk === 'string' ? chunk.replaceAll('\u001b[3J', '') : chunk,
+            ...rest,
+          );
       }
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;

@@ -41,7 +41,11 @@ export const initialProgress: ProgressState = {
 /** Failures kept for display; the full list is printed by whoever renders the summary. */
 const KEPT_FAILURES = 5;
 
-function updateTable(tables: readonly TableProgress[], table: string, change: (t: TableProgress) => TableProgress): TableProgress[] {
+function updateTable(
+  tables: readonly TableProgress[],
+  table: string,
+  change: (t: TableProgress) => TableProgress,
+): TableProgress[] {
   const found = tables.some((t) => t.table === table);
   const list = found ? [...tables] : [...tables, { table, total: 0, counts: undefined, status: 'waiting' as const }];
   return list.map((t) => (t.table === table ? change(t) : t));
@@ -58,7 +62,10 @@ export function reduceProgress(state: ProgressState, event: EngineEvent): Progre
         tables: event.tables.map((t) => ({ table: t.table, total: t.total, counts: undefined, status: 'waiting' })),
       };
     case 'table-start':
-      return { ...state, tables: updateTable(state.tables, event.table, (t) => ({ ...t, total: event.total, status: 'running' })) };
+      return {
+        ...state,
+        tables: updateTable(state.tables, event.table, (t) => ({ ...t, total: event.total, status: 'running' })),
+      };
     case 'progress':
       return {
         ...state,
@@ -72,11 +79,18 @@ export function reduceProgress(state: ProgressState, event: EngineEvent): Progre
         })),
       };
     case 'row-failed':
-      return { ...state, failures: [...state.failures, event.failure].slice(-KEPT_FAILURES), failureCount: state.failureCount + 1 };
+      return {
+        ...state,
+        failures: [...state.failures, event.failure].slice(-KEPT_FAILURES),
+        failureCount: state.failureCount + 1,
+      };
     case 'warning':
       return { ...state, warnings: [...state.warnings, event.message].slice(-3) };
     case 'table-done':
-      return { ...state, tables: updateTable(state.tables, event.counts.table, (t) => ({ ...t, counts: event.counts, status: 'done' })) };
+      return {
+        ...state,
+        tables: updateTable(state.tables, event.counts.table, (t) => ({ ...t, counts: event.counts, status: 'done' })),
+      };
     case 'run-done':
       return {
         ...state,

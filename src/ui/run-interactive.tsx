@@ -114,7 +114,14 @@ export async function runInteractive(options: RunInteractiveOptions): Promise<In
       <ThemeProvider color={color}>
         <ReadProgressContext.Provider value={'effects' in options ? options.effects.readProgress : undefined}>
           <FillScreen>
-            <App actor={actor} stepText={options.stepText} target={options.target} sandbox={options.sandbox} activity={options.activity} quitGuard={quitGuard} />
+            <App
+              actor={actor}
+              stepText={options.stepText}
+              target={options.target}
+              sandbox={options.sandbox}
+              activity={options.activity}
+              quitGuard={quitGuard}
+            />
           </FillScreen>
         </ReadProgressContext.Provider>
         <CtrlC onInterrupt={onInterrupt} />

@@ -13,7 +13,11 @@ export interface ScreenAction {
   readonly typeToConfirm?: string | undefined;
 }
 
-export function useActionKeys(actions: readonly ScreenAction[], onAction: (action: ScreenAction) => void, isActive = true): void {
+export function useActionKeys(
+  actions: readonly ScreenAction[],
+  onAction: (action: ScreenAction) => void,
+  isActive = true,
+): void {
   useInput(
     (input, key) => {
       const pressed = key.return ? 'enter' : key.escape ? 'escape' : input.toLowerCase();

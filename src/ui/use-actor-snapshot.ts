@@ -19,7 +19,11 @@ export function useActorSnapshot<Snapshot>(actor: SnapshotSource<Snapshot>): Sna
     (onChange: () => void) => {
       // An error observer is required: XState rethrows errors nobody listens to. The error itself
       // shows in the snapshot (status 'error'), which is what the UI reads.
-      const subscription = actor.subscribe({ next: () => onChange(), error: () => onChange(), complete: () => onChange() });
+      const subscription = actor.subscribe({
+        next: () => onChange(),
+        error: () => onChange(),
+        complete: () => onChange(),
+      });
       return () => subscription.unsubscribe();
     },
     [actor],

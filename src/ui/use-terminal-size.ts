@@ -17,7 +17,10 @@ export const ReservedRowsContext = createContext(0);
 export function useTerminalSize(): TerminalSize {
   const reserved = useContext(ReservedRowsContext);
   const { stdout } = useStdout();
-  const read = (): TerminalSize => ({ columns: stdout.columns || DEFAULT_SIZE.columns, rows: stdout.rows || DEFAULT_SIZE.rows });
+  const read = (): TerminalSize => ({
+    columns: stdout.columns || DEFAULT_SIZE.columns,
+    rows: stdout.rows || DEFAULT_SIZE.rows,
+  });
   const [size, setSize] = useState(read);
   useEffect(() => {
     const onResize = () => setSize(read());

@@ -50,8 +50,19 @@ function readsWith(ring: KeyRing, value: Buffer | string): PayloadError | undefi
 export async function deepCheckColumn(opts: DeepCheckOptions): Promise<DeepResult> {
   const { db, column, ring, decryptWith, primaryOnly } = opts;
   const batchSize = opts.batchSize ?? 500;
-  const ringKind: DeepResult['ring'] = primaryOnly ? 'primary-only' : opts.primaryRowsOnly ? 'primary-rows' : 'all-keys';
-  const result: DeepResult = { checked: 0, ok: 0, failed: 0, failures: [], ring: ringKind, ...(primaryOnly ? { unreadableNow: 0 } : {}) };
+  const ringKind: DeepResult['ring'] = primaryOnly
+    ? 'primary-only'
+    : opts.primaryRowsOnly
+      ? 'primary-rows'
+      : 'all-keys';
+  const result: DeepResult = {
+    checked: 0,
+    ok: 0,
+    failed: 0,
+    failures: [],
+    ring: ringKind,
+    ...(primaryOnly ? { unreadableNow: 0 } : {}),
+  };
   let afterId: string | undefined;
   for (;;) {
     if (opts.signal?.aborted) throw new CancelledError('Verification stopped by the operator');
@@ -70,7 +81,8 @@ export async function deepCheckColumn(opts: DeepCheckOptions): Promise<DeepResul
         // --only-primary: a row on another configured key is readable now (rotate it first) or
         // damaged; decrypting it with the whole ring tells which (a second decryption, only for
         // rows that failed). A row that does not decrypt is never called readable.
-        const onOtherKey = primaryOnly && error.problem === 'unknown-key-id' && keyId !== undefined && ring.get(keyId) !== undefined;
+        const onOtherKey =
+          primaryOnly && error.problem === 'unknown-key-id' && keyId !== undefined && ring.get(keyId) !== undefined;
         const now = onOtherKey ? readsWith(ring, row.v) : error;
         if (primaryOnly && now !== undefined) result.unreadableNow = (result.unreadableNow ?? 0) + 1;
         if (result.failures.length >= MAX_LISTED_FAILURES) continue;

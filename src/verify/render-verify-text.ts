@@ -18,17 +18,32 @@ function keyNote(keyId: string, primary: string | undefined): string {
 }
 
 function renderColumn(column: ColumnReport, primary: string | undefined): string[] {
-  const out = [`${column.label}  (${column.table}, ${column.valueType})`, line('rows', column.total), line('NULL', column.nulls)];
+  const out = [
+    `${column.label}  (${column.table}, ${column.valueType})`,
+    line('rows', column.total),
+    line('NULL', column.nulls),
+  ];
   const keyIds = Object.keys(column.byKeyId).sort();
-  for (const keyId of keyIds) out.push(line(`on ${printable(keyId)}`, column.byKeyId[keyId] ?? 0, keyNote(keyId, primary)));
+  for (const keyId of keyIds)
+    out.push(line(`on ${printable(keyId)}`, column.byKeyId[keyId] ?? 0, keyNote(keyId, primary)));
   out.push(line('not a valid payload', column.invalid, column.invalid > 0 ? 'unreadable by the application' : ''));
   const deep = column.deep;
   if (deep) {
-    const what = deep.ring === 'primary-only' ? 'decrypt with the primary alone' : deep.ring === 'primary-rows' ? 'decrypt with it' : 'decrypt with the key ring';
-    const checked = deep.ring === 'primary-rows' ? `${deep.checked} values on the primary checked` : `${deep.checked} non-NULL values checked`;
+    const what =
+      deep.ring === 'primary-only'
+        ? 'decrypt with the primary alone'
+        : deep.ring === 'primary-rows'
+          ? 'decrypt with it'
+          : 'decrypt with the key ring';
+    const checked =
+      deep.ring === 'primary-rows'
+        ? `${deep.checked} values on the primary checked`
+        : `${deep.checked} non-NULL values checked`;
     out.push(`  ${checked}: ${deep.ok} ${what}, ${deep.failed} ${deep.failed === 1 ? 'does' : 'do'} not`);
-    for (const f of deep.failures.slice(0, SHOWN_FAILURES)) out.push(`    id ${printable(f.id)}: ${printable(f.reason)}`);
-    if (deep.failed > SHOWN_FAILURES) out.push(`    ... and ${deep.failed - SHOWN_FAILURES} more (--json lists up to ${deep.failures.length})`);
+    for (const f of deep.failures.slice(0, SHOWN_FAILURES))
+      out.push(`    id ${printable(f.id)}: ${printable(f.reason)}`);
+    if (deep.failed > SHOWN_FAILURES)
+      out.push(`    ... and ${deep.failed - SHOWN_FAILURES} more (--json lists up to ${deep.failures.length})`);
   }
   out.push('', '  The counts above come from this read-only query (paste it into psql):', '');
   out.push(...column.sql.split('\n').map((l) => `    ${l}`));

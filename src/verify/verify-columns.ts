@@ -37,7 +37,9 @@ function columnProblems(report: ColumnReport, ring: KeyRing | undefined): string
   const out: string[] = [];
   const at = report.label;
   if (report.invalid > 0) {
-    out.push(`${at}: ${plural(report.invalid, 'row is', 'rows are')} not a valid payload of the application's format; the application cannot read ${report.invalid === 1 ? 'it' : 'them'}.`);
+    out.push(
+      `${at}: ${plural(report.invalid, 'row is', 'rows are')} not a valid payload of the application's format; the application cannot read ${report.invalid === 1 ? 'it' : 'them'}.`,
+    );
   }
   if (ring) {
     for (const [keyId, count] of Object.entries(report.byKeyId)) {
@@ -60,12 +62,22 @@ function columnProblems(report: ColumnReport, ring: KeyRing | undefined): string
       const now = deep.unreadableNow ?? 0;
       const later = deep.failed - now;
       const parts = [
-        ...(later > 0 ? [`removing the other keys now would make ${later === deep.failed ? (later === 1 ? 'it' : 'them') : later} unreadable`] : []),
-        ...(now > 0 ? [`${now === deep.failed ? (now === 1 ? 'it does' : 'they do') : `${now} ${now === 1 ? 'does' : 'do'}`} not decrypt with any configured key either`] : []),
+        ...(later > 0
+          ? [
+              `removing the other keys now would make ${later === deep.failed ? (later === 1 ? 'it' : 'them') : later} unreadable`,
+            ]
+          : []),
+        ...(now > 0
+          ? [
+              `${now === deep.failed ? (now === 1 ? 'it does' : 'they do') : `${now} ${now === 1 ? 'does' : 'do'}`} not decrypt with any configured key either`,
+            ]
+          : []),
       ];
       out.push(`${head} with the primary key ${ring?.primary.id ?? ''} alone; ${parts.join('; ')}${example}.`);
     } else if (deep.ring === 'primary-rows') {
-      out.push(`${at}: ${deep.failed} of ${plural(deep.checked, 'value', 'values')} labelled with the primary ${ring?.primary.id ?? ''} ${deep.failed === 1 ? 'does' : 'do'} not decrypt with it: written under another key of that id, or damaged${example}.`);
+      out.push(
+        `${at}: ${deep.failed} of ${plural(deep.checked, 'value', 'values')} labelled with the primary ${ring?.primary.id ?? ''} ${deep.failed === 1 ? 'does' : 'do'} not decrypt with it: written under another key of that id, or damaged${example}.`,
+      );
     } else {
       out.push(`${head} with the key ring${example}.`);
     }
@@ -89,7 +101,13 @@ export async function verifyColumns(opts: VerifyOptions): Promise<VerifyReport> 
     if (signal?.aborted) throw new CancelledError('Verification stopped by the operator');
     const sql = inventorySql(column);
     const counts = await scanInventory(db, column, { signal, onProgress: opts.onInventoryProgress });
-    const entry: ColumnReport = { label: column.label, table: column.qualifiedTable, valueType: column.valueType, sql, ...counts };
+    const entry: ColumnReport = {
+      label: column.label,
+      table: column.qualifiedTable,
+      valueType: column.valueType,
+      sql,
+      ...counts,
+    };
     if ((deepWanted || primaryRows) && ring && decryptWith) {
       const expected = primaryRows ? (counts.byKeyId[ring.primary.id] ?? 0) : counts.total - counts.nulls;
       onProgress?.(0, expected, column.label);

@@ -13,13 +13,36 @@ describe('bench CPU budget', () => {
   });
 
   it('prints how busy each run kept the machine and the bound cores / (GCM floor + postgres)', () => {
-    const ceiling = measurement({ kind: 'ceiling', mode: 'rewrite', consumer: '-', batchSize: undefined, rows: 100_000, seconds: 1, peakRssMb: undefined, cpu: cpuPerRow(100_000, 0, 1.5) });
+    const ceiling = measurement({
+      kind: 'ceiling',
+      mode: 'rewrite',
+      consumer: '-',
+      batchSize: undefined,
+      rows: 100_000,
+      seconds: 1,
+      peakRssMb: undefined,
+      cpu: cpuPerRow(100_000, 0, 1.5),
+    });
     // 10,000 rows/s at 150 + 50 µs a row = 2 CPU-seconds a second: both cores busy.
-    const reencrypt = measurement({ kind: 'engine', mode: 'reencrypt', consumer: 'headless', batchSize: 1000, rows: 100_000, seconds: 10, peakRssMb: 100, cpu: cpuPerRow(100_000, 15, 5) });
+    const reencrypt = measurement({
+      kind: 'engine',
+      mode: 'reencrypt',
+      consumer: 'headless',
+      batchSize: 1000,
+      rows: 100_000,
+      seconds: 10,
+      peakRssMb: 100,
+      cpu: cpuPerRow(100_000, 15, 5),
+    });
     const text = formatCpuBudget(ceiling, [reencrypt], 2, 10);
     const line = text.split('\n').find((l) => l.includes('reencrypt'))!;
     // GCM floor 6 x 10 µs = 60; bound = 2e6 / (60 + 50) = 18,182 rows/s = 0.18 of the 100,000 ceiling.
-    expect(line.split(/\s{2,}/).map((c) => c.trim()).filter(Boolean)).toEqual(['engine', 'reencrypt', '10,000', '150.0', '50.0', '200.0', '100%', '60.0 (6x)', '18,182', '0.18']);
+    expect(
+      line
+        .split(/\s{2,}/)
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ).toEqual(['engine', 'reencrypt', '10,000', '150.0', '50.0', '200.0', '100%', '60.0 (6x)', '18,182', '0.18']);
     expect(text.split('\n').find((l) => l.includes('ceiling'))).toContain('15.0');
     expect(GCM_CALLS_PER_ROW).toEqual({ 'dry-run': 2, rewrap: 4, reencrypt: 6 });
   });
@@ -30,9 +53,12 @@ describe('bench CPU budget', () => {
     expect(us).toBeLessThan(1000);
   });
 
-  it.skipIf(!TEST_DATABASE_URL || process.platform !== 'linux')('reads the local PostgreSQL server CPU from /proc', () => {
-    const seconds = postgresCpuSeconds();
-    expect(seconds).toBeTypeOf('number');
-    expect(seconds!).toBeGreaterThan(0);
-  });
+  it.skipIf(!TEST_DATABASE_URL || process.platform !== 'linux')(
+    'reads the local PostgreSQL server CPU from /proc',
+    () => {
+      const seconds = postgresCpuSeconds();
+      expect(seconds).toBeTypeOf('number');
+      expect(seconds!).toBeGreaterThan(0);
+    },
+  );
 });

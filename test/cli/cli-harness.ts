@@ -26,7 +26,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function start(args: string[], env: Record<string, string | undefined> = {}, bin = KEK_ROTATE, cwd = emptyDir()): ResultPromise<{ reject: false; stdin: 'ignore' }> {
+export function start(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  bin = KEK_ROTATE,
+  cwd = emptyDir(),
+): ResultPromise<{ reject: false; stdin: 'ignore' }> {
   return execa(process.execPath, [bin, ...args], {
     cwd,
     reject: false,
@@ -36,7 +41,12 @@ export function start(args: string[], env: Record<string, string | undefined> = 
   });
 }
 
-export async function cli(args: string[], env: Record<string, string | undefined> = {}, bin = KEK_ROTATE, cwd?: string): Promise<CliResult> {
+export async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  bin = KEK_ROTATE,
+  cwd?: string,
+): Promise<CliResult> {
   const r = await start(args, env, bin, cwd);
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
@@ -46,7 +56,12 @@ export async function cli(args: string[], env: Record<string, string | undefined
  * script), rather than as `node bin/kek-rotate`: that is how Node's own option parsing is tested.
  * `node` is the one running the tests.
  */
-export async function cliDirect(args: string[], env: Record<string, string | undefined> = {}, bin = KEK_ROTATE, cwd = emptyDir()): Promise<CliResult> {
+export async function cliDirect(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  bin = KEK_ROTATE,
+  cwd = emptyDir(),
+): Promise<CliResult> {
   const r = await execa(bin, args, {
     cwd,
     reject: false,
@@ -89,7 +104,9 @@ export async function seed(db: Db, options: SeedOptions): Promise<Seeded> {
   for (let i = 0; i < (options.onV2 ?? 0); i++) await insertProvider(db, encryptValue(v2, `sk-new-${i}`), `n${i}`);
   const nullIds: string[] = [];
   for (let i = 0; i < (options.nulls ?? 0); i++) nullIds.push(await insertProvider(db, null, `null${i}`));
-  const tamperedId = options.tampered ? await insertProvider(db, tamper(encryptValue(v1, 'sk-tampered')), 'tampered') : undefined;
+  const tamperedId = options.tampered
+    ? await insertProvider(db, tamper(encryptValue(v1, 'sk-tampered')), 'tampered')
+    : undefined;
   return {
     v1,
     v2,

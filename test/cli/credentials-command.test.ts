@@ -38,13 +38,23 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate credentials on PostgreSQL', () =
     expect(csv.stdout).toContain(`openai,"'=HYPERLINK(""http://x"",""y"")\uFFFD[31m"`);
 
     const json = await cli(['credentials', '--key-id', 'kek-v2', '--json'], env);
-    const parsed = JSON.parse(json.stdout) as { keyId: string; total: number; byProviderType: Record<string, number>; credentials: { name: string }[] };
+    const parsed = JSON.parse(json.stdout) as {
+      keyId: string;
+      total: number;
+      byProviderType: Record<string, number>;
+      credentials: { name: string }[];
+    };
     expect(parsed).toMatchObject({ keyId: 'kek-v2', total: 3, byProviderType: { openai: 3 } });
     expect(parsed.credentials.map((c) => c.name).sort()).toEqual(['n0', 'n1', 'n2']);
     expect(json.stderr).toContain('"type":"progress","phase":"credentials"');
 
     const dir = emptyDir();
-    const written = await cli(['credentials', '--key-id', 'kek-v1', '--format', 'markdown', '--output', 'leaked.md'], env, undefined, dir);
+    const written = await cli(
+      ['credentials', '--key-id', 'kek-v1', '--format', 'markdown', '--output', 'leaked.md'],
+      env,
+      undefined,
+      dir,
+    );
     expect(written.exitCode).toBe(0);
     expect(written.stdout).toBe('');
     expect(statSync(join(dir, 'leaked.md')).mode & 0o777).toBe(0o600);
@@ -79,7 +89,16 @@ describe('kek-rotate credentials on PGlite, and its usage errors', () => {
     const bad = await cli(['credentials', '--key-id', 'kek v1', '--database-url', 'postgres://nobody@127.0.0.1:1/x']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('is not a key id');
-    const both = await cli(['credentials', '--key-id', 'kek-v1', '--json', '--format', 'csv', '--database-url', 'postgres://nobody@127.0.0.1:1/x']);
+    const both = await cli([
+      'credentials',
+      '--key-id',
+      'kek-v1',
+      '--json',
+      '--format',
+      'csv',
+      '--database-url',
+      'postgres://nobody@127.0.0.1:1/x',
+    ]);
     expect(both.exitCode).toBe(2);
   });
 });

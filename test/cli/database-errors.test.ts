@@ -12,7 +12,13 @@ describe('lost connections at the top of a command', () => {
     expect(mapped).toBeInstanceOf(DatabaseError);
     expect((mapped as Error).message).toBe('re-encryption failed: Connection terminated unexpectedly');
     expect(exitCodeFor(mapped)).toBe(3);
-    const admin = asDatabaseError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' }), 'verify failed');
+    const admin = asDatabaseError(
+      Object.assign(new Error('terminating connection due to administrator command'), {
+        code: '57P01',
+        severity: 'FATAL',
+      }),
+      'verify failed',
+    );
     expect((admin as Error).message).toBe('verify failed: terminating connection due to administrator command (57P01)');
     // A bug stays a bug.
     expect(exitCodeFor(asDatabaseError(new TypeError('x is undefined'), 'verify failed'))).toBe(70);

@@ -44,7 +44,14 @@ async function interruptedWhileLoading(signals: NodeJS.Signals[], { holdMs = 300
     signals.forEach((signal, i) => setTimeout(() => child.kill(signal), i * gapMs));
   });
   const r = await child;
-  return { exitCode: r.exitCode, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr), sentAt, tookMs: performance.now() - began };
+  return {
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: String(r.stdout),
+    stderr: String(r.stderr),
+    sentAt,
+    tookMs: performance.now() - began,
+  };
 }
 
 describe('a signal while the CLI is still loading', () => {

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { EXIT_CODES, exitCodeFor } from '../../src/cli/exit-codes.js';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/output.js';
-import { CancelledError, DatabaseError, ExternalProcessError, IncompleteError, KekRotateError, UserError } from '../../src/errors.js';
+import {
+  CancelledError,
+  DatabaseError,
+  ExternalProcessError,
+  IncompleteError,
+  KekRotateError,
+  UserError,
+} from '../../src/errors.js';
 import { ConnectionLostError } from '../../src/db/reconnect.js';
 import { RunLockedError } from '../../src/engine/run-lock.js';
 import { KeyFormatError } from '../../src/crypto/key.js';
@@ -21,7 +28,13 @@ describe('exit codes', () => {
   });
 
   it('one error tree: every class is a KekRotateError whose kind is its row of the table; subclasses inherit it', () => {
-    const errors = [new IncompleteError('x'), new UserError('x'), new DatabaseError('x'), new ExternalProcessError('x'), new CancelledError()];
+    const errors = [
+      new IncompleteError('x'),
+      new UserError('x'),
+      new DatabaseError('x'),
+      new ExternalProcessError('x'),
+      new CancelledError(),
+    ];
     for (const error of errors) {
       expect(error).toBeInstanceOf(KekRotateError);
       expect(EXIT_CODES[error.kind].code).toBe(exitCodeFor(error));
@@ -33,7 +46,12 @@ describe('exit codes', () => {
 
   it('main() returns the code and prints error/hint on stderr, never exiting', async () => {
     const err: string[] = [];
-    const io: CliIo = { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) }, env: {}, cwd: '/nonexistent' };
+    const io: CliIo = {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => err.push(s) },
+      env: {},
+      cwd: '/nonexistent',
+    };
     expect(await main(['reencrypt', '--nope'], io)).toBe(2);
     expect(err.join('')).toMatch(/^error: unknown option --nope for kek-rotate reencrypt\nhint: /);
   });

@@ -50,7 +50,11 @@ describe.skipIf(!TEST_DATABASE_URL)('the binary through faults and concurrent ru
     const keys = makeKeys();
     await seedProviders(t.db, rows, keys.v1);
     const keysEnv = { SECRETS_ENCRYPTION_KEY: formatKey(keys.v2), SECRETS_ENCRYPTION_KEY_PREVIOUS: formatKey(keys.v1) };
-    return { keys, keysEnv, secrets: [keysEnv.SECRETS_ENCRYPTION_KEY.split(':')[1]!, keysEnv.SECRETS_ENCRYPTION_KEY_PREVIOUS.split(':')[1]!] };
+    return {
+      keys,
+      keysEnv,
+      secrets: [keysEnv.SECRETS_ENCRYPTION_KEY.split(':')[1]!, keysEnv.SECRETS_ENCRYPTION_KEY_PREVIOUS.split(':')[1]!],
+    };
   }
   const onV2 = async () => (await keyIdCounts(t.db))['kek-v2'] ?? 0;
   const until = async (what: string, check: () => Promise<boolean>, ms = 20_000) => {
@@ -65,11 +69,17 @@ describe.skipIf(!TEST_DATABASE_URL)('the binary through faults and concurrent ru
   it('backends terminated four times mid-run: no crash, it reconnects, moves every row and exits 0 with the right summary', async () => {
     const { keysEnv, secrets } = await freshTable(3000);
     const app = `kek-test-cli-${randomBytes(3).toString('hex')}`;
-    const child = start(['reencrypt', '--max-rate', '1200', '-b', '50'], { DATABASE_URL: withParam(t.url!, 'application_name', app), ...keysEnv });
+    const child = start(['reencrypt', '--max-rate', '1200', '-b', '50'], {
+      DATABASE_URL: withParam(t.url!, 'application_name', app),
+      ...keysEnv,
+    });
     let killed = 0;
     await until('the run to start', async () => (await onV2()) > 0);
     for (let i = 0; i < 4; i++) {
-      const { rows } = await admin.query<{ n: string }>('SELECT count(pg_terminate_backend(pid))::text AS n FROM pg_stat_activity WHERE application_name = $1', [app]);
+      const { rows } = await admin.query<{ n: string }>(
+        'SELECT count(pg_terminate_backend(pid))::text AS n FROM pg_stat_activity WHERE application_name = $1',
+        [app],
+      );
       killed += Number(rows[0]!.n);
       await sleep(300);
     }
@@ -123,7 +133,10 @@ describe.skipIf(!TEST_DATABASE_URL)('the binary through faults and concurrent ru
     const first = start(['reencrypt', '--max-rate', '600', '-b', '50'], env);
     void first.then(() => (firstExitedAt = Date.now()));
     let holder: Awaited<ReturnType<typeof findLockHolder>>;
-    await until('the first run to hold the lock', async () => (holder = await findLockHolder(admin, key)) !== undefined);
+    await until(
+      'the first run to hold the lock',
+      async () => (holder = await findLockHolder(admin, key)) !== undefined,
+    );
 
     const second = await start(['reencrypt'], env);
     expect(second.exitCode).toBe(2);

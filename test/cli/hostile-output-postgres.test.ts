@@ -37,7 +37,9 @@ describe('a database password never reaches output (no server needed)', () => {
   it('a DATABASE_URL that is not a URL is described, never echoed: exit 2', async () => {
     const r = await cli(['verify'], { DATABASE_URL: SECRET });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain(`error: DATABASE_URL is not a valid postgres:// URL: ${SECRET.length} characters that are not a URL (not shown)`);
+    expect(r.stderr).toContain(
+      `error: DATABASE_URL is not a valid postgres:// URL: ${SECRET.length} characters that are not a URL (not shown)`,
+    );
     expect(r.stdout + r.stderr).not.toContain(SECRET);
   });
 

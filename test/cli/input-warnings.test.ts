@@ -32,10 +32,14 @@ describe('files other users can open: one warning naming the file and the fix, n
     expect(r.exitCode, r.stderr).toBe(0);
     const warnings = r.stderr.split('\n').filter((l) => l.includes(' WARN '));
     expect(warnings.filter((l) => l.includes(dotenv))).toEqual([
-      expect.stringContaining(`env file ${dotenv} can be opened by its group and other users (mode 0644) and it holds keys and passwords: run \`chmod 600 ${dotenv}\``),
+      expect.stringContaining(
+        `env file ${dotenv} can be opened by its group and other users (mode 0644) and it holds keys and passwords: run \`chmod 600 ${dotenv}\``,
+      ),
     ]);
     expect(warnings.filter((l) => l.includes(keys))).toEqual([
-      expect.stringContaining(`keys file ${keys} can be opened by its group (mode 0640) and it holds keys: run \`chmod 600 '${keys}'\``),
+      expect.stringContaining(
+        `keys file ${keys} can be opened by its group (mode 0640) and it holds keys: run \`chmod 600 '${keys}'\``,
+      ),
     ]);
     expectNoKeys(r.stderr);
     expect(r.stdout).toMatch(/^kek-v3:/);
@@ -62,7 +66,9 @@ describe('files other users can open: one warning naming the file and the fix, n
     chmodSync(file, 0o644);
     // The key file is read before the database is opened; the unreachable database then ends the run.
     const r = await cli(['seed', '--database-url', NO_DB.DATABASE_URL, '--key-file', file], {}, undefined, cwd);
-    expect(r.stderr).toContain(`key file ${file} can be opened by its group and other users (mode 0644) and it holds keys: run \`chmod 600 ${file}\``);
+    expect(r.stderr).toContain(
+      `key file ${file} can be opened by its group and other users (mode 0644) and it holds keys: run \`chmod 600 ${file}\``,
+    );
     expectNoKeys(r.stdout + r.stderr);
   });
 });
@@ -73,10 +79,19 @@ describe('keys with whitespace around them', () => {
     const envFile = join(cwd, 'rotation.env');
     // A double-quoted \r keeps the carriage return in the value, as the application's dotenv would.
     writeFileSync(envFile, `SECRETS_ENCRYPTION_KEY_PREVIOUS="${formatKey(V1)}\\r"\n`, { mode: 0o600 });
-    const r = await cli(['generate-key', '--env-file', envFile], { SECRETS_ENCRYPTION_KEY: `${formatKey(V2)}\r\n` }, undefined, cwd);
+    const r = await cli(
+      ['generate-key', '--env-file', envFile],
+      { SECRETS_ENCRYPTION_KEY: `${formatKey(V2)}\r\n` },
+      undefined,
+      cwd,
+    );
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stderr).toContain('WARN kek_rotate: SECRETS_ENCRYPTION_KEY had trailing whitespace (carriage return, newline); it was removed.');
-    expect(r.stderr).toContain('WARN kek_rotate: SECRETS_ENCRYPTION_KEY_PREVIOUS had a trailing carriage return; it was removed.');
+    expect(r.stderr).toContain(
+      'WARN kek_rotate: SECRETS_ENCRYPTION_KEY had trailing whitespace (carriage return, newline); it was removed.',
+    );
+    expect(r.stderr).toContain(
+      'WARN kek_rotate: SECRETS_ENCRYPTION_KEY_PREVIOUS had a trailing carriage return; it was removed.',
+    );
     expect(r.stderr).toContain('The application reads the variable as it is and would refuse this value');
     expect(r.stderr.match(/had a trailing|had trailing/g)).toHaveLength(2);
     expectNoKeys(r.stderr);
@@ -86,7 +101,9 @@ describe('keys with whitespace around them', () => {
   it('leading whitespace is refused: the application would make it part of the key id', async () => {
     const r = await cli(['generate-key'], { SECRETS_ENCRYPTION_KEY: ` ${formatKey(V2)}` });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('error: SECRETS_ENCRYPTION_KEY: starts with a space: the application would read it as part of the key id; remove it');
+    expect(r.stderr).toContain(
+      'error: SECRETS_ENCRYPTION_KEY: starts with a space: the application would read it as part of the key id; remove it',
+    );
     expect(r.stdout).toBe('');
     expectNoKeys(r.stderr);
   });

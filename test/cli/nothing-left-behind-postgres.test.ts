@@ -26,17 +26,26 @@ describe.skipIf(!TEST_DATABASE_URL)('nothing is left behind with exit 0 (real bi
     const { db, url } = await open();
     const s = await seed(db, { rows: 3 });
     await db.query('CREATE TABLE shared_ids (id int, token_encrypted bytea)');
-    await db.query('INSERT INTO shared_ids SELECT i / 3, $1 FROM generate_series(0, 29) AS i', [encryptValue(s.v1, 'x')]);
+    await db.query('INSERT INTO shared_ids SELECT i / 3, $1 FROM generate_series(0, 29) AS i', [
+      encryptValue(s.v1, 'x'),
+    ]);
     const dir = emptyDir();
     const config = join(dir, 'registry.json');
-    writeFileSync(config, JSON.stringify({ columns: [{ table: 'shared_ids', column: 'token_encrypted', idColumn: 'id' }] }));
+    writeFileSync(
+      config,
+      JSON.stringify({ columns: [{ table: 'shared_ids', column: 'token_encrypted', idColumn: 'id' }] }),
+    );
     for (const args of [['reencrypt'], ['reencrypt', '--dry-run'], ['verify']]) {
       const r = await cli([...args, '--config', config], { DATABASE_URL: url, ...s.keysEnv }, undefined, dir);
       expect(r.exitCode, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('id column id of');
-      expect(r.stderr).toContain('does not identify one row: no primary key or unique index on it alone, and it allows NULL');
+      expect(r.stderr).toContain(
+        'does not identify one row: no primary key or unique index on it alone, and it allows NULL',
+      );
     }
-    const { rows } = await db.query<{ n: string }>("SELECT count(*)::text AS n FROM shared_ids WHERE position('kek-v1'::bytea IN token_encrypted) > 0");
+    const { rows } = await db.query<{ n: string }>(
+      "SELECT count(*)::text AS n FROM shared_ids WHERE position('kek-v1'::bytea IN token_encrypted) > 0",
+    );
     expect(rows[0]!.n).toBe('30');
   });
 
@@ -44,9 +53,15 @@ describe.skipIf(!TEST_DATABASE_URL)('nothing is left behind with exit 0 (real bi
     const { db, url } = await open();
     const s = await seed(db, { rows: 5 });
     const forged = `kek-v2:${s.v1.bytes.toString('base64')}`;
-    const r = await cli(['reencrypt'], { DATABASE_URL: url, SECRETS_ENCRYPTION_KEY: forged, SECRETS_ENCRYPTION_KEY_PREVIOUS: formatKey(s.v1) });
+    const r = await cli(['reencrypt'], {
+      DATABASE_URL: url,
+      SECRETS_ENCRYPTION_KEY: forged,
+      SECRETS_ENCRYPTION_KEY_PREVIOUS: formatKey(s.v1),
+    });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('SECRETS_ENCRYPTION_KEY (kek-v2) and SECRETS_ENCRYPTION_KEY_PREVIOUS (kek-v1) hold the same key bytes under different ids');
+    expect(r.stderr).toContain(
+      'SECRETS_ENCRYPTION_KEY (kek-v2) and SECRETS_ENCRYPTION_KEY_PREVIOUS (kek-v1) hold the same key bytes under different ids',
+    );
     expect(r.stdout + r.stderr).not.toContain(s.v1.bytes.toString('base64'));
     expect(await keyIdCounts(db)).toEqual({ 'kek-v1': 5 });
   });
@@ -55,7 +70,10 @@ describe.skipIf(!TEST_DATABASE_URL)('nothing is left behind with exit 0 (real bi
     const { db, url } = await open();
     const s = await seed(db, { rows: 4, onV2: 2 });
     const impostor = makeKek('kek-v2');
-    const { rows } = await db.query<{ id: string }>("INSERT INTO llm_providers (name, provider_type, api_key_encrypted) VALUES ('forged', 'openai', $1) RETURNING id::text AS id", [encryptValue(impostor, 'forged')]);
+    const { rows } = await db.query<{ id: string }>(
+      "INSERT INTO llm_providers (name, provider_type, api_key_encrypted) VALUES ('forged', 'openai', $1) RETURNING id::text AS id",
+      [encryptValue(impostor, 'forged')],
+    );
     const forgedId = rows[0]!.id;
     const env = { DATABASE_URL: url, ...s.keysEnv };
     const dry = await cli(['reencrypt', '--dry-run'], env);
@@ -68,7 +86,9 @@ describe.skipIf(!TEST_DATABASE_URL)('nothing is left behind with exit 0 (real bi
     expect(live.stderr).toContain('error: 1 row(s) were not re-encrypted or do not decrypt');
     const verify = await cli(['verify'], env);
     expect(verify.exitCode).toBe(1);
-    expect(verify.stdout).toContain(`llm_providers.api_key_encrypted: 1 of 7 values labelled with the primary kek-v2 does not decrypt with it: written under another key of that id, or damaged (first: id ${forgedId}:`);
+    expect(verify.stdout).toContain(
+      `llm_providers.api_key_encrypted: 1 of 7 values labelled with the primary kek-v2 does not decrypt with it: written under another key of that id, or damaged (first: id ${forgedId}:`,
+    );
     expect(verify.stdout).toContain('7 values on the primary checked: 6 decrypt with it, 1 does not');
   });
 
@@ -83,7 +103,10 @@ describe.skipIf(!TEST_DATABASE_URL)('nothing is left behind with exit 0 (real bi
       const other = await t!.connect();
       try {
         while (writing) {
-          await other.query('UPDATE llm_providers SET api_key_encrypted = $1 WHERE id = $2::uuid', [encryptValue(s.v1, 'resaved'), first]);
+          await other.query('UPDATE llm_providers SET api_key_encrypted = $1 WHERE id = $2::uuid', [
+            encryptValue(s.v1, 'resaved'),
+            first,
+          ]);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       } finally {
@@ -95,9 +118,13 @@ describe.skipIf(!TEST_DATABASE_URL)('nothing is left behind with exit 0 (real bi
     await writer;
     expect(r.exitCode).toBe(1);
     expect(lastLine(String(r.stdout))).toBe('Re-encrypted 300 of 300 records');
-    expect(String(r.stderr)).toMatch(/llm_providers\.api_key_encrypted: 1 row is not on kek-v2 at the end of the run \(kek-v1: 1\): 1 were written under an old key during the run/);
+    expect(String(r.stderr)).toMatch(
+      /llm_providers\.api_key_encrypted: 1 row is not on kek-v2 at the end of the run \(kek-v1: 1\): 1 were written under an old key during the run/,
+    );
     expect(String(r.stderr)).toContain('error: 1 row(s) are not on kek-v2 at the end of the run');
-    expect(String(r.stderr)).toContain('check that every replica of the application runs with kek-v2 as its primary key');
+    expect(String(r.stderr)).toContain(
+      'check that every replica of the application runs with kek-v2 as its primary key',
+    );
     expect(await keyIdCounts(db)).toEqual({ 'kek-v1': 1, 'kek-v2': 299 });
   });
 });
@@ -114,7 +141,11 @@ describe.skipIf(!TEST_DATABASE_URL)('a wrong key under the right id (real binary
     const s = await seed(t.db, { rows: 6, onV2: 40 });
     // The rows on kek-v2 were written with s.v2; the operator has another key under the same id.
     const wrong = makeKek('kek-v2');
-    const env = { DATABASE_URL: t.url, SECRETS_ENCRYPTION_KEY: formatKey(wrong), SECRETS_ENCRYPTION_KEY_PREVIOUS: formatKey(s.v1) };
+    const env = {
+      DATABASE_URL: t.url,
+      SECRETS_ENCRYPTION_KEY: formatKey(wrong),
+      SECRETS_ENCRYPTION_KEY_PREVIOUS: formatKey(s.v1),
+    };
     const before = await keyIdCounts(t.db);
     for (const args of [['reencrypt'], ['reencrypt', '--dry-run'], ['verify', '--deep'], ['generate-key']]) {
       const r = await cli(args, env);

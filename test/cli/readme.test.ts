@@ -26,7 +26,8 @@ describe('README', () => {
 
   it('contains the exit-code table exactly as src/cli/exit-codes.ts defines it', () => {
     expect(README).toContain(exitCodeMarkdownTable());
-    for (const entry of Object.values(EXIT_CODES)) expect(README).toMatch(new RegExp(`\\| ${entry.code} \\| ${entry.name} \\|`));
+    for (const entry of Object.values(EXIT_CODES))
+      expect(README).toMatch(new RegExp(`\\| ${entry.code} \\| ${entry.name} \\|`));
   });
 
   it('gives the two commands a newcomer needs, and npm start is the rehearsal', () => {

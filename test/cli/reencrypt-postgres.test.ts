@@ -71,7 +71,8 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate reencrypt and verify on PostgreS
     const { db, url } = await open();
     const s = await seed(db, { rows: 10, tampered: true });
     const stored = async () =>
-      (await db.query<{ v: Buffer }>('SELECT api_key_encrypted AS v FROM llm_providers WHERE id = $1', [s.tamperedId])).rows[0]!.v;
+      (await db.query<{ v: Buffer }>('SELECT api_key_encrypted AS v FROM llm_providers WHERE id = $1', [s.tamperedId]))
+        .rows[0]!.v;
     const original = await stored();
     const r = await cli(['reencrypt'], { DATABASE_URL: url, ...s.keysEnv });
     expect(r.exitCode).toBe(1);
@@ -89,7 +90,10 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate reencrypt and verify on PostgreS
     const s = await seed(db, { rows: 12, nulls: 1 });
     const r = await cli(['reencrypt', '--json', '-b', '5'], { DATABASE_URL: url, ...s.keysEnv });
     expect(r.exitCode).toBe(0);
-    const events = r.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; summary?: { tables: { rotated: number }[] } });
+    const events = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; summary?: { tables: { rotated: number }[] } });
     expect(events[0]!.type).toBe('run-start');
     expect(events.map((e) => e.type)).toContain('table-start');
     const done = events.at(-1)!;
@@ -125,7 +129,13 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate reencrypt and verify on PostgreS
     // The server trusts local connections, so a password in the URL is accepted and ignored.
     const withPassword = url!.replace('postgres@', 'postgres:Sup3rS3cretPw@');
     const env = { DATABASE_URL: withPassword, ...s.keysEnv };
-    for (const args of [['reencrypt', '-n'], ['reencrypt', '--json'], ['reencrypt'], ['verify', '--deep'], ['generate-key', '--id', 'kek-v9']]) {
+    for (const args of [
+      ['reencrypt', '-n'],
+      ['reencrypt', '--json'],
+      ['reencrypt'],
+      ['verify', '--deep'],
+      ['generate-key', '--id', 'kek-v9'],
+    ]) {
       const r = await cli(args, env);
       expect(r.stderr, args.join(' ')).toContain('postgres:****@');
       expect(r.stdout + r.stderr, args.join(' ')).not.toContain('Sup3rS3cretPw');
@@ -136,13 +146,21 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate reencrypt and verify on PostgreS
     const { db, url } = await open();
     const s = await seed(db, { rows: 1 });
     const material = Buffer.alloc(31, 7).toString('base64');
-    const r = await cli(['reencrypt', '-n'], { DATABASE_URL: url, SECRETS_ENCRYPTION_KEY: `kek-v2:${material}`, SECRETS_ENCRYPTION_KEY_PREVIOUS: formatKey(s.v1) });
+    const r = await cli(['reencrypt', '-n'], {
+      DATABASE_URL: url,
+      SECRETS_ENCRYPTION_KEY: `kek-v2:${material}`,
+      SECRETS_ENCRYPTION_KEY_PREVIOUS: formatKey(s.v1),
+    });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('SECRETS_ENCRYPTION_KEY: key kek-v2: decodes to 31 bytes, expected 32');
     expect(r.stdout + r.stderr).not.toContain(material);
     expect(r.stdout + r.stderr).not.toContain(formatKey(s.v1).split(':')[1]);
 
-    const prev = await cli(['verify'], { DATABASE_URL: url, SECRETS_ENCRYPTION_KEY: formatKey(s.v2), SECRETS_ENCRYPTION_KEY_PREVIOUS: 'kek-v1' });
+    const prev = await cli(['verify'], {
+      DATABASE_URL: url,
+      SECRETS_ENCRYPTION_KEY: formatKey(s.v2),
+      SECRETS_ENCRYPTION_KEY_PREVIOUS: 'kek-v1',
+    });
     expect(prev.exitCode).toBe(2);
     expect(prev.stderr).toContain('SECRETS_ENCRYPTION_KEY_PREVIOUS');
   });

@@ -10,12 +10,31 @@ import { chooseRendererKind } from '../../src/cli/renderers/renderer.js';
 function capture(): { io: CliIo; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false }, env: {}, cwd: '/' }, out, err };
+  return {
+    io: {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => err.push(s), isTTY: false },
+      env: {},
+      cwd: '/',
+    },
+    out,
+    err,
+  };
 }
 
 const TABLE = 'llm_providers.api_key_encrypted';
 const counts = (processed: number): TableCounts => ({
-  table: TABLE, total: 1000, processed, rotated: processed, alreadyPrimary: 0, nulls: 0, failed: 0, retried: 0, skippedLocked: 0, vanished: 0, byKeyId: {},
+  table: TABLE,
+  total: 1000,
+  processed,
+  rotated: processed,
+  alreadyPrimary: 0,
+  nulls: 0,
+  failed: 0,
+  retried: 0,
+  skippedLocked: 0,
+  vanished: 0,
+  byKeyId: {},
 });
 
 describe('plain renderer', () => {
@@ -23,7 +42,14 @@ describe('plain renderer', () => {
     const { io, err } = capture();
     let now = 0;
     const r = plainRenderer(makeOutput(io, { json: false, target: 'reencrypt_secrets' }), () => now);
-    r.onEvent({ type: 'run-start', kind: 'live', mode: 'reencrypt', primaryKeyId: 'kek-v2', keyIds: ['kek-v2'], tables: [{ table: TABLE, total: 1000 }] });
+    r.onEvent({
+      type: 'run-start',
+      kind: 'live',
+      mode: 'reencrypt',
+      primaryKeyId: 'kek-v2',
+      keyIds: ['kek-v2'],
+      tables: [{ table: TABLE, total: 1000 }],
+    });
     r.onEvent({ type: 'table-start', table: TABLE, total: 1000 });
     for (let i = 1; i <= 100; i++) {
       now += 100; // 100 batches in 10 s
@@ -31,15 +57,22 @@ describe('plain renderer', () => {
     }
     const progress = err.filter((l) => l.includes('Progress:'));
     expect(progress.length).toBe(Math.floor(10_000 / PROGRESS_INTERVAL_MS));
-    expect(progress[0]).toMatch(/INFO reencrypt_secrets: Progress: 500 processed, 500 re-encrypted \(llm_providers.api_key_encrypted: 500 of 1000, 50%, 100 rows\/s, ETA 0:05\)/);
+    expect(progress[0]).toMatch(
+      /INFO reencrypt_secrets: Progress: 500 processed, 500 re-encrypted \(llm_providers.api_key_encrypted: 500 of 1000, 50%, 100 rows\/s, ETA 0:05\)/,
+    );
     expect(err[0]).toContain('Processing table: llm_providers');
   });
 
   it('logs each failed row in the reference format, with control characters replaced', () => {
     const { io, err } = capture();
     const r = plainRenderer(makeOutput(io, { json: false, target: 'reencrypt_secrets' }));
-    r.onEvent({ type: 'row-failed', failure: { table: TABLE, id: 'x\u001b[31m', keyId: 'kek-v1', problem: 'auth-failed', reason: 'bad' } });
-    expect(err.join('')).toMatch(/ERROR reencrypt_secrets: Failed to re-encrypt llm_providers.api_key_encrypted \(id=x\uFFFD\[31m\): bad/);
+    r.onEvent({
+      type: 'row-failed',
+      failure: { table: TABLE, id: 'x\u001b[31m', keyId: 'kek-v1', problem: 'auth-failed', reason: 'bad' },
+    });
+    expect(err.join('')).toMatch(
+      /ERROR reencrypt_secrets: Failed to re-encrypt llm_providers.api_key_encrypted \(id=x\uFFFD\[31m\): bad/,
+    );
     expect(err.join('')).not.toMatch(/\u001b/);
   });
 });
@@ -49,7 +82,9 @@ describe('renderer choice and JSON lines', () => {
     expect(chooseRendererKind({ json: true, stderrIsTTY: true, stderrColumns: 80, env: {} })).toBe('json');
     expect(chooseRendererKind({ json: false, stderrIsTTY: false, stderrColumns: undefined, env: {} })).toBe('plain');
     expect(chooseRendererKind({ json: false, stderrIsTTY: true, stderrColumns: 0, env: {} })).toBe('plain');
-    expect(chooseRendererKind({ json: false, stderrIsTTY: true, stderrColumns: 80, env: { TERM: 'dumb' } })).toBe('plain');
+    expect(chooseRendererKind({ json: false, stderrIsTTY: true, stderrColumns: 80, env: { TERM: 'dumb' } })).toBe(
+      'plain',
+    );
     expect(chooseRendererKind({ json: false, stderrIsTTY: true, stderrColumns: 80, env: {} })).toBe('ink');
   });
 

@@ -30,7 +30,9 @@ async function logRotations(db: Db, schema: string): Promise<void> {
       END IF;
       RETURN NEW;
     END $fn$`);
-  await db.query('CREATE TRIGGER log_rotation AFTER UPDATE OF api_key_encrypted ON llm_providers FOR EACH ROW EXECUTE FUNCTION log_rotation()');
+  await db.query(
+    'CREATE TRIGGER log_rotation AFTER UPDATE OF api_key_encrypted ON llm_providers FOR EACH ROW EXECUTE FUNCTION log_rotation()',
+  );
 }
 
 describe.skipIf(!TEST_DATABASE_URL)('reencrypt --shard: N processes of the real binary on PostgreSQL', () => {
@@ -42,13 +44,19 @@ describe.skipIf(!TEST_DATABASE_URL)('reencrypt --shard: N processes of the real 
     t = undefined;
   });
   const app = async (): Promise<Db> => {
-    const db = await openPg({ connectionString: t!.url!, applicationName: `kek-test-app-${randomBytes(3).toString('hex')}` });
+    const db = await openPg({
+      connectionString: t!.url!,
+      applicationName: `kek-test-app-${randomBytes(3).toString('hex')}`,
+    });
     opened.push(db);
     return db;
   };
   /** Shard i's range from the plan the shards recorded. */
   const rangeOf = async (index: number) => {
-    const { rows } = await t!.db.query<{ boundaries: (string | null)[] }>(`SELECT boundaries FROM ${SHARD_PLAN_TABLE} WHERE shard_count = $1`, [SHARDS]);
+    const { rows } = await t!.db.query<{ boundaries: (string | null)[] }>(
+      `SELECT boundaries FROM ${SHARD_PLAN_TABLE} WHERE shard_count = $1`,
+      [SHARDS],
+    );
     expect(rows).toHaveLength(1);
     return shardRange(rows[0]!.boundaries, { index, count: SHARDS });
   };
@@ -61,10 +69,16 @@ describe.skipIf(!TEST_DATABASE_URL)('reencrypt --shard: N processes of the real 
     );
     return Number(rows[0]!.n);
   };
-  const rotatedTwice = async () => (await t!.db.query<{ id: string }>('SELECT id::text FROM rotations GROUP BY id HAVING count(*) > 1')).rows;
-  const rotationsOf = async (app: string) => Number((await t!.db.query<{ n: string }>('SELECT count(*)::text AS n FROM rotations WHERE app = $1', [app])).rows[0]!.n);
+  const rotatedTwice = async () =>
+    (await t!.db.query<{ id: string }>('SELECT id::text FROM rotations GROUP BY id HAVING count(*) > 1')).rows;
+  const rotationsOf = async (app: string) =>
+    Number(
+      (await t!.db.query<{ n: string }>('SELECT count(*)::text AS n FROM rotations WHERE app = $1', [app])).rows[0]!.n,
+    );
   const summaryOf = (stdout: string, index: number) => {
-    const match = new RegExp(`^Re-encrypted (\\d+) of (\\d+) records \\(shard ${index}/${SHARDS}\\)$`, 'm').exec(stdout);
+    const match = new RegExp(`^Re-encrypted (\\d+) of (\\d+) records \\(shard ${index}/${SHARDS}\\)$`, 'm').exec(
+      stdout,
+    );
     expect(match, stdout).not.toBeNull();
     return { rotated: Number(match![1]), processed: Number(match![2]) };
   };
@@ -102,7 +116,10 @@ describe.skipIf(!TEST_DATABASE_URL)('reencrypt --shard: N processes of the real 
       return rows[0]?.id;
     };
     const update = async (id: string, plaintext: string) => {
-      await writer.query('UPDATE llm_providers SET api_key_encrypted = $1 WHERE id = $2::uuid', [encryptValue(s.v2, plaintext), id]);
+      await writer.query('UPDATE llm_providers SET api_key_encrypted = $1 WHERE id = $2::uuid', [
+        encryptValue(s.v2, plaintext),
+        id,
+      ]);
       expected.set(id, plaintext);
       touched.add(id);
       ops.updated++;
@@ -122,7 +139,10 @@ describe.skipIf(!TEST_DATABASE_URL)('reencrypt --shard: N processes of the real 
         } else if (roll < 0.6) {
           await update(id, plaintext);
         } else if (roll < 0.8) {
-          const { rows } = await writer.query<{ id: string }>("INSERT INTO llm_providers (name, provider_type, api_key_encrypted) VALUES ($1, 'openai', $2) RETURNING id::text AS id", [plaintext, encryptValue(s.v2, plaintext)]);
+          const { rows } = await writer.query<{ id: string }>(
+            "INSERT INTO llm_providers (name, provider_type, api_key_encrypted) VALUES ($1, 'openai', $2) RETURNING id::text AS id",
+            [plaintext, encryptValue(s.v2, plaintext)],
+          );
           expected.set(rows[0]!.id, plaintext);
           ops.inserted++;
         } else {
@@ -138,21 +158,34 @@ describe.skipIf(!TEST_DATABASE_URL)('reencrypt --shard: N processes of the real 
 
     const env = { DATABASE_URL: t.url, ...s.keysEnv };
     const shards = await Promise.all(
-      Array.from({ length: SHARDS }, (_, index) => cli(['reencrypt', '--shard', `${index}/${SHARDS}`, '-b', '20', '--max-rate', '300'], env)),
+      Array.from({ length: SHARDS }, (_, index) =>
+        cli(['reencrypt', '--shard', `${index}/${SHARDS}`, '-b', '20', '--max-rate', '300'], env),
+      ),
     ).finally(() => (running = false));
     await application;
 
     for (const [index, r] of shards.entries()) {
       expect(r.exitCode, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^Shard ${index}/${SHARDS} of llm_providers\\.api_key_encrypted: .*; boundaries recorded in ${SHARD_PLAN_TABLE} at `, 'm'));
-      expect(r.stdout).toContain(`Recount of shard ${index}/${SHARDS}'s range of llm_providers.api_key_encrypted: 0 row(s) not on kek-v2`);
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^Shard ${index}/${SHARDS} of llm_providers\\.api_key_encrypted: .*; boundaries recorded in ${SHARD_PLAN_TABLE} at `,
+          'm',
+        ),
+      );
+      expect(r.stdout).toContain(
+        `Recount of shard ${index}/${SHARDS}'s range of llm_providers.api_key_encrypted: 0 row(s) not on kek-v2`,
+      );
     }
     expect(ops.updated).toBeGreaterThan(50);
     expect(ops.aimed).toBeGreaterThan(10);
     expect(ops.inserted).toBeGreaterThan(20);
     expect(ops.deleted).toBeGreaterThan(20);
     // The compare-and-swap met the application's writes (re-read, never overwritten).
-    expect(shards.map((r) => Number(/retried \(changed by app\) +(\d+)/.exec(r.stdout)?.[1] ?? 0)).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(
+      shards
+        .map((r) => Number(/retried \(changed by app\) +(\d+)/.exec(r.stdout)?.[1] ?? 0))
+        .reduce((a, b) => a + b, 0),
+    ).toBeGreaterThan(0);
 
     // Each shard rotated only ids of its own range, no id was rotated twice, and the shards' own
     // counts add up to exactly the rotations the database saw.
@@ -192,7 +225,10 @@ describe.skipIf(!TEST_DATABASE_URL)('reencrypt --shard: N processes of the real 
     const ring = makeKeyRing(s.v2, s.v1);
 
     // Shards 0, 1 and 3 finish first.
-    for (const r of await Promise.all([0, 1, 3].map((index) => cli(['reencrypt', '--shard', `${index}/${SHARDS}`], env)))) expect(r.exitCode, r.stderr).toBe(0);
+    for (const r of await Promise.all(
+      [0, 1, 3].map((index) => cli(['reencrypt', '--shard', `${index}/${SHARDS}`], env)),
+    ))
+      expect(r.exitCode, r.stderr).toBe(0);
     const victim = start(['reencrypt', '--shard', `2/${SHARDS}`, '-b', '10', '--max-rate', '100'], env);
     let ended = false;
     void victim.finally(() => (ended = true));
@@ -201,7 +237,9 @@ describe.skipIf(!TEST_DATABASE_URL)('reencrypt --shard: N processes of the real 
       if (ended || waited >= 20_000) {
         victim.kill('SIGKILL');
         const r = await victim;
-        expect.fail(`shard 2 ${ended ? 'ended' : 'rotated nothing in 20 s'} before it was killed: exit ${r.exitCode}\n${String(r.stderr)}\n${String(r.stdout)}`);
+        expect.fail(
+          `shard 2 ${ended ? 'ended' : 'rotated nothing in 20 s'} before it was killed: exit ${r.exitCode}\n${String(r.stderr)}\n${String(r.stdout)}`,
+        );
       }
       await sleep(50);
     }
@@ -210,7 +248,8 @@ describe.skipIf(!TEST_DATABASE_URL)('reencrypt --shard: N processes of the real 
 
     // Every row readable, on the old key or the new; shard 2's range partly done.
     const { range } = await rangeOf(2);
-    const inRange = (id: string) => (range.after === undefined || id > range.after) && (range.upTo === undefined || id <= range.upTo);
+    const inRange = (id: string) =>
+      (range.after === undefined || id > range.after) && (range.upTo === undefined || id <= range.upTo);
     const before = await readProviders(t.db);
     let pending = 0;
     for (const row of before) {
@@ -225,7 +264,9 @@ describe.skipIf(!TEST_DATABASE_URL)('reencrypt --shard: N processes of the real 
     // The application meanwhile: the oldest rows deleted, many new ones (on kek-v2) at the end. Boundaries
     // sampled now would lie far from the recorded ones; the rerun must still cover its own range.
     const writer = await app();
-    const { rows: gone } = await writer.query<{ id: string }>('DELETE FROM llm_providers WHERE id IN (SELECT id FROM llm_providers ORDER BY id LIMIT 400) RETURNING id::text AS id');
+    const { rows: gone } = await writer.query<{ id: string }>(
+      'DELETE FROM llm_providers WHERE id IN (SELECT id FROM llm_providers ORDER BY id LIMIT 400) RETURNING id::text AS id',
+    );
     for (const g of gone) expected.delete(g.id);
     const fresh = Array.from({ length: 2500 }, (_, i) => `new-${i}`);
     const { rows: added } = await writer.query<{ id: string; name: string }>(

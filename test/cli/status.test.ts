@@ -31,7 +31,10 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate status on PostgreSQL', () => {
     const journal = join(emptyDir(), 'none.jsonl');
     const before = await keyIdCounts(t.db);
 
-    const idle = await cli(['status', '--journal', journal], { DATABASE_URL: t.url, SECRETS_ENCRYPTION_KEY: formatKey(s.v1) });
+    const idle = await cli(['status', '--journal', journal], {
+      DATABASE_URL: t.url,
+      SECRETS_ENCRYPTION_KEY: formatKey(s.v1),
+    });
     expect(idle.exitCode).toBe(0);
     expect(idle.stdout).toContain('Stage: not started: every keyed row is on kek-v1');
     expect(idle.stdout).toMatch(/SECRETS_ENCRYPTION_KEY\s+kek-v1\s+decrypts its sample \(30 of 30 rows\)/);
@@ -40,7 +43,10 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate status on PostgreSQL', () => {
     expect(idle.stderr).toMatch(/Counting llm_providers\.api_key_encrypted: 32 of 32 rows \(100%\)/);
 
     // 12 of the 30 rows moved to kek-v2 (as a run stopped part way would leave them).
-    await t.db.query(`UPDATE llm_providers SET api_key_encrypted = $1 WHERE id IN (SELECT id FROM llm_providers WHERE api_key_encrypted IS NOT NULL ORDER BY id LIMIT 12)`, [encryptValue(s.v2, 'moved')]);
+    await t.db.query(
+      `UPDATE llm_providers SET api_key_encrypted = $1 WHERE id IN (SELECT id FROM llm_providers WHERE api_key_encrypted IS NOT NULL ORDER BY id LIMIT 12)`,
+      [encryptValue(s.v2, 'moved')],
+    );
     const mid = await cli(['status', '--json', '--journal', journal], { DATABASE_URL: t.url, ...s.keysEnv });
     expect(mid.exitCode).toBe(1);
     const report = JSON.parse(mid.stdout) as StatusJson;
@@ -56,7 +62,11 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate status on PostgreSQL', () => {
     expect(mid.stdout + mid.stderr).not.toContain(s.v2.bytes.toString('base64'));
 
     const wrong = makeKek('kek-v2');
-    const blocked = await cli(['status', '--journal', journal], { DATABASE_URL: t.url, SECRETS_ENCRYPTION_KEY: formatKey(wrong), SECRETS_ENCRYPTION_KEY_PREVIOUS: formatKey(s.v1) });
+    const blocked = await cli(['status', '--journal', journal], {
+      DATABASE_URL: t.url,
+      SECRETS_ENCRYPTION_KEY: formatKey(wrong),
+      SECRETS_ENCRYPTION_KEY_PREVIOUS: formatKey(s.v1),
+    });
     expect(blocked.exitCode).toBe(1);
     expect(blocked.stdout).toContain('WRONG KEY: decrypts none of 12 rows labelled kek-v2');
     expect(blocked.stdout).toContain('Stage: blocked: SECRETS_ENCRYPTION_KEY (kek-v2) decrypts none of the 12 rows');
@@ -76,7 +86,9 @@ describe.skipIf(!TEST_DATABASE_URL)('kek-rotate status on PostgreSQL', () => {
 describe('kek-rotate status on a PGlite directory', () => {
   it('rows on both keys: re-encrypting with the share already on the new key (exit 1)', async () => {
     const { dir, seeded } = await seededPgliteDir({ rows: 8, onV2: 5 });
-    const moved = await cli(['status', '--pglite', dir, '--json', '--journal', join(emptyDir(), 'j.jsonl')], { ...seeded.keysEnv });
+    const moved = await cli(['status', '--pglite', dir, '--json', '--journal', join(emptyDir(), 'j.jsonl')], {
+      ...seeded.keysEnv,
+    });
     expect(moved.exitCode).toBe(1);
     const report = JSON.parse(moved.stdout) as StatusJson;
     expect(report).toMatchObject({ stage: 're-encrypting', percentOnNew: 38.4 });

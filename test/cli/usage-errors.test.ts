@@ -21,7 +21,11 @@ describe('kek-rotate usage errors', () => {
   });
 
   it('--batch-size above 10000 is refused with the maximum in the message, in reencrypt and the runbook', async () => {
-    for (const args of [['reencrypt', '--batch-size', '10001'], ['reencrypt', '-b', '1000000', '--dry-run'], ['--batch-size=50000']]) {
+    for (const args of [
+      ['reencrypt', '--batch-size', '10001'],
+      ['reencrypt', '-b', '1000000', '--dry-run'],
+      ['--batch-size=50000'],
+    ]) {
       const r = await cli(args, { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' });
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/error: --batch-size must be at most 10000, got \d+/);

@@ -35,7 +35,9 @@ describe('files other users can open', () => {
     expect(keyFileWarning(file('owner.key', KEY, 0o600))).toBeUndefined();
     expect(keyFileWarning(file('owner-read.key', KEY, 0o400))).toBeUndefined();
     expect(keyFileWarning(path.join(root, 'missing.key'))).toBeUndefined();
-    expect(keyFileWarning(file("it's a key", KEY, 0o644))).toContain(`chmod 600 '${path.join(root, "it'\\''s a key")}'`);
+    expect(keyFileWarning(file("it's a key", KEY, 0o644))).toContain(
+      `chmod 600 '${path.join(root, "it'\\''s a key")}'`,
+    );
   });
 
   it('loadEnvironment warns about the env file it read, and inputWarnings adds --keys-file', () => {
@@ -43,7 +45,11 @@ describe('files other users can open', () => {
     file(path.relative(root, path.join(cwd, '.env')), `SECRETS_ENCRYPTION_KEY=${KEY}\n`, 0o664);
     const keys = file(path.relative(root, path.join(cwd, 'archive.keys')), `${KEY}\n`, 0o644);
     const loaded = loadEnvironment({ cwd, processEnv: {} });
-    expect(loaded.warnings).toEqual([expect.stringContaining(`env file ${path.join(cwd, '.env')} can be opened by its group and other users (mode 0664)`)]);
+    expect(loaded.warnings).toEqual([
+      expect.stringContaining(
+        `env file ${path.join(cwd, '.env')} can be opened by its group and other users (mode 0664)`,
+      ),
+    ]);
     const all = inputWarnings({ cwd, processEnv: {} }, 'archive.keys');
     expect(all).toEqual([loaded.warnings[0], expect.stringContaining(`keys file ${keys} can be opened`)]);
     expect(all.join('\n')).not.toContain(MATERIAL);
@@ -62,19 +68,28 @@ describe('keys with whitespace', () => {
   });
 
   it('warns once per key variable that had it, naming the variable and what was removed', () => {
-    const warnings = keyVariableWarnings({ SECRETS_ENCRYPTION_KEY: `${KEY}\r`, SECRETS_ENCRYPTION_KEY_PREVIOUS: 'kek-v1:x', OTHER: 'y\r' });
+    const warnings = keyVariableWarnings({
+      SECRETS_ENCRYPTION_KEY: `${KEY}\r`,
+      SECRETS_ENCRYPTION_KEY_PREVIOUS: 'kek-v1:x',
+      OTHER: 'y\r',
+    });
     expect(warnings).toEqual([
       'SECRETS_ENCRYPTION_KEY had a trailing carriage return; it was removed. The application reads the variable as it is and would refuse this value: give it the key without it.',
     ]);
     expect(keyVariableWarnings({ SECRETS_ENCRYPTION_KEY: '  \r\n' })).toEqual([]);
-    expect(loadEnvironment({ cwd: root, envFile: undefined, processEnv: { SECRETS_ENCRYPTION_KEY_PREVIOUS: `${KEY} ` } }).warnings).toEqual([
-      expect.stringMatching(/^SECRETS_ENCRYPTION_KEY_PREVIOUS had a trailing space; it was removed\./),
-    ]);
+    expect(
+      loadEnvironment({ cwd: root, envFile: undefined, processEnv: { SECRETS_ENCRYPTION_KEY_PREVIOUS: `${KEY} ` } })
+        .warnings,
+    ).toEqual([expect.stringMatching(/^SECRETS_ENCRYPTION_KEY_PREVIOUS had a trailing space; it was removed\./)]);
   });
 
   it('parseKey reads a key with trailing whitespace as the same key, and refuses leading whitespace', () => {
     expect(parseKey(`${KEY}\r\n`, 'SECRETS_ENCRYPTION_KEY')).toEqual(parseKey(KEY, 'x'));
-    for (const [raw, what] of [[` ${KEY}`, 'a space'], [`\t${KEY}`, 'a tab'], [`\r\n ${KEY}`, '3 whitespace characters']] as const) {
+    for (const [raw, what] of [
+      [` ${KEY}`, 'a space'],
+      [`\t${KEY}`, 'a tab'],
+      [`\r\n ${KEY}`, '3 whitespace characters'],
+    ] as const) {
       let error: unknown;
       try {
         parseKey(raw, 'SECRETS_ENCRYPTION_KEY');
@@ -83,7 +98,9 @@ describe('keys with whitespace', () => {
       }
       expect(error).toBeInstanceOf(KeyFormatError);
       expect(error).toMatchObject({ problem: 'leading-whitespace' });
-      expect((error as Error).message).toBe(`SECRETS_ENCRYPTION_KEY: starts with ${what}: the application would read it as part of the key id; remove it`);
+      expect((error as Error).message).toBe(
+        `SECRETS_ENCRYPTION_KEY: starts with ${what}: the application would read it as part of the key id; remove it`,
+      );
       expect((error as Error).message).not.toContain(MATERIAL);
     }
   });
@@ -97,7 +114,11 @@ describe('the runbook', () => {
       const v1 = makeKek('kek-v1');
       await insertEncrypted(db, v1, 2);
       const cwd = mkdtempSync(path.join(root, 'runbook-'));
-      const envFile = file(path.relative(root, path.join(cwd, 'app.env')), `SECRETS_ENCRYPTION_KEY="${formatKey(v1)}\\r"\n`, 0o644);
+      const envFile = file(
+        path.relative(root, path.join(cwd, 'app.env')),
+        `SECRETS_ENCRYPTION_KEY="${formatKey(v1)}\\r"\n`,
+        0o644,
+      );
       const effects = createProductionEffects({
         db,
         env: { cwd, envFile, processEnv: {} },

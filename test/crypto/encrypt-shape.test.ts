@@ -17,18 +17,21 @@ const APP_SHAPE = new RegExp(
 );
 
 describe('encryptValue', () => {
-  it.each(vectors.valid.map((v, i) => [i, v.plaintext] as const))('writes vector plaintext %i in the application shape', (_i, plaintext) => {
-    const stored = encryptValue(v2, plaintext);
-    const text = stored.toString('utf8');
-    const match = APP_SHAPE.exec(text);
-    expect(match, text.slice(0, 120)).not.toBeNull();
-    const [, dekWrapped, nonce, ciphertext] = match!;
-    const plainBytes = Buffer.byteLength(plaintext, 'utf8');
-    expect(Buffer.from(dekWrapped!, 'base64')).toHaveLength(12 + 32 + 16);
-    expect(Buffer.from(nonce!, 'base64')).toHaveLength(12);
-    expect(Buffer.from(ciphertext!, 'base64')).toHaveLength(plainBytes + 16);
-    expect(Object.keys(JSON.parse(text))).toEqual(['version', 'alg', 'key_id', 'dek_wrapped', 'nonce', 'ciphertext']);
-  });
+  it.each(vectors.valid.map((v, i) => [i, v.plaintext] as const))(
+    'writes vector plaintext %i in the application shape',
+    (_i, plaintext) => {
+      const stored = encryptValue(v2, plaintext);
+      const text = stored.toString('utf8');
+      const match = APP_SHAPE.exec(text);
+      expect(match, text.slice(0, 120)).not.toBeNull();
+      const [, dekWrapped, nonce, ciphertext] = match!;
+      const plainBytes = Buffer.byteLength(plaintext, 'utf8');
+      expect(Buffer.from(dekWrapped!, 'base64')).toHaveLength(12 + 32 + 16);
+      expect(Buffer.from(nonce!, 'base64')).toHaveLength(12);
+      expect(Buffer.from(ciphertext!, 'base64')).toHaveLength(plainBytes + 16);
+      expect(Object.keys(JSON.parse(text))).toEqual(['version', 'alg', 'key_id', 'dek_wrapped', 'nonce', 'ciphertext']);
+    },
+  );
 
   it('decrypts with the vectors key, through our reader and through a plain independent one', () => {
     for (const vector of vectors.valid) {

@@ -41,7 +41,11 @@ describe('generateKek', () => {
   });
 
   it('refuses an id the application could not use', () => {
-    for (const [id, problem] of [['', 'empty-key-id'], ['kek v2', 'bad-key-id'], ['kek:v2', 'bad-key-id']] as const) {
+    for (const [id, problem] of [
+      ['', 'empty-key-id'],
+      ['kek v2', 'bad-key-id'],
+      ['kek:v2', 'bad-key-id'],
+    ] as const) {
       const error = thrown(() => generateKek(id));
       expect(error).toBeInstanceOf(KeyFormatError);
       expect((error as KeyFormatError).problem).toBe(problem);
@@ -72,7 +76,9 @@ describe('chooseNewKeyId', () => {
   });
 
   it('says so when the natural next id is on rows in the database', () => {
-    const error = thrown(() => chooseNewKeyId({ currentPrimaryId: 'kek-v1', idsInDatabase: ['kek-v1', 'kek-v2', 'kek-v3'] }));
+    const error = thrown(() =>
+      chooseNewKeyId({ currentPrimaryId: 'kek-v1', idsInDatabase: ['kek-v1', 'kek-v2', 'kek-v3'] }),
+    );
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain('kek-v2 is already used');
     expect(error.message).toContain('rows in the database');
@@ -82,7 +88,11 @@ describe('chooseNewKeyId', () => {
   it('returns a requested id that is free, and refuses one in use anywhere', () => {
     const ring = makeKeyRing(key('kek-v1', 1), undefined, [key('old-a', 5)]);
     expect(chooseNewKeyId({ ring, idsInDatabase: ['kek-v1'], requested: 'kek-2026-01' })).toBe('kek-2026-01');
-    for (const [requested, where] of [['kek-v1', 'primary'], ['old-a', 'archived'], ['kek-v7', 'rows in the database']] as const) {
+    for (const [requested, where] of [
+      ['kek-v1', 'primary'],
+      ['old-a', 'archived'],
+      ['kek-v7', 'rows in the database'],
+    ] as const) {
       const error = thrown(() => chooseNewKeyId({ ring, idsInDatabase: ['kek-v1', 'kek-v7'], requested }));
       expect(error).toBeInstanceOf(UserError);
       expect(error.message).toContain(`key id ${requested} is already used`);

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateKek } from '../../src/crypto/generate-key.js';
-import { assertFreshMaterial, keyRingFromEnv, PREVIOUS_VAR, PRIMARY_VAR, readKeysFile } from '../../src/crypto/key-ring.js';
+import {
+  assertFreshMaterial,
+  keyRingFromEnv,
+  PREVIOUS_VAR,
+  PRIMARY_VAR,
+  readKeysFile,
+} from '../../src/crypto/key-ring.js';
 import { KeyFormatError } from '../../src/crypto/key.js';
 import { UserError } from '../../src/errors.js';
 import { loadVectors } from './vectors.js';
@@ -123,7 +129,9 @@ describe('distinct key material', () => {
 
   it('a generated key is checked against the ring it joins', () => {
     const ring = keyRingFromEnv({ env: { [PRIMARY_VAR]: V2, [PREVIOUS_VAR]: V1 } });
-    expect(() => assertFreshMaterial({ id: 'kek-v3', bytes: Buffer.from(material(V1), 'base64') }, ring)).toThrow(/new key kek-v3 and SECRETS_ENCRYPTION_KEY_PREVIOUS \(kek-v1\) hold the same key bytes/);
+    expect(() => assertFreshMaterial({ id: 'kek-v3', bytes: Buffer.from(material(V1), 'base64') }, ring)).toThrow(
+      /new key kek-v3 and SECRETS_ENCRYPTION_KEY_PREVIOUS \(kek-v1\) hold the same key bytes/,
+    );
     expect(() => assertFreshMaterial(generateKek('kek-v3', ring), ring)).not.toThrow();
   });
 });

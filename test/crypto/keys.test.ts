@@ -44,15 +44,18 @@ describe('parseKey', () => {
     expect(vectors.invalid_keys.map((v) => v.why).sort()).toEqual(Object.keys(EXPECTED_PROBLEM).sort());
   });
 
-  it.each(vectors.invalid_keys.map((v) => [v.why, v.key] as const))('refuses "%s" with its problem, naming the source and not the key', (why, raw) => {
-    const error = refusal(raw);
-    expect(error.problem).toBe(EXPECTED_PROBLEM[why]);
-    expect(error.source).toBe('SECRETS_ENCRYPTION_KEY');
-    expect(error.message.startsWith('SECRETS_ENCRYPTION_KEY: ')).toBe(true);
-    expect(error.hint).toMatch(/generate-key/);
-    const material = raw.includes(':') ? raw.slice(raw.indexOf(':') + 1) : raw;
-    if (material !== '') expect(error.message).not.toContain(material);
-  });
+  it.each(vectors.invalid_keys.map((v) => [v.why, v.key] as const))(
+    'refuses "%s" with its problem, naming the source and not the key',
+    (why, raw) => {
+      const error = refusal(raw);
+      expect(error.problem).toBe(EXPECTED_PROBLEM[why]);
+      expect(error.source).toBe('SECRETS_ENCRYPTION_KEY');
+      expect(error.message.startsWith('SECRETS_ENCRYPTION_KEY: ')).toBe(true);
+      expect(error.hint).toMatch(/generate-key/);
+      const material = raw.includes(':') ? raw.slice(raw.indexOf(':') + 1) : raw;
+      if (material !== '') expect(error.message).not.toContain(material);
+    },
+  );
 
   it('says how many bytes a wrong-length key has', () => {
     expect(refusal(vectors.invalid_keys.find((v) => v.why === 'key of 16 bytes')!.key).message).toContain('16 bytes');
@@ -94,7 +97,12 @@ describe('nextKeyId', () => {
 
 describe('compareKeyIds', () => {
   it('orders versions by number, not as text', () => {
-    expect(['kek-v10', 'kek-v2', 'kek-v1', 'kek-v9'].sort(compareKeyIds)).toEqual(['kek-v1', 'kek-v2', 'kek-v9', 'kek-v10']);
+    expect(['kek-v10', 'kek-v2', 'kek-v1', 'kek-v9'].sort(compareKeyIds)).toEqual([
+      'kek-v1',
+      'kek-v2',
+      'kek-v9',
+      'kek-v10',
+    ]);
     expect(compareKeyIds('kek-v3', 'kek-v3')).toBe(0);
   });
 });

@@ -45,11 +45,14 @@ describe.each(vectors.valid.map((v, i) => [i, v] as const))('vector %i', (_i, ve
 });
 
 describe('rotateValue refusals', () => {
-  it.each(vectors.invalid.map((v) => [v.why, v] as const))('refuses invalid vector "%s" in both modes', (_why, vector) => {
-    for (const mode of ['reencrypt', 'rewrap'] as const) {
-      expect(() => rotateValue(makeKeyRing(v2, v1), invalidPayloadBytes(vector), v2, mode)).toThrow(PayloadError);
-    }
-  });
+  it.each(vectors.invalid.map((v) => [v.why, v] as const))(
+    'refuses invalid vector "%s" in both modes',
+    (_why, vector) => {
+      for (const mode of ['reencrypt', 'rewrap'] as const) {
+        expect(() => rotateValue(makeKeyRing(v2, v1), invalidPayloadBytes(vector), v2, mode)).toThrow(PayloadError);
+      }
+    },
+  );
 
   it('drops unknown extra fields it cannot know the meaning of, and keeps the value readable', () => {
     const vector = vectors.valid[0]!;

@@ -44,17 +44,23 @@ describe('valid vectors', () => {
     expect(new Set(vectors.valid.map((v) => v.key_id))).toEqual(new Set(['kek-v1', 'kek-v2']));
   });
 
-  it.each(vectors.valid.map((v, i) => [i, v] as const))('vector %i decrypts to its plaintext (as bytes and as text)', (_i, vector) => {
-    expect(decryptValue(ring, Buffer.from(vector.payload, 'utf8')).toString('utf8')).toBe(vector.plaintext);
-    expect(decryptValue(ring, vector.payload).toString('utf8')).toBe(vector.plaintext);
-  });
+  it.each(vectors.valid.map((v, i) => [i, v] as const))(
+    'vector %i decrypts to its plaintext (as bytes and as text)',
+    (_i, vector) => {
+      expect(decryptValue(ring, Buffer.from(vector.payload, 'utf8')).toString('utf8')).toBe(vector.plaintext);
+      expect(decryptValue(ring, vector.payload).toString('utf8')).toBe(vector.plaintext);
+    },
+  );
 
-  it.each(vectors.valid.map((v, i) => [i, v] as const))('vector %i decrypts with its own key alone and not with the other', (_i, vector) => {
-    const own = vector.key_id === 'kek-v1' ? v1 : v2;
-    const other = vector.key_id === 'kek-v1' ? v2 : v1;
-    expect(decryptValue(makeKeyRing(own), vector.payload).toString('utf8')).toBe(vector.plaintext);
-    expect(refusal(vector.payload, makeKeyRing(other)).problem).toBe('unknown-key-id');
-  });
+  it.each(vectors.valid.map((v, i) => [i, v] as const))(
+    'vector %i decrypts with its own key alone and not with the other',
+    (_i, vector) => {
+      const own = vector.key_id === 'kek-v1' ? v1 : v2;
+      const other = vector.key_id === 'kek-v1' ? v2 : v1;
+      expect(decryptValue(makeKeyRing(own), vector.payload).toString('utf8')).toBe(vector.plaintext);
+      expect(refusal(vector.payload, makeKeyRing(other)).problem).toBe('unknown-key-id');
+    },
+  );
 
   it('refuses a value when the key configured under its id is different key material', () => {
     const vector = vectors.valid.find((v) => v.key_id === 'kek-v1')!;
@@ -113,7 +119,14 @@ describe('base64 in the canonical form (checked by shape, not by the general pat
   const vector = vectors.valid.find((v) => v.key_id === 'kek-v1')!;
   const nonce = (JSON.parse(vector.payload) as { nonce: string }).nonce;
   // Every one uses only base64 characters, so the canonical pattern matches and the shape check decides.
-  const misshapen = [`${nonce.slice(0, 8)}=${nonce.slice(9)}`, nonce.slice(1), `${nonce.slice(0, 14)}=A`, `${nonce.slice(0, 13)}===`, `${nonce}====`, `=${nonce.slice(1)}`];
+  const misshapen = [
+    `${nonce.slice(0, 8)}=${nonce.slice(9)}`,
+    nonce.slice(1),
+    `${nonce.slice(0, 14)}=A`,
+    `${nonce.slice(0, 13)}===`,
+    `${nonce}====`,
+    `=${nonce.slice(1)}`,
+  ];
 
   it.each(misshapen)('nonce %s is refused as bad base64, as the general path refuses it', (bad) => {
     const canonical = vector.payload.replace(`"nonce":"${nonce}"`, `"nonce":"${bad}"`);

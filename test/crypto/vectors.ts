@@ -22,7 +22,9 @@ export function loadVectors(): Vectors {
   const bytes = readFileSync(VECTORS_PATH);
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== VECTORS_SHA256) {
-    throw new Error(`interop vectors at ${VECTORS_PATH} have sha256 ${digest}, expected ${VECTORS_SHA256}: restore the file`);
+    throw new Error(
+      `interop vectors at ${VECTORS_PATH} have sha256 ${digest}, expected ${VECTORS_SHA256}: restore the file`,
+    );
   }
   return JSON.parse(bytes.toString('utf8')) as Vectors;
 }

@@ -29,7 +29,12 @@ async function bigintTable(db: Db, n: number): Promise<ResolvedColumn> {
   const malformed = Object.values(MALFORMED);
   const ids = Array.from({ length: n }, (_, i) => i + 1).sort((a, b) => ((a * 7919) % 31) - ((b * 7919) % 31));
   for (const id of ids) {
-    const value = id % 9 === 0 ? null : id % 7 === 0 ? malformed[id % malformed.length]! : encryptValue(id % 3 === 0 ? v2 : v1, `sk-${id}`);
+    const value =
+      id % 9 === 0
+        ? null
+        : id % 7 === 0
+          ? malformed[id % malformed.length]!
+          : encryptValue(id % 3 === 0 ? v2 : v1, `sk-${id}`);
     await db.query('INSERT INTO secrets VALUES ($1, $2)', [id, value]);
   }
   const [column] = await resolveColumns(db, [{ table: 'secrets', column: 'token_encrypted', idColumn: 'id' }]);
@@ -55,11 +60,17 @@ describe('progress for people and for scripts', () => {
   });
 
   it('says rows read of the total, the rate and the ETA, then the time it took', () => {
-    expect(describeScanProgress(p(0, 200000), 'Counting')).toBe('Counting llm_providers.api_key_encrypted: 0 of 200000 rows');
-    expect(describeScanProgress(p(50000, 200000), 'Counting')).toBe('Counting llm_providers.api_key_encrypted: 50000 of 200000 rows (25%), 25000 rows/s, ETA 0:06');
-    expect(describeScanProgress(p(200000, 200000, { finished: true, etaSeconds: 0, elapsedMs: 1500, rowsPerSecond: 133333.3 }))).toBe(
-      'Reading llm_providers.api_key_encrypted: 200000 of 200000 rows (100%) in 1.5 s, 133333 rows/s',
+    expect(describeScanProgress(p(0, 200000), 'Counting')).toBe(
+      'Counting llm_providers.api_key_encrypted: 0 of 200000 rows',
     );
+    expect(describeScanProgress(p(50000, 200000), 'Counting')).toBe(
+      'Counting llm_providers.api_key_encrypted: 50000 of 200000 rows (25%), 25000 rows/s, ETA 0:06',
+    );
+    expect(
+      describeScanProgress(
+        p(200000, 200000, { finished: true, etaSeconds: 0, elapsedMs: 1500, rowsPerSecond: 133333.3 }),
+      ),
+    ).toBe('Reading llm_providers.api_key_encrypted: 200000 of 200000 rows (100%) in 1.5 s, 133333 rows/s');
     expect(scanProgressEvent(p(50000, 200000), 'inventory')).toEqual({
       type: 'progress',
       phase: 'inventory',
@@ -77,7 +88,11 @@ describe('progress for people and for scripts', () => {
   it('passes the first and the last report of a read, and at most one per interval between them', () => {
     let now = 0;
     const seen: number[] = [];
-    const emit = throttleScanProgress((x) => seen.push(x.done), 5000, () => now);
+    const emit = throttleScanProgress(
+      (x) => seen.push(x.done),
+      5000,
+      () => now,
+    );
     emit(p(0, 100));
     for (const done of [10, 20, 30]) {
       now += 1000;
@@ -93,7 +108,11 @@ describe('progress for people and for scripts', () => {
   it('splits at the sampled boundaries, once each, covering everything', () => {
     expect(rangesBetween([])).toEqual([{}]);
     expect(rangesBetween([null, null])).toEqual([{}]);
-    expect(rangesBetween(['10', '10', '20', null])).toEqual([{ upTo: '10' }, { after: '10', upTo: '20' }, { after: '20' }]);
+    expect(rangesBetween(['10', '10', '20', null])).toEqual([
+      { upTo: '10' },
+      { after: '10', upTo: '20' },
+      { after: '20' },
+    ]);
   });
 });
 
@@ -102,46 +121,71 @@ describe.each(BACKENDS)('inventory read in id ranges on $name', (backend) => {
   beforeAll(() => dbs.prepare(), PGLITE_START_TIMEOUT_MS);
   afterAll(() => dbs.closeAll());
 
-  it.skipIf(!backend.available)('counts exactly what the single statement counts, reporting progress after every range', async () => {
-    const t = await dbs.fresh();
-    try {
-      const column = await bigintTable(t.db, 60);
-      const single = summariseInventory((await t.db.query<{ status: string; key_id: string | null; rows: unknown }>(inventorySql(column))).rows);
-      const reports: ScanProgress[] = [];
-      const counted = await scanInventory(t.db, column, { rangeRows: 8, onProgress: (x) => reports.push(x), now: steppingClock() });
-      expect(counted).toEqual(single);
-      expect(counted.total).toBe(60);
-      expect(counted.nulls).toBe(6);
-      expect(reports.length).toBeGreaterThanOrEqual(4);
-      expect(reports[0]).toMatchObject({ column: 'secrets.token_encrypted', done: 0, total: 60, finished: false, etaSeconds: undefined });
-      const dones = reports.map((r) => r.done);
-      expect([...dones].sort((a, b) => a - b)).toEqual(dones);
-      expect(reports.at(-1)).toMatchObject({ done: 60, total: 60, finished: true, etaSeconds: 0 });
-      expect(reports.slice(1, -1).every((r) => !r.finished && r.rowsPerSecond > 0 && r.etaSeconds !== undefined)).toBe(true);
-    } finally {
-      await t.drop();
-    }
-  });
+  it.skipIf(!backend.available)(
+    'counts exactly what the single statement counts, reporting progress after every range',
+    async () => {
+      const t = await dbs.fresh();
+      try {
+        const column = await bigintTable(t.db, 60);
+        const single = summariseInventory(
+          (await t.db.query<{ status: string; key_id: string | null; rows: unknown }>(inventorySql(column))).rows,
+        );
+        const reports: ScanProgress[] = [];
+        const counted = await scanInventory(t.db, column, {
+          rangeRows: 8,
+          onProgress: (x) => reports.push(x),
+          now: steppingClock(),
+        });
+        expect(counted).toEqual(single);
+        expect(counted.total).toBe(60);
+        expect(counted.nulls).toBe(6);
+        expect(reports.length).toBeGreaterThanOrEqual(4);
+        expect(reports[0]).toMatchObject({
+          column: 'secrets.token_encrypted',
+          done: 0,
+          total: 60,
+          finished: false,
+          etaSeconds: undefined,
+        });
+        const dones = reports.map((r) => r.done);
+        expect([...dones].sort((a, b) => a - b)).toEqual(dones);
+        expect(reports.at(-1)).toMatchObject({ done: 60, total: 60, finished: true, etaSeconds: 0 });
+        expect(
+          reports.slice(1, -1).every((r) => !r.finished && r.rowsPerSecond > 0 && r.etaSeconds !== undefined),
+        ).toBe(true);
+      } finally {
+        await t.drop();
+      }
+    },
+  );
 
-  it.skipIf(!backend.available)('ranges follow the id column\'s own order (bigint, not text) and read every row once', async () => {
-    const t = await dbs.fresh();
-    try {
-      const column = await bigintTable(t.db, 45);
-      const seen: string[] = [];
-      let statements = 0;
-      await scanIdRanges(t.db, column, { rangeRows: 4 }, async (range) => {
-        statements++;
-        const where = [range.after !== undefined ? `id > ${Number(range.after)}` : 'true', range.upTo !== undefined ? `id <= ${Number(range.upTo)}` : 'true'];
-        const { rows } = await t.db.query<{ id: string }>(`SELECT id::text AS id FROM secrets WHERE ${where.join(' AND ')} ORDER BY secrets.id`);
-        seen.push(...rows.map((r) => r.id));
-        return rows.length;
-      });
-      expect(statements).toBeGreaterThan(3);
-      expect(seen).toEqual(Array.from({ length: 45 }, (_, i) => String(i + 1)));
-    } finally {
-      await t.drop();
-    }
-  });
+  it.skipIf(!backend.available)(
+    "ranges follow the id column's own order (bigint, not text) and read every row once",
+    async () => {
+      const t = await dbs.fresh();
+      try {
+        const column = await bigintTable(t.db, 45);
+        const seen: string[] = [];
+        let statements = 0;
+        await scanIdRanges(t.db, column, { rangeRows: 4 }, async (range) => {
+          statements++;
+          const where = [
+            range.after !== undefined ? `id > ${Number(range.after)}` : 'true',
+            range.upTo !== undefined ? `id <= ${Number(range.upTo)}` : 'true',
+          ];
+          const { rows } = await t.db.query<{ id: string }>(
+            `SELECT id::text AS id FROM secrets WHERE ${where.join(' AND ')} ORDER BY secrets.id`,
+          );
+          seen.push(...rows.map((r) => r.id));
+          return rows.length;
+        });
+        expect(statements).toBeGreaterThan(3);
+        expect(seen).toEqual(Array.from({ length: 45 }, (_, i) => String(i + 1)));
+      } finally {
+        await t.drop();
+      }
+    },
+  );
 
   it.skipIf(!backend.available)('stops between ranges when asked to, and counts rows inserted meanwhile', async () => {
     const t = await dbs.fresh();
@@ -163,7 +207,9 @@ describe.each(BACKENDS)('inventory read in id ranges on $name', (backend) => {
       const reports: ScanProgress[] = [];
       await scanIdRanges(t.db, column, { rangeRows: 5, onProgress: (x) => reports.push(x) }, async (range) => {
         const q = inventoryRangeSql(column, range);
-        const part = summariseInventory((await t.db.query<{ status: string; key_id: string | null; rows: unknown }>(q.text, q.params)).rows);
+        const part = summariseInventory(
+          (await t.db.query<{ status: string; key_id: string | null; rows: unknown }>(q.text, q.params)).rows,
+        );
         counted += part.total;
         if (!inserted) {
           inserted = true;

@@ -27,11 +27,21 @@ function withSslmode(url: string, query: string): string {
 describe('DATABASE_URL handling', () => {
   it('spells the verifying sslmodes out as verify-full unless libpq semantics are asked for', () => {
     const base = `postgres://app:${PASSWORD}@db.example:5432/app`;
-    expect(new URL(prepareDatabaseUrl(`${base}?sslmode=require`).connectionString).searchParams.get('sslmode')).toBe('verify-full');
-    expect(new URL(prepareDatabaseUrl(`${base}?sslmode=prefer`).connectionString).searchParams.get('sslmode')).toBe('verify-full');
-    expect(new URL(prepareDatabaseUrl(`${base}?sslmode=verify-ca`).connectionString).searchParams.get('sslmode')).toBe('verify-full');
-    expect(new URL(prepareDatabaseUrl(`${base}?sslmode=disable`).connectionString).searchParams.get('sslmode')).toBe('disable');
-    expect(new URL(prepareDatabaseUrl(`${base}?sslmode=no-verify`).connectionString).searchParams.get('sslmode')).toBe('no-verify');
+    expect(new URL(prepareDatabaseUrl(`${base}?sslmode=require`).connectionString).searchParams.get('sslmode')).toBe(
+      'verify-full',
+    );
+    expect(new URL(prepareDatabaseUrl(`${base}?sslmode=prefer`).connectionString).searchParams.get('sslmode')).toBe(
+      'verify-full',
+    );
+    expect(new URL(prepareDatabaseUrl(`${base}?sslmode=verify-ca`).connectionString).searchParams.get('sslmode')).toBe(
+      'verify-full',
+    );
+    expect(new URL(prepareDatabaseUrl(`${base}?sslmode=disable`).connectionString).searchParams.get('sslmode')).toBe(
+      'disable',
+    );
+    expect(new URL(prepareDatabaseUrl(`${base}?sslmode=no-verify`).connectionString).searchParams.get('sslmode')).toBe(
+      'no-verify',
+    );
     const compat = prepareDatabaseUrl(`${base}?uselibpqcompat=true&sslmode=require`);
     expect(new URL(compat.connectionString).searchParams.get('sslmode')).toBe('require');
     const prepared = prepareDatabaseUrl(`${base}?sslmode=require`);
@@ -59,7 +69,9 @@ describe('DATABASE_URL handling', () => {
 
   it('reports an unreachable server as a DatabaseError showing the URL with the password masked', async () => {
     const port = await closedPort();
-    const error = await openDatabase({ databaseUrl: `postgres://app:${PASSWORD}@127.0.0.1:${port}/app` }).catch((e: unknown) => e);
+    const error = await openDatabase({ databaseUrl: `postgres://app:${PASSWORD}@127.0.0.1:${port}/app` }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DatabaseError);
     const text = `${(error as DatabaseError).message} ${(error as DatabaseError).hint ?? ''}`;
     expect(text).toContain(`postgres://app:****@127.0.0.1:${port}/app`);
@@ -71,32 +83,39 @@ describe('DATABASE_URL handling', () => {
     const db = await openDatabase({ databaseUrl: withSslmode(TEST_DATABASE_URL!, 'sslmode=disable') });
     try {
       expect(db.kind).toBe('pg');
-      const { rows } = await db.query<{ ssl: boolean }>('SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false) AS ssl');
+      const { rows } = await db.query<{ ssl: boolean }>(
+        'SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false) AS ssl',
+      );
       expect(rows[0]!.ssl).toBe(false);
     } finally {
       await db.close();
     }
   });
 
-  it.skipIf(!TEST_DATABASE_URL)('with sslmode=require, refuses a server without TLS (no silent plaintext) and explains, quietly', async () => {
-    const probe = await openDatabase({ databaseUrl: TEST_DATABASE_URL });
-    const { rows } = await probe.query<{ ssl: string }>('SHOW ssl');
-    await probe.close();
-    if (rows[0]!.ssl === 'on') return; // this check needs a server without TLS, as in CI
-    const warnings: string[] = [];
-    const onWarning = (w: Error) => warnings.push(w.message);
-    process.on('warning', onWarning);
-    try {
-      const error = await openDatabase({ databaseUrl: withSslmode(TEST_DATABASE_URL!, 'sslmode=require') }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(DatabaseError);
-      expect((error as DatabaseError).message).toContain('does not support SSL');
-      expect((error as DatabaseError).hint).toMatch(/never falls back to plaintext/);
-      await new Promise((r) => setTimeout(r, 10));
-      expect(warnings.filter((w) => w.includes('SECURITY WARNING'))).toEqual([]);
-    } finally {
-      process.off('warning', onWarning);
-    }
-  });
+  it.skipIf(!TEST_DATABASE_URL)(
+    'with sslmode=require, refuses a server without TLS (no silent plaintext) and explains, quietly',
+    async () => {
+      const probe = await openDatabase({ databaseUrl: TEST_DATABASE_URL });
+      const { rows } = await probe.query<{ ssl: string }>('SHOW ssl');
+      await probe.close();
+      if (rows[0]!.ssl === 'on') return; // this check needs a server without TLS, as in CI
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on('warning', onWarning);
+      try {
+        const error = await openDatabase({ databaseUrl: withSslmode(TEST_DATABASE_URL!, 'sslmode=require') }).catch(
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(DatabaseError);
+        expect((error as DatabaseError).message).toContain('does not support SSL');
+        expect((error as DatabaseError).hint).toMatch(/never falls back to plaintext/);
+        await new Promise((r) => setTimeout(r, 10));
+        expect(warnings.filter((w) => w.includes('SECURITY WARNING'))).toEqual([]);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    },
+  );
 
   it('opens embedded PGlite in a directory without a URL', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kek-pglite-')), 'data');

@@ -14,7 +14,11 @@ export interface Backend {
 /** PGlite's start-up is CPU-bound: on a busy 2-core machine it can take most of a test's timeout. */
 export const PGLITE_START_TIMEOUT_MS = 180_000;
 
-export function perTestSchema(backend: Backend): { prepare(): Promise<void>; fresh(): Promise<TestDatabase>; closeAll(): Promise<void> } {
+export function perTestSchema(backend: Backend): {
+  prepare(): Promise<void>;
+  fresh(): Promise<TestDatabase>;
+  closeAll(): Promise<void>;
+} {
   let lite: Promise<Db> | undefined;
   return {
     /** Opens PGlite up front (call from beforeAll with PGLITE_START_TIMEOUT_MS), so no test pays for it. */

@@ -8,7 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
 import { openPg } from '../../src/db/pg-adapter.js';
-import { ConnectionLostError, DatabaseUnavailableError, isConnectionLoss, type ConnectionEvent } from '../../src/db/reconnect.js';
+import {
+  ConnectionLostError,
+  DatabaseUnavailableError,
+  isConnectionLoss,
+  type ConnectionEvent,
+} from '../../src/db/reconnect.js';
 import { DatabaseError } from '../../src/errors.js';
 import { SKIP_PG_REASON, TEST_DATABASE_URL } from '../helpers/test-db.js';
 import { startTcpProxy, targetOf, type TcpProxy } from './tcp-proxy.js';
@@ -28,10 +33,13 @@ function trapUncaught(): { seen: unknown[]; dispose(): void } {
 describe('connection classification', () => {
   it('knows the transient connection failures from the rest', () => {
     const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code, severity: 'FATAL' });
-    for (const code of ['57P01', '57P02', '57P03', '08006', '08003', '08000', '08001', '08P01']) expect(isConnectionLoss(pgError(code)), code).toBe(true);
-    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE']) expect(isConnectionLoss(Object.assign(new Error(code), { code })), code).toBe(true);
+    for (const code of ['57P01', '57P02', '57P03', '08006', '08003', '08000', '08001', '08P01'])
+      expect(isConnectionLoss(pgError(code)), code).toBe(true);
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE'])
+      expect(isConnectionLoss(Object.assign(new Error(code), { code })), code).toBe(true);
     expect(isConnectionLoss(new Error('Connection terminated unexpectedly'))).toBe(true);
-    for (const code of ['23505', '42P01', '55P03', '57014', '40001', '28P01', '3D000']) expect(isConnectionLoss(pgError(code)), code).toBe(false);
+    for (const code of ['23505', '42P01', '55P03', '57014', '40001', '28P01', '3D000'])
+      expect(isConnectionLoss(pgError(code)), code).toBe(false);
     expect(isConnectionLoss(new Error('syntax error'))).toBe(false);
   });
 });
@@ -53,8 +61,15 @@ describe.skipIf(!TEST_DATABASE_URL)('the pg adapter when connections are lost', 
   });
 
   const appName = () => `kek-test-${randomBytes(4).toString('hex')}`;
-  const open = async (applicationName: string, extra: { connectionString?: string; reconnectBudgetMs?: number } = {}) => {
-    const db = await openPg({ connectionString: extra.connectionString ?? TEST_DATABASE_URL!, applicationName, ...(extra.reconnectBudgetMs ? { reconnectBudgetMs: extra.reconnectBudgetMs } : {}) });
+  const open = async (
+    applicationName: string,
+    extra: { connectionString?: string; reconnectBudgetMs?: number } = {},
+  ) => {
+    const db = await openPg({
+      connectionString: extra.connectionString ?? TEST_DATABASE_URL!,
+      applicationName,
+      ...(extra.reconnectBudgetMs ? { reconnectBudgetMs: extra.reconnectBudgetMs } : {}),
+    });
     opened.push(db);
     return db;
   };
@@ -67,7 +82,10 @@ describe.skipIf(!TEST_DATABASE_URL)('the pg adapter when connections are lost', 
   };
   const waitUntilRunning = async (applicationName: string, fragment: string) => {
     for (let i = 0; i < 200; i++) {
-      const { rows } = await admin.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND query LIKE $2", [applicationName, `%${fragment}%`]);
+      const { rows } = await admin.query(
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND query LIKE $2",
+        [applicationName, `%${fragment}%`],
+      );
       if (rows.length > 0) return;
       await sleep(25);
     }
@@ -86,7 +104,10 @@ describe.skipIf(!TEST_DATABASE_URL)('the pg adapter when connections are lost', 
           await sleep(300); // the server's FATAL arrives while the client is idle in the transaction
           await tx.query('SELECT 2');
         })
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(ConnectionLostError);
       expect(error).toMatchObject({ commitUnknown: false });
       await sleep(100);
@@ -124,7 +145,10 @@ describe.skipIf(!TEST_DATABASE_URL)('the pg adapter when connections are lost', 
     await admin.query(`CREATE TABLE public.${table} (n int)`);
     try {
       // The outcome is taken at once: the rejection may come before the terminate call returns.
-      const running = db.query(`INSERT INTO public.${table} SELECT 1 FROM pg_sleep(0.5)`).then(() => undefined, (e: unknown) => e);
+      const running = db.query(`INSERT INTO public.${table} SELECT 1 FROM pg_sleep(0.5)`).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       await waitUntilRunning(app, table);
       await terminate(app);
       const error = await running;
@@ -163,7 +187,10 @@ describe.skipIf(!TEST_DATABASE_URL)('the pg adapter when connections are lost', 
     await db.query('SELECT 1');
     await proxy.refuse();
     const started = Date.now();
-    const error = await db.query('SELECT 1').then(() => undefined, (e: unknown) => e);
+    const error = await db.query('SELECT 1').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const waited = Date.now() - started;
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
     expect(error).toBeInstanceOf(DatabaseError);

@@ -19,7 +19,9 @@ describe.skipIf(!TEST_DATABASE_URL)('progress of whole-table reads in the CLI', 
 
     const text = await cli(['verify'], env);
     expect(text.stderr).toMatch(/INFO kek_rotate: Counting llm_providers\.api_key_encrypted: 0 of 14 rows\n/);
-    expect(text.stderr).toMatch(/INFO kek_rotate: Counting llm_providers\.api_key_encrypted: 14 of 14 rows \(100%\) in \d+\.\d s, \d+ rows\/s\n/);
+    expect(text.stderr).toMatch(
+      /INFO kek_rotate: Counting llm_providers\.api_key_encrypted: 14 of 14 rows \(100%\) in \d+\.\d s, \d+ rows\/s\n/,
+    );
 
     const json = await cli(['verify', '--json'], env);
     const report = JSON.parse(json.stdout) as { columns: { total: number; byKeyId: Record<string, number> }[] };
@@ -29,8 +31,23 @@ describe.skipIf(!TEST_DATABASE_URL)('progress of whole-table reads in the CLI', 
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events.length).toBeGreaterThanOrEqual(2);
-    expect(events[0]).toMatchObject({ type: 'progress', phase: 'inventory', column: 'llm_providers.api_key_encrypted', done: 0, total: 14, finished: false, etaSeconds: null });
-    expect(events.at(-1)).toMatchObject({ type: 'progress', phase: 'inventory', done: 14, total: 14, finished: true, etaSeconds: 0 });
+    expect(events[0]).toMatchObject({
+      type: 'progress',
+      phase: 'inventory',
+      column: 'llm_providers.api_key_encrypted',
+      done: 0,
+      total: 14,
+      finished: false,
+      etaSeconds: null,
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'progress',
+      phase: 'inventory',
+      done: 14,
+      total: 14,
+      finished: true,
+      etaSeconds: 0,
+    });
     expect(events.every((e) => typeof e.rowsPerSecond === 'number' && typeof e.elapsedMs === 'number')).toBe(true);
 
     const key = await cli(['generate-key', '--id', 'kek-v7'], env);

@@ -23,10 +23,14 @@ const OLD_TEXT = formatKey(OLD);
 const hasPythonYaml = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
 
 function parseYaml(text: string): unknown {
-  const out = execFileSync('python3', ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin.read())))'], {
-    input: text,
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    'python3',
+    ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin.read())))'],
+    {
+      input: text,
+      encoding: 'utf8',
+    },
+  );
   return JSON.parse(out);
 }
 
@@ -59,7 +63,12 @@ describe('shell', () => {
     expect(shellSnippet(BOTH)).toContain(`export SECRETS_ENCRYPTION_KEY='${NEW_TEXT}'\n`);
     expect(shellSnippet(BOTH)).toContain(`export SECRETS_ENCRYPTION_KEY_PREVIOUS='${OLD_TEXT}'\n`);
     expect(shellSnippet(FINAL)).toBe(
-      ['# primary kek-v2, no previous key', `export SECRETS_ENCRYPTION_KEY='${NEW_TEXT}'`, 'unset SECRETS_ENCRYPTION_KEY_PREVIOUS', ''].join('\n'),
+      [
+        '# primary kek-v2, no previous key',
+        `export SECRETS_ENCRYPTION_KEY='${NEW_TEXT}'`,
+        'unset SECRETS_ENCRYPTION_KEY_PREVIOUS',
+        '',
+      ].join('\n'),
     );
   });
   it('a POSIX shell reads back exactly the key, and the final snippet clears the old one', () => {
@@ -107,7 +116,9 @@ describe('kubernetes Secret', () => {
   it('final manifest has no previous key and shows the patch that deletes it from the live Secret', () => {
     const text = kubernetesSnippet(FINAL, { namespace: 'prod' });
     expect(text).not.toContain(OLD.id);
-    expect(text).toContain(`#   kubectl patch secret everruns-encryption-keys -n prod --type=json \\\n#     -p '[{"op":"remove","path":"/data/SECRETS_ENCRYPTION_KEY_PREVIOUS"}]'`);
+    expect(text).toContain(
+      `#   kubectl patch secret everruns-encryption-keys -n prod --type=json \\\n#     -p '[{"op":"remove","path":"/data/SECRETS_ENCRYPTION_KEY_PREVIOUS"}]'`,
+    );
     if (hasPythonYaml) {
       expect((parseYaml(text) as { stringData: unknown }).stringData).toEqual({ SECRETS_ENCRYPTION_KEY: NEW_TEXT });
     }
@@ -116,7 +127,10 @@ describe('kubernetes Secret', () => {
     expect(yamlQuote("a: b # it's")).toBe("'a: b # it''s'");
     expect(yamlQuote('a\nb')).toBe('"a\\nb"');
     if (hasPythonYaml) {
-      expect(parseYaml(`v: ${yamlQuote("a: b # it's")}\nw: ${yamlQuote('a\nb\u0007')}`)).toEqual({ v: "a: b # it's", w: 'a\nb\u0007' });
+      expect(parseYaml(`v: ${yamlQuote("a: b # it's")}\nw: ${yamlQuote('a\nb\u0007')}`)).toEqual({
+        v: "a: b # it's",
+        w: 'a\nb\u0007',
+      });
     }
   });
 });
@@ -133,25 +147,36 @@ describe('docker run', () => {
   it('final: only the primary is passed, and the previous key must be gone from the environment', () => {
     const text = dockerSnippet(FINAL);
     expect(text).toContain('docker run -e SECRETS_ENCRYPTION_KEY everruns\n');
-    expect(text).toContain('# SECRETS_ENCRYPTION_KEY_PREVIOUS must be neither exported\n# nor in encryption-keys.env.\n');
+    expect(text).toContain(
+      '# SECRETS_ENCRYPTION_KEY_PREVIOUS must be neither exported\n# nor in encryption-keys.env.\n',
+    );
   });
 });
 
 describe('width', () => {
-  it.each(SNIPPET_FORMATS)('%s: a masked snippet fits 80 columns whole; only lines with a revealed key are wider', (format) => {
-    for (const config of [BOTH, FINAL]) {
-      for (const line of renderSnippet(format, config, { mask: true, namespace: 'production' }).split('\n')) {
-        expect([...line].length, line).toBeLessThanOrEqual(format === 'docker' && line.startsWith('docker run') ? 80 : 78);
+  it.each(SNIPPET_FORMATS)(
+    '%s: a masked snippet fits 80 columns whole; only lines with a revealed key are wider',
+    (format) => {
+      for (const config of [BOTH, FINAL]) {
+        for (const line of renderSnippet(format, config, { mask: true, namespace: 'production' }).split('\n')) {
+          expect([...line].length, line).toBeLessThanOrEqual(
+            format === 'docker' && line.startsWith('docker run') ? 80 : 78,
+          );
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('masking', () => {
   it.each(SNIPPET_FORMATS)('%s: a masked snippet keeps the key ids and holds no key material', (format) => {
     for (const field of ['stringData', 'data'] as const) {
       const text = renderSnippet(format, BOTH, { mask: true, kubernetesField: field });
-      for (const secret of [NEW.bytes.toString('base64'), OLD.bytes.toString('base64'), Buffer.from(NEW_TEXT).toString('base64')]) {
+      for (const secret of [
+        NEW.bytes.toString('base64'),
+        OLD.bytes.toString('base64'),
+        Buffer.from(NEW_TEXT).toString('base64'),
+      ]) {
         expect(text).not.toContain(secret);
       }
       expect(text).toContain('kek-v2');

@@ -13,13 +13,20 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnvText } from '../../src/config/env-file.js';
 import { parseKey } from '../../src/crypto/key.js';
-import { renderSnippet, snippetFileName, SNIPPET_LABELS, type KeyConfig, type SnippetFormat } from '../../src/deploy/index.js';
+import {
+  renderSnippet,
+  snippetFileName,
+  SNIPPET_LABELS,
+  type KeyConfig,
+  type SnippetFormat,
+} from '../../src/deploy/index.js';
 import { hasTmux } from './tmux-terminal.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/kek-rotate');
 // dist/ is built by the global setup (test/setup/build-fresh.ts): its absence fails, never skips.
-if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('dist/src/cli/main.js is missing after the global setup built dist/');
+if (!existsSync(join(root, 'dist/src/cli/main.js')))
+  throw new Error('dist/src/cli/main.js is missing after the global setup built dist/');
 const skipReason = !hasTmux ? 'tmux is not installed (apt-get install tmux; .ci/run installs it)' : '';
 if (skipReason) console.log(`deploy-snippets e2e skipped: ${skipReason}`);
 const hasPythonYaml = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
@@ -41,11 +48,28 @@ interface Pane {
   kill(): void;
 }
 
-function openPane(command: string, { columns, rows, cwd, env }: { columns: number; rows: number; cwd: string; env: Record<string, string> }): Pane {
+function openPane(
+  command: string,
+  { columns, rows, cwd, env }: { columns: number; rows: number; cwd: string; env: Record<string, string> },
+): Pane {
   const socket = `kek-snippets-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  const exports = Object.entries(env).map(([k, v]) => `${k}='${v.replaceAll("'", `'\\''`)}'`).join(' ');
-  tmux('new-session', '-d', '-s', 'snippets', '-x', String(columns), '-y', String(rows), '-c', cwd, `${exports} ${command}; echo "EXIT=$?"; sleep 600`);
+  const exports = Object.entries(env)
+    .map(([k, v]) => `${k}='${v.replaceAll("'", `'\\''`)}'`)
+    .join(' ');
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    'snippets',
+    '-x',
+    String(columns),
+    '-y',
+    String(rows),
+    '-c',
+    cwd,
+    `${exports} ${command}; echo "EXIT=$?"; sleep 600`,
+  );
   // Applications may set the clipboard (tmux makes a paste buffer of it): what `c` needs.
   tmux('set-option', '-s', 'set-clipboard', 'on');
   // kill-server leaves the socket file behind; it is removed with the server.
@@ -56,7 +80,7 @@ function openPane(command: string, { columns, rows, cwd, env }: { columns: numbe
     send: (...keys) => void tmux('send-keys', '-t', 'snippets', ...keys),
     async waitFor(test, what = typeof test === 'string' ? JSON.stringify(test) : 'the screen') {
       const matches = typeof test === 'string' ? (s: string) => flat(s).includes(flat(test)) : test;
-      for (const start = Date.now(); ; ) {
+      for (const start = Date.now(); ;) {
         const current = screen(true);
         if (matches(current)) return current;
         if (Date.now() - start > STEP) throw new Error(`timed out waiting for ${what}; screen:\n${redact(screen())}`);
@@ -90,8 +114,12 @@ function rawSelection(screen: string, format: SnippetFormat): string[] {
 /** The preview's rows on the deploy screen, under the tabs, down to the first row that is not the snippet. */
 function previewSelection(screen: string): string[] {
   const rows = screen.split('\n');
-  const tabs = rows.findIndex((row) => row.includes('.env') && row.includes('docker run') && row.includes('Kubernetes Secret'));
-  const end = rows.findIndex((row, i) => i > tabs && (row === '' || row.startsWith('↕') || row.startsWith('Copied') || row.startsWith('Wrote')));
+  const tabs = rows.findIndex(
+    (row) => row.includes('.env') && row.includes('docker run') && row.includes('Kubernetes Secret'),
+  );
+  const end = rows.findIndex(
+    (row, i) => i > tabs && (row === '' || row.startsWith('↕') || row.startsWith('Copied') || row.startsWith('Wrote')),
+  );
   return rows.slice(tabs + 1, end);
 }
 
@@ -104,7 +132,10 @@ interface Expected {
 
 /** Runs the lines in bash; the variables a child process then sees (exported), by name. */
 function exportedBy(lines: string[]): Record<string, string> {
-  const run = spawnSync('bash', ['--noprofile', '--norc', '-c', `${lines.join('\n')}\nexec env -0`], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+  const run = spawnSync('bash', ['--noprofile', '--norc', '-c', `${lines.join('\n')}\nexec env -0`], {
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '' },
+  });
   expect(run.status, 'bash ran the lines').toBe(0);
   expect(run.stderr === '', 'bash printed no error').toBe(true);
   return Object.fromEntries(
@@ -150,7 +181,11 @@ function smallYaml(text: string): unknown {
 
 function yaml(text: string): unknown {
   if (!hasPythonYaml) return smallYaml(text);
-  const out = execFileSync('python3', ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin.read())))'], { input: text, encoding: 'utf8' });
+  const out = execFileSync(
+    'python3',
+    ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin.read())))'],
+    { input: text, encoding: 'utf8' },
+  );
   return JSON.parse(out);
 }
 
@@ -171,17 +206,31 @@ function checkSelection(format: SnippetFormat, lines: string[], keys: Expected):
   switch (format) {
     case 'shell': {
       const env = exportedBy(lines);
-      expect(env['SECRETS_ENCRYPTION_KEY'] === keys.primary, 'SECRETS_ENCRYPTION_KEY exported with the new key').toBe(true);
-      expect(env['SECRETS_ENCRYPTION_KEY_PREVIOUS'] === keys.previous, 'SECRETS_ENCRYPTION_KEY_PREVIOUS exported with the old key').toBe(true);
+      expect(env['SECRETS_ENCRYPTION_KEY'] === keys.primary, 'SECRETS_ENCRYPTION_KEY exported with the new key').toBe(
+        true,
+      );
+      expect(
+        env['SECRETS_ENCRYPTION_KEY_PREVIOUS'] === keys.previous,
+        'SECRETS_ENCRYPTION_KEY_PREVIOUS exported with the old key',
+      ).toBe(true);
       return;
     }
     case 'dotenv':
-      expect(isDeepStrictEqual(parseEnvText(lines.join('\n'), 'the selected .env lines'), both), 'the .env lines read as exactly both keys').toBe(true);
+      expect(
+        isDeepStrictEqual(parseEnvText(lines.join('\n'), 'the selected .env lines'), both),
+        'the .env lines read as exactly both keys',
+      ).toBe(true);
       expect(isDeepStrictEqual(dockerEnvFile(lines), both), 'docker --env-file reads exactly both keys').toBe(true);
       return;
     case 'kubernetes': {
       const secret = yaml(lines.join('\n'));
-      const expected = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'everruns-encryption-keys' }, type: 'Opaque', stringData: both };
+      const expected = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'everruns-encryption-keys' },
+        type: 'Opaque',
+        stringData: both,
+      };
       expect(isDeepStrictEqual(secret, expected), 'the YAML is exactly the Secret with both keys').toBe(true);
       return;
     }
@@ -218,7 +267,11 @@ describe.skipIf(Boolean(skipReason))('deploy snippets of the real binary, select
     it(`${columns}x${rows}: every format selected from the screen works with the exact keys; c and w give the whole snippet`, async () => {
       const dir = mkdtempSync(join(work, `${columns}x${rows}-`));
       const db = join(dir, 'db');
-      const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '10', '--key-out', join(dir, 'kek-v1.key')], { cwd: dir, encoding: 'utf8', timeout: START });
+      const seeded = spawnSync(
+        'node',
+        [bin, 'seed', '--pglite', db, '--rows', '10', '--key-out', join(dir, 'kek-v1.key')],
+        { cwd: dir, encoding: 'utf8', timeout: START },
+      );
       expect(seeded.status, seeded.stderr).toBe(0);
       const oldKey = readFileSync(join(dir, 'kek-v1.key'), 'utf8').trim();
 
@@ -248,7 +301,9 @@ describe.skipIf(Boolean(skipReason))('deploy snippets of the real binary, select
       pane.send('v');
       const masked = await pane.waitFor((s) => s.includes(rawHeader('dotenv')), 'the masked raw view');
       expect(masked).toContain('(keys masked: k shows them)');
-      expect(rawSelection(masked, 'dotenv')).toEqual(renderSnippet('dotenv', config, { mask: true }).trimEnd().split('\n'));
+      expect(rawSelection(masked, 'dotenv')).toEqual(
+        renderSnippet('dotenv', config, { mask: true }).trimEnd().split('\n'),
+      );
       expect(KEY_ANYWHERE.test(pane.screen()), 'key material on screen before k').toBe(false);
       pane.send('Escape');
       await pane.waitFor('[.env]');
@@ -268,7 +323,10 @@ describe.skipIf(Boolean(skipReason))('deploy snippets of the real binary, select
         }
         // The raw view: every line whole, wherever the terminal wraps it.
         pane.send('v');
-        const raw = await pane.waitFor((s) => s.includes(rawHeader(format)) && s.includes('(keys shown)'), `the raw view of ${format}`);
+        const raw = await pane.waitFor(
+          (s) => s.includes(rawHeader(format)) && s.includes('(keys shown)'),
+          `the raw view of ${format}`,
+        );
         const selected = rawSelection(raw, format);
         expect(selected.join('\n') === whole.trimEnd(), `${format}: the selected lines are the snippet`).toBe(true);
         checkSelection(format, selected, keys);
@@ -289,7 +347,9 @@ describe.skipIf(Boolean(skipReason))('deploy snippets of the real binary, select
         pane.send('Enter');
         await pane.waitFor(`Wrote the ${SNIPPET_LABELS[format]} snippet to ${name} (mode 0600).`);
         expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
-        expect(readFileSync(join(dir, name), 'utf8') === whole, `${format}: the file holds the whole snippet`).toBe(true);
+        expect(readFileSync(join(dir, name), 'utf8') === whole, `${format}: the file holds the whole snippet`).toBe(
+          true,
+        );
         pane.send('w');
         await pane.waitFor(`to (a new file, mode 0600): ${name}`);
         pane.send('Enter');

@@ -34,10 +34,17 @@ describe.skipIf(Boolean(skip))('the emergency path on PostgreSQL through the rea
     const s = await seed(t.db, { rows: 2000, nulls: 5 });
     const work = mkdtempSync(join(tmpdir(), 'kek-e2e-emergency-'));
     const env = (primary: string, previous?: string) =>
-      writeFileSync(join(work, '.env'), `SECRETS_ENCRYPTION_KEY=${primary}\n${previous ? `SECRETS_ENCRYPTION_KEY_PREVIOUS=${previous}\n` : ''}`, { mode: 0o600 });
+      writeFileSync(
+        join(work, '.env'),
+        `SECRETS_ENCRYPTION_KEY=${primary}\n${previous ? `SECRETS_ENCRYPTION_KEY_PREVIOUS=${previous}\n` : ''}`,
+        { mode: 0o600 },
+      );
     env(formatKey(s.v1));
     const journal = join(work, 'journal.jsonl');
-    term = openTmux(`node ${bin} --emergency --journal ${journal}`, { cwd: work, env: { DATABASE_URL: t.url!, NO_COLOR: '1' } });
+    term = openTmux(`node ${bin} --emergency --journal ${journal}`, {
+      cwd: work,
+      env: { DATABASE_URL: t.url!, NO_COLOR: '1' },
+    });
 
     await term.waitFor('kek-v2:••••', STEP);
     term.send('w');
@@ -69,10 +76,22 @@ describe.skipIf(Boolean(skip))('the emergency path on PostgreSQL through the rea
 
     expect(await keyIdCounts(t.db)).toEqual({ 'kek-v2': 2003, NULL: 5 });
     const files = readdirSync(work).filter((f) => f.startsWith('kek-rotate-checklist-kek-v1-'));
-    const markdown = readFileSync(join(work, files.find((f) => f.endsWith('.md'))!), 'utf8');
+    const markdown = readFileSync(
+      join(
+        work,
+        files.find((f) => f.endsWith('.md'))!,
+      ),
+      'utf8',
+    );
     expect(markdown.split('\n').filter((l) => l.startsWith('- [ ] '))).toHaveLength(2003);
     expect(markdown).toContain('written late 2');
-    const csv = readFileSync(join(work, files.find((f) => f.endsWith('.csv'))!), 'utf8');
+    const csv = readFileSync(
+      join(
+        work,
+        files.find((f) => f.endsWith('.csv'))!,
+      ),
+      'utf8',
+    );
     expect(csv.trimEnd().split('\r\n')).toHaveLength(2004);
     for (const f of files) expect(statSync(join(work, f)).mode & 0o777).toBe(0o600);
     const report = execFileSync('node', [bin, 'report', '--journal', journal], { cwd: work, encoding: 'utf8' });

@@ -11,7 +11,10 @@ afterEach(() => term?.kill());
 
 describe.skipIf(!hasTmux)('runbook in a real terminal (tmux)', () => {
   beforeAll(() => {
-    script = execFileSync('test/e2e-tui/preview.sh', ['--build-only'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    script = execFileSync('test/e2e-tui/preview.sh', ['--build-only'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   }, 240_000);
 
   it('a whole rotation by key presses: raw-mode keys, masked key, typed removal, exit 0', async () => {

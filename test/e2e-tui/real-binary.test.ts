@@ -11,7 +11,8 @@ import { hasTmux, openTmux, type TmuxTerminal } from './tmux-terminal.js';
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/kek-rotate');
 // dist/ is built by the global setup (test/setup/build-fresh.ts): its absence fails, never skips.
-if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('dist/src/cli/main.js is missing after the global setup built dist/');
+if (!existsSync(join(root, 'dist/src/cli/main.js')))
+  throw new Error('dist/src/cli/main.js is missing after the global setup built dist/');
 const skipReason = !hasTmux ? 'tmux is not installed (apt-get install tmux; .ci/run installs it)' : '';
 if (skipReason) console.log(`real-binary e2e skipped: ${skipReason}`);
 
@@ -89,7 +90,11 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     const db = join(work, 'db');
     const oldKeyFile = join(work, 'kek-v1.key');
     const journal = join(work, 'runbook.jsonl');
-    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '20', '--key-out', oldKeyFile], { cwd: work, encoding: 'utf8', timeout: START });
+    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '20', '--key-out', oldKeyFile], {
+      cwd: work,
+      encoding: 'utf8',
+      timeout: START,
+    });
     expect(seeded.status, seeded.stderr).toBe(0);
     expect(seeded.stdout).toContain('inserted 20 providers');
     const oldKey = readFileSync(oldKeyFile, 'utf8').trim();
@@ -139,7 +144,13 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     const report = JSON.parse(verify.stdout) as {
       passed: boolean;
       primaryKeyId: string;
-      columns: { total: number; nulls: number; invalid: number; byKeyId: Record<string, number>; deep: { checked: number; ok: number; failed: number; ring: string } }[];
+      columns: {
+        total: number;
+        nulls: number;
+        invalid: number;
+        byKeyId: Record<string, number>;
+        deep: { checked: number; ok: number; failed: number; ring: string };
+      }[];
     };
     expect(report.passed).toBe(true);
     expect(report.primaryKeyId).toBe('kek-v2');
@@ -160,7 +171,8 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     // The journal tells the story without key material.
     const text = readFileSync(journal, 'utf8');
     expect(text).toContain('kek-v2');
-    for (const key of [oldKey, newKey]) expect(text.includes(key.split(':')[1]!), 'key material in the journal').toBe(false);
+    for (const key of [oldKey, newKey])
+      expect(text.includes(key.split(':')[1]!), 'key material in the journal').toBe(false);
     expect(KEY_ANYWHERE.test(text), 'a 32-byte base64 value in the journal').toBe(false);
     const rendered = execFileSync('node', [bin, 'report', '--journal', journal], { cwd: work, encoding: 'utf8' });
     expect(rendered).toContain('kek-v2');
@@ -170,7 +182,11 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
   it('a wrong key under the right id is blocked at preflight, before any key is generated', async () => {
     const dir = mkdtempSync(join(work, 'wrong-'));
     const db = join(dir, 'db');
-    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '20', '--key-out', join(dir, 'right-v1.key')], { cwd: dir, encoding: 'utf8', timeout: START });
+    const seeded = spawnSync(
+      'node',
+      [bin, 'seed', '--pglite', db, '--rows', '20', '--key-out', join(dir, 'right-v1.key')],
+      { cwd: dir, encoding: 'utf8', timeout: START },
+    );
     expect(seeded.status, seeded.stderr).toBe(0);
     const wrong = `kek-v1:${Buffer.alloc(32, 0x5a).toString('base64')}`;
     term = openTmux(`node ${bin} --pglite ${db} --journal ${join(dir, 'wrong.jsonl')}`, {
@@ -178,7 +194,9 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
       env: { SECRETS_ENCRYPTION_KEY: wrong, XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
     });
     const screen = await term.waitFor('this is not the key these rows were written with', START);
-    expect(screen.replace(/\s+/g, ' ')).toContain('SECRETS_ENCRYPTION_KEY (kek-v1) decrypts none of the 17 rows labelled kek-v1 that were tried');
+    expect(screen.replace(/\s+/g, ' ')).toContain(
+      'SECRETS_ENCRYPTION_KEY (kek-v1) decrypts none of the 17 rows labelled kek-v1 that were tried',
+    );
     expect(screen).not.toContain('Enter rotate');
     expect(screen).not.toContain('kek-v2');
     term.send('q');
@@ -195,13 +213,26 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     const db = join(dir, 'db');
     const oldKeyFile = join(dir, 'kek-v1.key');
     const journal = join(dir, 'resume.jsonl');
-    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '300', '--key-out', oldKeyFile], { cwd: dir, encoding: 'utf8', timeout: START });
+    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '300', '--key-out', oldKeyFile], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: START,
+    });
     expect(seeded.status, seeded.stderr).toBe(0);
-    const env = { SECRETS_ENCRYPTION_KEY: readFileSync(oldKeyFile, 'utf8').trim(), XDG_STATE_HOME: join(dir, 'state'), NO_COLOR: '1' };
+    const env = {
+      SECRETS_ENCRYPTION_KEY: readFileSync(oldKeyFile, 'utf8').trim(),
+      XDG_STATE_HOME: join(dir, 'state'),
+      NO_COLOR: '1',
+    };
     // Slow enough that the live run is still going when the test pauses it, even on a loaded machine.
     const command = `node ${bin} --pglite ${db} --journal ${journal} --max-rate 20 --batch-size 10`;
     const keyedRows = () => {
-      const out = spawnSync('node', [bin, 'verify', '--pglite', db, '--json'], { cwd: dir, encoding: 'utf8', timeout: 2 * START, env: { ...process.env, SECRETS_ENCRYPTION_KEY: '' } });
+      const out = spawnSync('node', [bin, 'verify', '--pglite', db, '--json'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 2 * START,
+        env: { ...process.env, SECRETS_ENCRYPTION_KEY: '' },
+      });
       return (JSON.parse(out.stdout) as { columns: { byKeyId: Record<string, number> }[] }).columns[0]!.byKeyId;
     };
     const before = keyedRows();
@@ -218,7 +249,7 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     await press(term, 'Both keys, runbook order', 'y');
     await press(term, 'y start the live run', 'y');
     // Some rows moved, most not yet.
-    for (const started = Date.now(); !/\b[1-9]\d*\/\d+ rows/.test(term.screen()); ) {
+    for (const started = Date.now(); !/\b[1-9]\d*\/\d+ rows/.test(term.screen());) {
       if (Date.now() - started > STEP) throw new Error(`no progress on screen:\n${term.screen()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -232,15 +263,25 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     // Left mid-rotation: 130, and the hint names the command and the variables, never a value.
     expect(await exitCode(term)).toBe(130);
     const left = term.history().replace(/\s+/g, ' ');
-    expect(left).toContain('keep the application on SECRETS_ENCRYPTION_KEY=kek-v2 and SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1');
+    expect(left).toContain(
+      'keep the application on SECRETS_ENCRYPTION_KEY=kek-v2 and SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1',
+    );
     expect(left).toContain(`run \`kek-rotate --pglite ${db} --journal ${journal}\` again`);
     expect(KEY_ANYWHERE.test(term.history()), 'key material on screen').toBe(false);
     // The summary's counts are the database's, read after the screen closed.
-    const summary = /Rows per key now in llm_providers\.api_key_encrypted \(read at [\d:]+ UTC\): kek-v1 ([\d,]+), kek-v2 ([\d,]+)/.exec(left);
+    const summary =
+      /Rows per key now in llm_providers\.api_key_encrypted \(read at [\d:]+ UTC\): kek-v1 ([\d,]+), kek-v2 ([\d,]+)/.exec(
+        left,
+      );
     expect(summary, left).not.toBeNull();
     const now = keyedRows();
-    expect([Number(summary![1]!.replaceAll(',', '')), Number(summary![2]!.replaceAll(',', ''))]).toEqual([now['kek-v1'], now['kek-v2']]);
-    expect(left).toMatch(new RegExp(`Moved onto kek-v2 in this session: ${now['kek-v2']!.toLocaleString('en-US')} rows\\.`));
+    expect([Number(summary![1]!.replaceAll(',', '')), Number(summary![2]!.replaceAll(',', ''))]).toEqual([
+      now['kek-v1'],
+      now['kek-v2'],
+    ]);
+    expect(left).toMatch(
+      new RegExp(`Moved onto kek-v2 in this session: ${now['kek-v2']!.toLocaleString('en-US')} rows\\.`),
+    );
     term.kill();
 
     // Session 2: the same command and environment. Never kek-v2 -> kek-v1; load kek-v2 from its file.
@@ -262,7 +303,9 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     const done = (await term.waitFor('Done: kek-v1 → kek-v2', STEP)).replace(/\s+/g, ' ');
     const total = before['kek-v1']!;
     const earlier = now['kek-v2']!;
-    expect(done).toContain(`Rows re-encrypted: ${total.toLocaleString('en-US')} (${earlier.toLocaleString('en-US')} before this session). Failed: 0.`);
+    expect(done).toContain(
+      `Rows re-encrypted: ${total.toLocaleString('en-US')} (${earlier.toLocaleString('en-US')} before this session). Failed: 0.`,
+    );
     term.send('q');
     expect(await exitCode(term)).toBe(0);
     term.kill();
@@ -276,10 +319,13 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
   }, 300_000);
 
   it('rehearse compromised-key: the emergency path to the credentials checklist, debrief decides the exit code', async () => {
-    term = openTmux(`node ${bin} rehearse --scenario compromised-key --rows 30 --journal ${join(work, 'emergency.jsonl')}`, {
-      cwd: work,
-      env: { XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
-    });
+    term = openTmux(
+      `node ${bin} rehearse --scenario compromised-key --rows 30 --journal ${join(work, 'emergency.jsonl')}`,
+      {
+        cwd: work,
+        env: { XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
+      },
+    );
     await press(term, 'Press Enter to begin', 'Enter');
     await press(term, 'e emergency: key leaked', 'e');
     await term.waitFor('EMERGENCY: key compromised', STEP);
@@ -300,7 +346,15 @@ describe.skipIf(Boolean(skipReason))('the real kek-rotate binary in a terminal (
     const files = readdirSync(work).filter((f) => f.startsWith('kek-rotate-checklist-kek-v1-'));
     expect(files.map((f) => f.slice(f.lastIndexOf('.'))).sort()).toEqual(['.csv', '.md']);
     for (const f of files) expect(statSync(join(work, f)).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(work, files.find((f) => f.endsWith('.md'))!), 'utf8')).toContain(`${listed} credentials`);
+    expect(
+      readFileSync(
+        join(
+          work,
+          files.find((f) => f.endsWith('.md'))!,
+        ),
+        'utf8',
+      ),
+    ).toContain(`${listed} credentials`);
     term.send(' ');
     await term.waitFor(`(${listed}, 1 ticked)`, STEP);
     term.send('y');

@@ -11,7 +11,8 @@ import { hasTmux, openTmux, type TmuxTerminal } from './tmux-terminal.js';
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/kek-rotate');
 // dist/ is built by the global setup (test/setup/build-fresh.ts): its absence fails, never skips.
-if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('dist/src/cli/main.js is missing after the global setup built dist/');
+if (!existsSync(join(root, 'dist/src/cli/main.js')))
+  throw new Error('dist/src/cli/main.js is missing after the global setup built dist/');
 const skipReason = !hasTmux ? 'tmux is not installed (apt-get install tmux; .ci/run installs it)' : '';
 if (skipReason) console.log(`rehearse grading e2e skipped: ${skipReason}`);
 
@@ -95,69 +96,93 @@ describe.skipIf(Boolean(skipReason))('kek-rotate rehearse grades what the traine
     work = mkdtempSync(join(tmpdir(), 'kek-e2e-grading-'));
   });
 
-  it('rolling-deploy with the runbook order: a replica fails to read on screen, the debrief says FAILED and why, exit 1', async () => {
-    term = await begin('rolling-deploy', 'rolling-runbook');
-    await generateAndChoose(term, '1');
-    await press(term, 'Both keys, runbook order', 'y');
-    // While the deploy rolls: the activity feed under the screen shows the failed read.
-    const feed = await term.waitFor('read failures in the last', STEP);
-    expect(feed).toMatch(/application \(\d+ read failures in the last \d+\)/);
-    await reencryptVerifyRemove(term);
-    expect(await exitCode(term)).toBe(1);
-    const { verdict, text } = await debriefOf(term, 'rolling-deploy');
-    expect(verdict).toBe('FAILED');
-    expect(text).toContain('[FAIL] The staged deploy: the new key decrypt-only first (2a), primary only once every replica had it (2b).');
-    expect(text).toContain('kek-v2 was primary in the first deploy that carried it (runbook order)');
-    expect(text).toMatch(/\[FAIL\] No replica ever failed to read a value\. \d+ failed read\(s\): replica-2\//);
-    expect(text).toContain('Lesson: - Making the new key primary in one rolling deploy lets the replicas updated first write values that the others cannot read yet');
-    expect(text).toContain('choose the staged deploy');
-    expect(text).not.toContain('Deploying the new key as decrypt-only first');
-  }, LONG);
+  it(
+    'rolling-deploy with the runbook order: a replica fails to read on screen, the debrief says FAILED and why, exit 1',
+    async () => {
+      term = await begin('rolling-deploy', 'rolling-runbook');
+      await generateAndChoose(term, '1');
+      await press(term, 'Both keys, runbook order', 'y');
+      // While the deploy rolls: the activity feed under the screen shows the failed read.
+      const feed = await term.waitFor('read failures in the last', STEP);
+      expect(feed).toMatch(/application \(\d+ read failures in the last \d+\)/);
+      await reencryptVerifyRemove(term);
+      expect(await exitCode(term)).toBe(1);
+      const { verdict, text } = await debriefOf(term, 'rolling-deploy');
+      expect(verdict).toBe('FAILED');
+      expect(text).toContain(
+        '[FAIL] The staged deploy: the new key decrypt-only first (2a), primary only once every replica had it (2b).',
+      );
+      expect(text).toContain('kek-v2 was primary in the first deploy that carried it (runbook order)');
+      expect(text).toMatch(/\[FAIL\] No replica ever failed to read a value\. \d+ failed read\(s\): replica-2\//);
+      expect(text).toContain(
+        'Lesson: - Making the new key primary in one rolling deploy lets the replicas updated first write values that the others cannot read yet',
+      );
+      expect(text).toContain('choose the staged deploy');
+      expect(text).not.toContain('Deploying the new key as decrypt-only first');
+    },
+    LONG,
+  );
 
-  it('rolling-deploy with the staged deploy: PASSED with the lesson of the staged deploy, exit 0', async () => {
-    term = await begin('rolling-deploy', 'rolling-staged');
-    await generateAndChoose(term, '2');
-    await press(term, 'Step 2a of 2', 'y');
-    await press(term, 'Step 2b of 2', 'y');
-    await reencryptVerifyRemove(term);
-    expect(await exitCode(term)).toBe(0);
-    const { verdict, text } = await debriefOf(term, 'rolling-deploy');
-    expect(verdict).toBe('PASSED');
-    expect(text).not.toContain('[FAIL]');
-    expect(text).toContain('[PASS] The staged deploy');
-    expect(text).toContain('Replica read failures: none');
-    expect(text).toContain('Deploying the new key as decrypt-only first meant every replica could read it');
-  }, LONG);
+  it(
+    'rolling-deploy with the staged deploy: PASSED with the lesson of the staged deploy, exit 0',
+    async () => {
+      term = await begin('rolling-deploy', 'rolling-staged');
+      await generateAndChoose(term, '2');
+      await press(term, 'Step 2a of 2', 'y');
+      await press(term, 'Step 2b of 2', 'y');
+      await reencryptVerifyRemove(term);
+      expect(await exitCode(term)).toBe(0);
+      const { verdict, text } = await debriefOf(term, 'rolling-deploy');
+      expect(verdict).toBe('PASSED');
+      expect(text).not.toContain('[FAIL]');
+      expect(text).toContain('[PASS] The staged deploy');
+      expect(text).toContain('Replica read failures: none');
+      expect(text).toContain('Deploying the new key as decrypt-only first meant every replica could read it');
+    },
+    LONG,
+  );
 
-  it('compromised-key on the standard path: FAILED, the lesson says a leaked key calls for the emergency path, exit 1', async () => {
-    term = await begin('compromised-key', 'leak-standard');
-    await generateAndChoose(term, '1');
-    await press(term, 'Both keys, runbook order', 'y');
-    await reencryptVerifyRemove(term);
-    expect(await exitCode(term)).toBe(1);
-    const { verdict, text } = await debriefOf(term, 'compromised-key');
-    expect(verdict).toBe('FAILED');
-    expect(text).toContain('[FAIL] The emergency path (e at preflight), not the standard rotation. you took the standard rotation (Enter at preflight), not the emergency path (e)');
-    expect(text).toMatch(/kek-v1 out of service after \d+ min \d+ s \(target: within 15 min\)/);
-    expect(text).toContain('Lesson: - A leaked key calls for the emergency path (e at preflight)');
-  }, LONG);
+  it(
+    'compromised-key on the standard path: FAILED, the lesson says a leaked key calls for the emergency path, exit 1',
+    async () => {
+      term = await begin('compromised-key', 'leak-standard');
+      await generateAndChoose(term, '1');
+      await press(term, 'Both keys, runbook order', 'y');
+      await reencryptVerifyRemove(term);
+      expect(await exitCode(term)).toBe(1);
+      const { verdict, text } = await debriefOf(term, 'compromised-key');
+      expect(verdict).toBe('FAILED');
+      expect(text).toContain(
+        '[FAIL] The emergency path (e at preflight), not the standard rotation. you took the standard rotation (Enter at preflight), not the emergency path (e)',
+      );
+      expect(text).toMatch(/kek-v1 out of service after \d+ min \d+ s \(target: within 15 min\)/);
+      expect(text).toContain('Lesson: - A leaked key calls for the emergency path (e at preflight)');
+    },
+    LONG,
+  );
 
-  it('compromised-key on the emergency path: PASSED, the time it took against the target, exit 0', async () => {
-    term = await begin('compromised-key', 'leak-emergency');
-    await press(term, 'e emergency: key leaked', 'e');
-    await press(term, 'kek-v2:••••', 'k');
-    await press(term, 'Visible now', 'y');
-    await press(term, 'Deploy both keys now', 'y');
-    await press(term, 'Remove the leaked key', 'y');
-    await typeRemoval(term, 'kek-v1');
-    await press(term, 'Rotate these credentials at their providers', 'y');
-    await press(term, 'Done: kek-v1 → kek-v2', 'q');
-    expect(await exitCode(term)).toBe(0);
-    const { verdict, text } = await debriefOf(term, 'compromised-key');
-    expect(verdict).toBe('PASSED');
-    expect(text).not.toContain('[FAIL]');
-    expect(text).toMatch(/\[PASS\] kek-v1 is out of service on every replica within 15 minutes\. kek-v1 out of service after \d+ min \d+ s \(target: within 15 min\)/);
-    expect(text).toContain('[PASS] The emergency path (e at preflight)');
-    expect(text).toContain('kek-v1 now protects nothing');
-  }, LONG);
+  it(
+    'compromised-key on the emergency path: PASSED, the time it took against the target, exit 0',
+    async () => {
+      term = await begin('compromised-key', 'leak-emergency');
+      await press(term, 'e emergency: key leaked', 'e');
+      await press(term, 'kek-v2:••••', 'k');
+      await press(term, 'Visible now', 'y');
+      await press(term, 'Deploy both keys now', 'y');
+      await press(term, 'Remove the leaked key', 'y');
+      await typeRemoval(term, 'kek-v1');
+      await press(term, 'Rotate these credentials at their providers', 'y');
+      await press(term, 'Done: kek-v1 → kek-v2', 'q');
+      expect(await exitCode(term)).toBe(0);
+      const { verdict, text } = await debriefOf(term, 'compromised-key');
+      expect(verdict).toBe('PASSED');
+      expect(text).not.toContain('[FAIL]');
+      expect(text).toMatch(
+        /\[PASS\] kek-v1 is out of service on every replica within 15 minutes\. kek-v1 out of service after \d+ min \d+ s \(target: within 15 min\)/,
+      );
+      expect(text).toContain('[PASS] The emergency path (e at preflight)');
+      expect(text).toContain('kek-v1 now protects nothing');
+    },
+    LONG,
+  );
 });

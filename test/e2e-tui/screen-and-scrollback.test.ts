@@ -22,15 +22,26 @@ describe.skipIf(!hasTmux)('the terminal around the runbook', () => {
   it('keeps the scrollback from before, redraws cleanly on resize, leaves the last screen', async () => {
     work = mkdtempSync(join(tmpdir(), 'kek-e2e-screen-'));
     const db = join(work, 'db');
-    const seeded = spawnSync('node', [bin, 'seed', '--pglite', db, '--rows', '20', '--key-out', join(work, 'kek-v1.key')], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+    const seeded = spawnSync(
+      'node',
+      [bin, 'seed', '--pglite', db, '--rows', '20', '--key-out', join(work, 'kek-v1.key')],
+      { cwd: work, encoding: 'utf8', timeout: 60_000 },
+    );
     expect(seeded.status, seeded.stderr).toBe(0);
     // The key from ./.env (the environment prefix would reach only the printf before it).
-    writeFileSync(join(work, '.env'), `SECRETS_ENCRYPTION_KEY=${readFileSync(join(work, 'kek-v1.key'), 'utf8').trim()}\n`, { mode: 0o600 });
+    writeFileSync(
+      join(work, '.env'),
+      `SECRETS_ENCRYPTION_KEY=${readFileSync(join(work, 'kek-v1.key'), 'utf8').trim()}\n`,
+      { mode: 0o600 },
+    );
     const before = Array.from({ length: 30 }, (_, i) => `before-line-${i + 1}`);
-    term = openTmux(`printf '%s\\n' ${before.join(' ')}; node ${bin} --pglite ${db} --journal ${join(work, 'j.jsonl')}`, {
-      cwd: work,
-      env: { NO_COLOR: '1' },
-    });
+    term = openTmux(
+      `printf '%s\\n' ${before.join(' ')}; node ${bin} --pglite ${db} --journal ${join(work, 'j.jsonl')}`,
+      {
+        cwd: work,
+        env: { NO_COLOR: '1' },
+      },
+    );
     await term.waitFor('Enter rotate', 2 * STEP);
 
     term.resize(60, 20);

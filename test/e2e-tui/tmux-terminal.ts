@@ -28,10 +28,23 @@ export function openTmux(
   { columns = 80, rows = 24, env = {} as Record<string, string>, cwd = undefined as string | undefined } = {},
 ): TmuxTerminal {
   const name = `kek-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const exports = Object.entries(env).map(([k, v]) => `${k}='${v.replaceAll("'", `'\\''`)}'`).join(' ');
+  const exports = Object.entries(env)
+    .map(([k, v]) => `${k}='${v.replaceAll("'", `'\\''`)}'`)
+    .join(' ');
   // The shell prints the exit code and keeps the pane open, so the test can read how it ended.
   const wrapped = `${exports} ${command}; echo "EXIT=$?"; sleep 600`;
-  execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), ...(cwd ? ['-c', cwd] : []), wrapped]);
+  execFileSync('tmux', [
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    String(columns),
+    '-y',
+    String(rows),
+    ...(cwd ? ['-c', cwd] : []),
+    wrapped,
+  ]);
   const seen: string[] = [];
   const screen = () => {
     const shown = execFileSync('tmux', ['capture-pane', '-p', '-t', name], { encoding: 'utf8' });
@@ -48,7 +61,8 @@ export function openTmux(
     for (;;) {
       const current = read();
       if (flat(current).includes(flat(text))) return current;
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${JSON.stringify(text)}; screen:\n${screen()}`);
+      if (Date.now() - start > timeoutMs)
+        throw new Error(`timed out waiting for ${JSON.stringify(text)}; screen:\n${screen()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };

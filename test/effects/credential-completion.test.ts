@@ -14,26 +14,41 @@ describe.each(BACKENDS)('completing the emergency checklist on $name', ({ open, 
   let t: TestDatabase;
   useFreshApplicationTable({ open, available }, (opened) => (t = opened));
 
-  it.skipIf(!available)('adds what the live run moved off the leaked key that the listing had not seen, with names', async () => {
-    const keys = makeKeys();
-    const first = await seedProviders(t.db, 25, keys.v1, 'before');
-    const data = databaseEffects({ db: t.db, entries: [{ schema: t.schema, table: 'llm_providers', column: 'api_key_encrypted', idColumn: 'id' }] });
-    const signal = new AbortController().signal;
-    const listed = await data.listCredentials('kek-v1', signal);
-    expect(listed.map((c) => c.id).sort()).toEqual([...first.keys()].sort());
-    expect(data.readProgress.current().credentials?.progress.finished).toBe(true);
+  it.skipIf(!available)(
+    'adds what the live run moved off the leaked key that the listing had not seen, with names',
+    async () => {
+      const keys = makeKeys();
+      const first = await seedProviders(t.db, 25, keys.v1, 'before');
+      const data = databaseEffects({
+        db: t.db,
+        entries: [{ schema: t.schema, table: 'llm_providers', column: 'api_key_encrypted', idColumn: 'id' }],
+      });
+      const signal = new AbortController().signal;
+      const listed = await data.listCredentials('kek-v1', signal);
+      expect(listed.map((c) => c.id).sort()).toEqual([...first.keys()].sort());
+      expect(data.readProgress.current().credentials?.progress.finished).toBe(true);
 
-    // Written under the leaked key after the listing read the table (it stays primary until the deploy).
-    const later = await seedProviders(t.db, 3, keys.v1, 'later');
-    await data.runBuiltin({ kind: 'live', mode: 'reencrypt', signal, onEvent: () => undefined, recordMovedFrom: 'kek-v1' }, keys.ring);
+      // Written under the leaked key after the listing read the table (it stays primary until the deploy).
+      const later = await seedProviders(t.db, 3, keys.v1, 'later');
+      await data.runBuiltin(
+        { kind: 'live', mode: 'reencrypt', signal, onEvent: () => undefined, recordMovedFrom: 'kek-v1' },
+        keys.ring,
+      );
 
-    const { credentials, added } = await data.completeCredentialList('kek-v1', listed, signal);
-    expect(added.map((c) => c.id).sort()).toEqual([...later.keys()].sort());
-    for (const c of added) expect(c).toEqual({ table: 'llm_providers.api_key_encrypted', id: c.id, name: later.get(c.id), providerType: 'openai' });
-    expect(credentials).toHaveLength(28);
-    // Nothing is added twice when completing again.
-    expect((await data.completeCredentialList('kek-v1', credentials, signal)).added).toEqual([]);
-  });
+      const { credentials, added } = await data.completeCredentialList('kek-v1', listed, signal);
+      expect(added.map((c) => c.id).sort()).toEqual([...later.keys()].sort());
+      for (const c of added)
+        expect(c).toEqual({
+          table: 'llm_providers.api_key_encrypted',
+          id: c.id,
+          name: later.get(c.id),
+          providerType: 'openai',
+        });
+      expect(credentials).toHaveLength(28);
+      // Nothing is added twice when completing again.
+      expect((await data.completeCredentialList('kek-v1', credentials, signal)).added).toEqual([]);
+    },
+  );
 
   it.skipIf(!available)('looks names up in chunks, keeps the order asked for, and names a deleted row', async () => {
     const keys = makeKeys();

@@ -30,7 +30,9 @@ export function operate(effects: Effects, input: Partial<RunbookInput> = {}): Op
         await waitFor(actor, (s) => stepIdOf(s.value as string) === target, { timeout });
       } catch {
         const ctx = actor.getSnapshot().context;
-        throw new Error(`expected step ${target}, but the machine is at ${step()} (error: ${ctx.error?.message ?? 'none'}; hint: ${ctx.error?.hint ?? 'none'})`);
+        throw new Error(
+          `expected step ${target}, but the machine is at ${step()} (error: ${ctx.error?.message ?? 'none'}; hint: ${ctx.error?.hint ?? 'none'})`,
+        );
       }
     },
     send: (...events) => events.forEach((event) => actor.send(event)),
@@ -43,7 +45,10 @@ export function tempDir(): string {
 
 export function writeEnv(dir: string, primary: Kek, previous?: Kek): string {
   const file = join(dir, 'app.env');
-  const lines = [`SECRETS_ENCRYPTION_KEY=${formatKey(primary)}`, ...(previous ? [`SECRETS_ENCRYPTION_KEY_PREVIOUS=${formatKey(previous)}`] : [])];
+  const lines = [
+    `SECRETS_ENCRYPTION_KEY=${formatKey(primary)}`,
+    ...(previous ? [`SECRETS_ENCRYPTION_KEY_PREVIOUS=${formatKey(previous)}`] : []),
+  ];
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }

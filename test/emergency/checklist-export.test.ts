@@ -29,7 +29,12 @@ describe('checklist groups', () => {
 
 describe('checklist files', () => {
   it('Markdown: a tick box per credential, names escaped and terminal-safe, ticks kept', () => {
-    const md = checklistMarkdown(list, { rotationId: 'rot-1', keyId: 'kek-v1', writtenAt: '2026-12-03T00:00:00.000Z', ticked: new Set(['t.c\u00003']) });
+    const md = checklistMarkdown(list, {
+      rotationId: 'rot-1',
+      keyId: 'kek-v1',
+      writtenAt: '2026-12-03T00:00:00.000Z',
+      ticked: new Set(['t.c\u00003']),
+    });
     expect(md).toContain('## openai (2)');
     expect(md).toContain('## (no provider type) (1)');
     expect(md).toContain('- [x] zeta — t.c id 3');
@@ -55,7 +60,13 @@ describe('checklist files', () => {
   it('writes both files with mode 0600 and never over an earlier checklist', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kek-checklist-'));
     writeFileSync(path.join(dir, 'kek-rotate-checklist-kek-v1-rot-1234.md'), 'earlier incident');
-    const files = await writeChecklistFiles({ dir, rotationId: 'rot-12345678', keyId: 'kek-v1', credentials: list, now: () => 0 });
+    const files = await writeChecklistFiles({
+      dir,
+      rotationId: 'rot-12345678',
+      keyId: 'kek-v1',
+      credentials: list,
+      now: () => 0,
+    });
     expect(path.basename(files.markdown)).toBe('kek-rotate-checklist-kek-v1-rot-1234-2.md');
     expect(path.basename(files.csv)).toBe('kek-rotate-checklist-kek-v1-rot-1234.csv');
     for (const file of [files.markdown, files.csv]) expect(statSync(file).mode & 0o777).toBe(0o600);

@@ -21,13 +21,31 @@ const CASES: [string, string, LogLine][] = [
   ['INFO', 'Loaded .env from "/app/.env"', { type: 'loaded-dotenv', path: '/app/.env' }],
   ['INFO', 'Connected to database', { type: 'connected' }],
   ['INFO', 'Processing table: llm_providers', { type: 'table', table: 'llm_providers' }],
-  ['INFO', `Would re-encrypt ${LABEL} (id=${ID}, current_key=kek-v1)`, { type: 'row', kind: 'dry-run', label: LABEL, id: ID, keyId: 'kek-v1' }],
-  ['INFO', `Would re-encrypt ${LABEL} (id=${ID}, current_key=)`, { type: 'row', kind: 'dry-run', label: LABEL, id: ID, keyId: '' }],
-  ['INFO', `Re-encrypted ${LABEL} (id=${ID}, kek-v1 -> kek-v2)`, { type: 'row', kind: 'live', label: LABEL, id: ID, keyId: 'kek-v1', toKeyId: 'kek-v2' }],
+  [
+    'INFO',
+    `Would re-encrypt ${LABEL} (id=${ID}, current_key=kek-v1)`,
+    { type: 'row', kind: 'dry-run', label: LABEL, id: ID, keyId: 'kek-v1' },
+  ],
+  [
+    'INFO',
+    `Would re-encrypt ${LABEL} (id=${ID}, current_key=)`,
+    { type: 'row', kind: 'dry-run', label: LABEL, id: ID, keyId: '' },
+  ],
+  [
+    'INFO',
+    `Re-encrypted ${LABEL} (id=${ID}, kek-v1 -> kek-v2)`,
+    { type: 'row', kind: 'live', label: LABEL, id: ID, keyId: 'kek-v1', toKeyId: 'kek-v2' },
+  ],
   [
     'ERROR',
     `Failed to re-encrypt ${LABEL} (id=${ID}): Decryption failed (data may be corrupted): aead::Error`,
-    { type: 'row-failed', stage: 'reencrypt', label: LABEL, id: ID, reason: 'Decryption failed (data may be corrupted): aead::Error' },
+    {
+      type: 'row-failed',
+      stage: 'reencrypt',
+      label: LABEL,
+      id: ID,
+      reason: 'Decryption failed (data may be corrupted): aead::Error',
+    },
   ],
   [
     'WARN',
@@ -51,16 +69,24 @@ describe('parseLogLine', () => {
   });
 
   it('accepts a Windows line ending and a timestamp with an offset', () => {
-    expect(parseLogLine(`2025-03-04T05:06:07+02:00  INFO reencrypt_secrets: Connected to database\r`)).toEqual({ type: 'connected' });
+    expect(parseLogLine(`2025-03-04T05:06:07+02:00  INFO reencrypt_secrets: Connected to database\r`)).toEqual({
+      type: 'connected',
+    });
   });
 
   it('reads the container wrapper lines, which have no tracing prefix', () => {
     expect(parseLogLine('Running secrets re-encryption...')).toEqual({ type: 'wrapper', phase: 'start' });
-    expect(parseLogLine('\x1b[1mRe-encryption completed successfully\x1b[0m')).toEqual({ type: 'wrapper', phase: 'done' });
+    expect(parseLogLine('\x1b[1mRe-encryption completed successfully\x1b[0m')).toEqual({
+      type: 'wrapper',
+      phase: 'done',
+    });
   });
 
   it('keeps anything else as text, without colours', () => {
-    expect(parseLogLine('\x1b[31mError: Failed to connect to database\x1b[0m')).toEqual({ type: 'text', text: 'Error: Failed to connect to database' });
+    expect(parseLogLine('\x1b[31mError: Failed to connect to database\x1b[0m')).toEqual({
+      type: 'text',
+      text: 'Error: Failed to connect to database',
+    });
   });
 
   it('does not take a per-row line for the summary or the other way round', () => {
@@ -75,7 +101,16 @@ describe('plainLine', () => {
   });
 
   it('a row failure read from the child carries no C1, bidi or line-separator character', () => {
-    const line = plain('ERROR', `Failed to re-encrypt ${LABEL} (id=${ID}): no key \u202ekek-v1\u2028forged\u009b31m\u200f`);
-    expect(parseLogLine(line)).toEqual({ type: 'row-failed', stage: 'reencrypt', label: LABEL, id: ID, reason: 'no key kek-v1forged31m' });
+    const line = plain(
+      'ERROR',
+      `Failed to re-encrypt ${LABEL} (id=${ID}): no key \u202ekek-v1\u2028forged\u009b31m\u200f`,
+    );
+    expect(parseLogLine(line)).toEqual({
+      type: 'row-failed',
+      stage: 'reencrypt',
+      label: LABEL,
+      id: ID,
+      reason: 'no key kek-v1forged31m',
+    });
   });
 });

@@ -86,17 +86,42 @@ describe('runExternalReencrypt with a local command', () => {
     const o = options();
     const summary = await runExternalReencrypt(o);
 
-    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; variables: string[]; cwd: string; dotenvHere: boolean };
+    const seen = JSON.parse(readFileSync(record, 'utf8')) as {
+      argv: string[];
+      variables: string[];
+      cwd: string;
+      dotenvHere: boolean;
+    };
     expect(seen.argv).toEqual(['--dry-run', '--batch-size', '50']);
     expect(seen.variables).toEqual(['DATABASE_URL', 'SECRETS_ENCRYPTION_KEY', 'SECRETS_ENCRYPTION_KEY_PREVIOUS']);
     expect(seen.dotenvHere).toBe(false);
     expect(existsSync(seen.cwd)).toBe(false); // its scratch directory is removed afterwards
 
-    expect(summary).toMatchObject({ kind: 'dry-run', mode: 'reencrypt', primaryKeyId: 'kek-v2', cancelled: false, failures: [] });
+    expect(summary).toMatchObject({
+      kind: 'dry-run',
+      mode: 'reencrypt',
+      primaryKeyId: 'kek-v2',
+      cancelled: false,
+      failures: [],
+    });
     expect(summary.tables).toEqual([
-      expect.objectContaining({ table: LABEL, total: 5, processed: 5, rotated: 3, alreadyPrimary: 2, byKeyId: { 'kek-v1': 3 } }),
+      expect.objectContaining({
+        table: LABEL,
+        total: 5,
+        processed: 5,
+        rotated: 3,
+        alreadyPrimary: 2,
+        byKeyId: { 'kek-v1': 3 },
+      }),
     ]);
-    expect(o.events[0]).toEqual({ type: 'run-start', kind: 'dry-run', mode: 'reencrypt', primaryKeyId: 'kek-v2', keyIds: ['kek-v2', 'kek-v1'], tables: [{ table: LABEL, total: 5 }] });
+    expect(o.events[0]).toEqual({
+      type: 'run-start',
+      kind: 'dry-run',
+      mode: 'reencrypt',
+      primaryKeyId: 'kek-v2',
+      keyIds: ['kek-v2', 'kek-v1'],
+      tables: [{ table: LABEL, total: 5 }],
+    });
     expect(o.events.map((e) => e.type)).toContain('table-start');
     expect(o.events.at(-1)).toEqual({ type: 'run-done', summary });
     expect(o.events.filter((e) => e.type === 'warning')).toEqual([]);
@@ -107,10 +132,16 @@ describe('runExternalReencrypt with a local command', () => {
     const record = tempFile('record.json');
     fake({ FAKE_RECORD: record, SECRETS_ENCRYPTION_KEY_PREVIOUS: V1 });
     await runExternalReencrypt(options({ env: { DATABASE_URL, SECRETS_ENCRYPTION_KEY: V2 } }));
-    expect((JSON.parse(readFileSync(record, 'utf8')) as { variables: string[] }).variables).toEqual(['DATABASE_URL', 'SECRETS_ENCRYPTION_KEY']);
+    expect((JSON.parse(readFileSync(record, 'utf8')) as { variables: string[] }).variables).toEqual([
+      'DATABASE_URL',
+      'SECRETS_ENCRYPTION_KEY',
+    ]);
   });
 
-  it.each([['plain', '0'], ['ANSI colours', '1']])('reports failed rows of a live run that exits 0 (%s)', async (_what, color) => {
+  it.each([
+    ['plain', '0'],
+    ['ANSI colours', '1'],
+  ])('reports failed rows of a live run that exits 0 (%s)', async (_what, color) => {
     fake({ FAKE_ROWS: 4, FAKE_ALREADY: 1, FAKE_FAILURES: 2, FAKE_UNREADABLE: 1, FAKE_COLOR: color });
     const o = options({ kind: 'live', totalRows: 8 });
     const summary = await runExternalReencrypt(o);
@@ -145,7 +176,9 @@ describe('runExternalReencrypt with a local command', () => {
   });
 
   it('fails when the tool cannot start, saying what to fix', async () => {
-    const error = await rejection(runExternalReencrypt(options({ engine: { type: 'command', command: path.join(dir, 'no-such-tool') } })));
+    const error = await rejection(
+      runExternalReencrypt(options({ engine: { type: 'command', command: path.join(dir, 'no-such-tool') } })),
+    );
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain('not found');
   });
@@ -160,7 +193,9 @@ describe('runExternalReencrypt with a local command', () => {
   });
 
   it('refuses to put a secret on the command line', async () => {
-    const error = await rejection(runExternalReencrypt(options({ engine: { type: 'command', command: `${FAKE_TOOL} ${V2}` } })));
+    const error = await rejection(
+      runExternalReencrypt(options({ engine: { type: 'command', command: `${FAKE_TOOL} ${V2}` } })),
+    );
     expect(error).toBeInstanceOf(UserError);
     secretFree(error.message);
   });
@@ -212,13 +247,31 @@ describe('runExternalReencrypt with the admin container', () => {
   it('calls docker run with variable names only and reads the wrapped output', async () => {
     const dockerLog = tempFile('docker.log');
     fake({ FAKE_DOCKER_LOG: dockerLog, FAKE_ROWS: 2, FAKE_ALREADY: 1 });
-    const o = options({ engine: { type: 'container', image: 'everruns-admin', dockerPath: FAKE_DOCKER }, totalRows: 3 });
+    const o = options({
+      engine: { type: 'container', image: 'everruns-admin', dockerPath: FAKE_DOCKER },
+      totalRows: 3,
+    });
     const summary = await runExternalReencrypt(o);
-    const [argv] = readFileSync(dockerLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const [argv] = readFileSync(dockerLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     expect(argv).toEqual([
-      'run', '--rm', '--name', expect.stringMatching(/^kek-rotate-reencrypt-[0-9a-f]{8}$/),
-      '-e', 'DATABASE_URL', '-e', 'SECRETS_ENCRYPTION_KEY', '-e', 'SECRETS_ENCRYPTION_KEY_PREVIOUS',
-      'everruns-admin', 'reencrypt', '--dry-run', '--batch-size', '50',
+      'run',
+      '--rm',
+      '--name',
+      expect.stringMatching(/^kek-rotate-reencrypt-[0-9a-f]{8}$/),
+      '-e',
+      'DATABASE_URL',
+      '-e',
+      'SECRETS_ENCRYPTION_KEY',
+      '-e',
+      'SECRETS_ENCRYPTION_KEY_PREVIOUS',
+      'everruns-admin',
+      'reencrypt',
+      '--dry-run',
+      '--batch-size',
+      '50',
     ]);
     expect(summary.tables[0]).toMatchObject({ processed: 3, rotated: 2, alreadyPrimary: 1 });
     expect(o.events.filter((e) => e.type === 'warning')).toEqual([]);
@@ -228,11 +281,19 @@ describe('runExternalReencrypt with the admin container', () => {
     const dockerLog = tempFile('docker.log');
     fake({ FAKE_DOCKER_LOG: dockerLog, FAKE_ROWS: 200, FAKE_SLOW_MS: 50 });
     const controller = new AbortController();
-    const o = options({ kind: 'live', engine: { type: 'container', image: 'everruns-admin', dockerPath: FAKE_DOCKER }, signal: controller.signal, totalRows: 202 });
+    const o = options({
+      kind: 'live',
+      engine: { type: 'container', image: 'everruns-admin', dockerPath: FAKE_DOCKER },
+      signal: controller.signal,
+      totalRows: 202,
+    });
     o.onEvent = (e) => e.type === 'progress' && controller.abort();
     const summary = await runExternalReencrypt(o);
     expect(summary.cancelled).toBe(true);
-    const calls = readFileSync(dockerLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const calls = readFileSync(dockerLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     expect(calls[1]).toEqual(['rm', '-f', calls[0]![3]]);
   });
 });

@@ -11,7 +11,16 @@ import type { Db, Queryable } from '../../src/db/db.js';
 import { runReencryption } from '../../src/engine/run-reencryption.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { SKIP_PG_REASON, TEST_DATABASE_URL, freshPg, type TestDatabase } from '../helpers/test-db.js';
-import { interceptDb, keyIdOf, llmProvidersColumn, makeKeys, plaintextOf, readProviders, recorder, seedProviders } from './engine-fixtures.js';
+import {
+  interceptDb,
+  keyIdOf,
+  llmProvidersColumn,
+  makeKeys,
+  plaintextOf,
+  readProviders,
+  recorder,
+  seedProviders,
+} from './engine-fixtures.js';
 
 if (!TEST_DATABASE_URL) console.log(SKIP_PG_REASON);
 const pg = Boolean(TEST_DATABASE_URL);
@@ -28,7 +37,12 @@ async function holdOpen(db: Db, lock: (tx: Queryable) => Promise<unknown>) {
     await released;
   });
   await isLocked;
-  return { release: async () => { release(); await done; } };
+  return {
+    release: async () => {
+      release();
+      await done;
+    },
+  };
 }
 
 describe.skipIf(!pg)('the engine next to a live application (PostgreSQL)', () => {
@@ -72,7 +86,16 @@ describe.skipIf(!pg)('the engine next to a live application (PostgreSQL)', () =>
       await write((params![0] as string[])[0]!);
       forced++;
     });
-    const summary = await runReencryption({ db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', batchSize: 5, maxRate: 800, onEvent: () => undefined });
+    const summary = await runReencryption({
+      db,
+      ring: keys.ring,
+      columns: [llmProvidersColumn(t.schema)],
+      kind: 'live',
+      mode: 'reencrypt',
+      batchSize: 5,
+      maxRate: 800,
+      onEvent: () => undefined,
+    });
     running = false;
     await writer;
 
@@ -94,7 +117,15 @@ describe.skipIf(!pg)('the engine next to a live application (PostgreSQL)', () =>
       }
     };
     await check(false);
-    const rerun = await runReencryption({ db: t.db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', batchSize: 50, onEvent: () => undefined });
+    const rerun = await runReencryption({
+      db: t.db,
+      ring: keys.ring,
+      columns: [llmProvidersColumn(t.schema)],
+      kind: 'live',
+      mode: 'reencrypt',
+      batchSize: 50,
+      onEvent: () => undefined,
+    });
     expect(rerun.failures).toEqual([]);
     await check(true);
   });
@@ -103,11 +134,18 @@ describe.skipIf(!pg)('the engine next to a live application (PostgreSQL)', () =>
     const keys = makeKeys();
     const plaintexts = await seedProviders(t.db, 30, keys.v1);
     const target = [...plaintexts.keys()][12]!;
-    const holder = await holdOpen(other, (tx) => tx.query('SELECT 1 FROM llm_providers WHERE id = $1::uuid FOR UPDATE', [target]));
+    const holder = await holdOpen(other, (tx) =>
+      tx.query('SELECT 1 FROM llm_providers WHERE id = $1::uuid FOR UPDATE', [target]),
+    );
     const rec = recorder();
     let releasing: Promise<void> | undefined;
     const summary = await runReencryption({
-      db: t.db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', batchSize: 5,
+      db: t.db,
+      ring: keys.ring,
+      columns: [llmProvidersColumn(t.schema)],
+      kind: 'live',
+      mode: 'reencrypt',
+      batchSize: 5,
       revisitDelaysMs: [200, 400, 800],
       onEvent: (e) => {
         rec.onEvent(e);
@@ -129,10 +167,21 @@ describe.skipIf(!pg)('the engine next to a live application (PostgreSQL)', () =>
     const plaintexts = await seedProviders(t.db, 30, keys.v1);
     const target = [...plaintexts.keys()][7]!;
     const before = (await readProviders(t.db)).find((r) => r.id === target)!.value!;
-    const holder = await holdOpen(other, (tx) => tx.query('SELECT 1 FROM llm_providers WHERE id = $1::uuid FOR UPDATE', [target]));
+    const holder = await holdOpen(other, (tx) =>
+      tx.query('SELECT 1 FROM llm_providers WHERE id = $1::uuid FOR UPDATE', [target]),
+    );
     try {
       const started = Date.now();
-      const summary = await runReencryption({ db: t.db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', batchSize: 5, revisitDelaysMs: [50, 50], onEvent: () => undefined });
+      const summary = await runReencryption({
+        db: t.db,
+        ring: keys.ring,
+        columns: [llmProvidersColumn(t.schema)],
+        kind: 'live',
+        mode: 'reencrypt',
+        batchSize: 5,
+        revisitDelaysMs: [50, 50],
+        onEvent: () => undefined,
+      });
       expect(Date.now() - started).toBeLessThan(1500); // lock_timeout is 2 s: we never waited on the lock
       expect(summary.tables[0]).toMatchObject({ rotated: 29, skippedLocked: 1, processed: 30 });
       expect(summary.failures).toEqual([expect.objectContaining({ id: target, problem: 'locked', keyId: 'kek-v1' })]);
@@ -152,11 +201,21 @@ describe.skipIf(!pg)('the engine next to a live application (PostgreSQL)', () =>
     setTimeout(() => void holder.release(), 300);
     let transactions = 0;
     const db = interceptDb(t.db, /set_config\('lock_timeout'/, async () => void transactions++);
-    const summary = await runReencryption({ db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', batchSize: 10, lockTimeoutMs: 100, onEvent: () => undefined });
+    const summary = await runReencryption({
+      db,
+      ring: keys.ring,
+      columns: [llmProvidersColumn(t.schema)],
+      kind: 'live',
+      mode: 'reencrypt',
+      batchSize: 10,
+      lockTimeoutMs: 100,
+      onEvent: () => undefined,
+    });
     expect(summary.failures).toEqual([]);
     expect(summary.tables[0]).toMatchObject({ rotated: 20 });
     expect(transactions).toBeGreaterThan(2); // two batches, plus the attempts that timed out
-    for (const row of await readProviders(t.db)) expect(plaintextOf(keys.ring, row.value!)).toBe(plaintexts.get(row.id));
+    for (const row of await readProviders(t.db))
+      expect(plaintextOf(keys.ring, row.value!)).toBe(plaintexts.get(row.id));
   });
 
   const child = fileURLToPath(new URL('../fixtures/engine-child.mjs', import.meta.url));
@@ -168,7 +227,15 @@ describe.skipIf(!pg)('the engine next to a live application (PostgreSQL)', () =>
     const keys = makeKeys();
     const plaintexts = await seedProviders(t.db, 400, keys.v1);
     const proc = spawn(process.execPath, [child], {
-      env: { ...process.env, DATABASE_URL: t.url!, SCHEMA: t.schema, KEY_NEW: formatKey(keys.v2), KEY_OLD: formatKey(keys.v1), BATCH_SIZE: '4', MAX_RATE: '200' },
+      env: {
+        ...process.env,
+        DATABASE_URL: t.url!,
+        SCHEMA: t.schema,
+        KEY_NEW: formatKey(keys.v2),
+        KEY_OLD: formatKey(keys.v1),
+        BATCH_SIZE: '4',
+        MAX_RATE: '200',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -196,7 +263,15 @@ describe.skipIf(!pg)('the engine next to a live application (PostgreSQL)', () =>
       expect(plaintextOf(keys.ring, row.value!)).toBe(plaintexts.get(row.id));
     }
 
-    const rerun = await runReencryption({ db: t.db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', batchSize: 50, onEvent: () => undefined });
+    const rerun = await runReencryption({
+      db: t.db,
+      ring: keys.ring,
+      columns: [llmProvidersColumn(t.schema)],
+      kind: 'live',
+      mode: 'reencrypt',
+      batchSize: 50,
+      onEvent: () => undefined,
+    });
     expect(rerun.failures).toEqual([]);
     expect(rerun.tables[0]).toMatchObject({ rotated: 400 - onNew, alreadyPrimary: onNew });
     for (const row of await readProviders(t.db)) {

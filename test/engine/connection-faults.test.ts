@@ -76,7 +76,10 @@ describe.skipIf(!TEST_DATABASE_URL)('re-encryption through lost connections', ()
       return await locker.transaction(async (tx) => {
         await tx.query('LOCK TABLE llm_providers IN ACCESS EXCLUSIVE MODE');
         for (let i = 0; i < 200; i++) {
-          const { rows } = await admin.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND wait_event_type = 'Lock'", [applicationName]);
+          const { rows } = await admin.query(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND wait_event_type = 'Lock'",
+            [applicationName],
+          );
           if (rows.length > 0) break;
           await sleep(10);
         }
@@ -106,7 +109,14 @@ describe.skipIf(!TEST_DATABASE_URL)('re-encryption through lost connections', ()
     })();
     killer.catch(() => undefined); // awaited below, after the run
     const summary = await runReencryption({
-      db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', maxRate: 1000, onEvent: (e) => events.push(e), ...FAULTY,
+      db,
+      ring: keys.ring,
+      columns: [llmProvidersColumn(t.schema)],
+      kind: 'live',
+      mode: 'reencrypt',
+      maxRate: 1000,
+      onEvent: (e) => events.push(e),
+      ...FAULTY,
     }).finally(() => (done = true));
     await killer;
     expect(rounds).toBe(6);
@@ -114,7 +124,15 @@ describe.skipIf(!TEST_DATABASE_URL)('re-encryption through lost connections', ()
     expect(killed.filter((s) => s.startsWith('idle')).length).toBeGreaterThanOrEqual(3);
     expect(summary.cancelled).toBe(false);
     expect(summary.failures).toEqual([]);
-    expect(summary.tables[0]).toMatchObject({ total: ROWS, processed: ROWS, rotated: ROWS, alreadyPrimary: 0, failed: 0, skippedLocked: 0, vanished: 0 });
+    expect(summary.tables[0]).toMatchObject({
+      total: ROWS,
+      processed: ROWS,
+      rotated: ROWS,
+      alreadyPrimary: 0,
+      failed: 0,
+      skippedLocked: 0,
+      vanished: 0,
+    });
     await expectAllMoved(keys, plaintexts);
     const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
     expect(warnings.some((w) => /lost the connection/.test(w))).toBe(true);
@@ -126,12 +144,21 @@ describe.skipIf(!TEST_DATABASE_URL)('re-encryption through lost connections', ()
   it('every connection cut and refused for two seconds (a restart): the run waits, reconnects and finishes correctly', async () => {
     const { keys, plaintexts } = await freshTable(ROWS);
     proxy = await startTcpProxy(targetOf(TEST_DATABASE_URL!));
-    const db = await openPg({ connectionString: proxy.via(t.url!), applicationName: 'kek-test-proxied', reconnectBudgetMs: 15_000 });
+    const db = await openPg({
+      connectionString: proxy.via(t.url!),
+      applicationName: 'kek-test-proxied',
+      reconnectBudgetMs: 15_000,
+    });
     opened.push(db);
     const events: EngineEvent[] = [];
     let outage: Promise<void> | undefined;
     const summary = await runReencryption({
-      db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', maxRate: 1500,
+      db,
+      ring: keys.ring,
+      columns: [llmProvidersColumn(t.schema)],
+      kind: 'live',
+      mode: 'reencrypt',
+      maxRate: 1500,
       onEvent: (e) => {
         events.push(e);
         if (e.type === 'progress' && e.counts.processed >= 600 && !outage) outage = proxy!.outage(2000);
@@ -141,7 +168,13 @@ describe.skipIf(!TEST_DATABASE_URL)('re-encryption through lost connections', ()
     expect(outage).toBeDefined();
     await outage;
     expect(summary.failures).toEqual([]);
-    expect(summary.tables[0]).toMatchObject({ total: ROWS, processed: ROWS, rotated: ROWS, alreadyPrimary: 0, failed: 0 });
+    expect(summary.tables[0]).toMatchObject({
+      total: ROWS,
+      processed: ROWS,
+      rotated: ROWS,
+      alreadyPrimary: 0,
+      failed: 0,
+    });
     await expectAllMoved(keys, plaintexts);
     expect(events.some((e) => e.type === 'warning' && /lost the connection/.test(e.message))).toBe(true);
   });
@@ -158,7 +191,16 @@ describe.skipIf(!TEST_DATABASE_URL)('re-encryption through lost connections', ()
         return result;
       },
     };
-    const summary = await runReencryption({ db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'reencrypt', batchSize: 40, concurrency: 1, onEvent: () => undefined });
+    const summary = await runReencryption({
+      db,
+      ring: keys.ring,
+      columns: [llmProvidersColumn(t.schema)],
+      kind: 'live',
+      mode: 'reencrypt',
+      batchSize: 40,
+      concurrency: 1,
+      onEvent: () => undefined,
+    });
     expect(cut).toBeGreaterThan(2);
     expect(summary.failures).toEqual([]);
     expect(summary.tables[0]).toMatchObject({ processed: 120, rotated: 120, alreadyPrimary: 0, retried: 0, failed: 0 });

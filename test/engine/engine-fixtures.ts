@@ -35,7 +35,14 @@ export function llmProvidersColumn(schema: string): ResolvedColumn {
   return column(schema, 'llm_providers', 'api_key_encrypted', 'id', 'uuid', 'bytea');
 }
 
-export function column(schema: string, table: string, col: string, id: string, idType: string, valueType: ValueType): ResolvedColumn {
+export function column(
+  schema: string,
+  table: string,
+  col: string,
+  id: string,
+  idType: string,
+  valueType: ValueType,
+): ResolvedColumn {
   return {
     schema,
     table,
@@ -73,7 +80,9 @@ export interface StoredRow {
 }
 
 export async function readProviders(db: Queryable): Promise<StoredRow[]> {
-  const { rows } = await db.query<StoredRow>('SELECT id::text AS id, api_key_encrypted AS value FROM llm_providers ORDER BY id');
+  const { rows } = await db.query<StoredRow>(
+    'SELECT id::text AS id, api_key_encrypted AS value FROM llm_providers ORDER BY id',
+  );
   return rows;
 }
 
@@ -85,18 +94,27 @@ export function plaintextOf(ring: KeyRing, value: Buffer | string): string {
   return decryptValue(ring, value).toString('utf8');
 }
 
-export function recorder(): { events: EngineEvent[]; onEvent: (e: EngineEvent) => void; of<T extends EngineEvent['type']>(type: T): Extract<EngineEvent, { type: T }>[] } {
+export function recorder(): {
+  events: EngineEvent[];
+  onEvent: (e: EngineEvent) => void;
+  of<T extends EngineEvent['type']>(type: T): Extract<EngineEvent, { type: T }>[];
+} {
   const events: EngineEvent[] = [];
   return {
     events,
     onEvent: (e) => events.push(e),
-    of: <T extends EngineEvent['type']>(type: T) => events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type),
+    of: <T extends EngineEvent['type']>(type: T) =>
+      events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type),
   };
 }
 
 /** A Db that runs `before` ahead of every statement matching `pattern` (inside transactions too):
  * a seam to change the table at exact points of a run, the same way on pg and PGlite, on forks too. */
-export function interceptDb(db: Db, pattern: RegExp, before: (sql: string, params: unknown[] | undefined) => Promise<void>): Db {
+export function interceptDb(
+  db: Db,
+  pattern: RegExp,
+  before: (sql: string, params: unknown[] | undefined) => Promise<void>,
+): Db {
   const wrap = (q: Queryable): Queryable => ({
     async query<Row>(sql: Statement, params?: unknown[]) {
       if (pattern.test(statementText(sql))) await before(statementText(sql), params);
@@ -104,11 +122,19 @@ export function interceptDb(db: Db, pattern: RegExp, before: (sql: string, param
     },
   });
   // Forks too: id-range workers each run on a fork, and every one of their statements must pass the seam.
-  return { ...db, query: wrap(db).query, transaction: (work) => db.transaction((tx) => work(wrap(tx))), fork: async () => interceptDb(await db.fork(), pattern, before) };
+  return {
+    ...db,
+    query: wrap(db).query,
+    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    fork: async () => interceptDb(await db.fork(), pattern, before),
+  };
 }
 
 /** One database for a describe block and a fresh application table before each test (skipped when the backend is not available). */
-export function useFreshApplicationTable(backend: { open: () => Promise<TestDatabase>; available: boolean }, opened: (t: TestDatabase) => void): void {
+export function useFreshApplicationTable(
+  backend: { open: () => Promise<TestDatabase>; available: boolean },
+  opened: (t: TestDatabase) => void,
+): void {
   let t: TestDatabase | undefined;
   beforeAll(async () => {
     if (backend.available) opened((t = await backend.open()));

@@ -19,7 +19,9 @@ describe.each(BACKENDS)('keyset reader on $name', ({ open, available }) => {
 
   it.skipIf(!available)('reads whole tables and disjoint id ranges page by page in numeric id order', async () => {
     await t.db.query('CREATE TABLE numbered (n bigint PRIMARY KEY, secret_encrypted bytea)');
-    await t.db.query("INSERT INTO numbered SELECT g, CASE WHEN g % 4 = 0 THEN NULL ELSE convert_to('v' || g, 'UTF8') END FROM generate_series(1, 37) g");
+    await t.db.query(
+      "INSERT INTO numbered SELECT g, CASE WHEN g % 4 = 0 THEN NULL ELSE convert_to('v' || g, 'UTF8') END FROM generate_series(1, 37) g",
+    );
     const col = column(t.schema, 'numbered', 'secret_encrypted', 'n', 'bigint', 'bytea');
     const readAll = async (reader: KeysetReader) => {
       const ids: string[] = [];
@@ -27,7 +29,8 @@ describe.each(BACKENDS)('keyset reader on $name', ({ open, available }) => {
       for (let page = await reader.next(); page.length > 0; page = await reader.next()) {
         pageSizes.push(page.length);
         ids.push(...page.map((r) => r.id));
-        for (const r of page) expect(r.value === null ? null : r.value.toString()).toBe(Number(r.id) % 4 === 0 ? null : `v${r.id}`);
+        for (const r of page)
+          expect(r.value === null ? null : r.value.toString()).toBe(Number(r.id) % 4 === 0 ? null : `v${r.id}`);
       }
       return { ids, pageSizes };
     };

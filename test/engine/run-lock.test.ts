@@ -30,7 +30,9 @@ describe('the lock key of a column', () => {
     expect(columnLockKey({ ...a, column: 'api_key_encrypted2' })).not.toBe(key);
     expect(columnLockKey(a, 'shard-1')).not.toBe(key);
     // No ambiguity from the separators: ("a.b", "c") and ("a", "b.c") are different columns.
-    expect(columnLockKey({ schema: 's', table: 'a_b', column: 'c' })).not.toBe(columnLockKey({ schema: 's', table: 'a', column: 'b_c' }));
+    expect(columnLockKey({ schema: 's', table: 'a_b', column: 'c' })).not.toBe(
+      columnLockKey({ schema: 's', table: 'a', column: 'b_c' }),
+    );
   });
 });
 
@@ -71,21 +73,35 @@ describe.skipIf(!TEST_DATABASE_URL)('one live run per column', () => {
       )
     ).rows.map((r) => r.pid);
 
-  function run(db: Db, keys: ReturnType<typeof makeKeys>, extra: Partial<ReencryptOptions> & { events?: EngineEvent[] } = {}) {
+  function run(
+    db: Db,
+    keys: ReturnType<typeof makeKeys>,
+    extra: Partial<ReencryptOptions> & { events?: EngineEvent[] } = {},
+  ) {
     const { events, ...rest } = extra;
     return runReencryption({
-      db, ring: keys.ring, columns: [llmProvidersColumn(t.schema)], kind: 'live', mode: 'rewrap', batchSize: 50, concurrency: 2, minRowsPerRange: 100, cryptoWorkers: 0,
-      onEvent: (e) => events?.push(e), ...rest,
+      db,
+      ring: keys.ring,
+      columns: [llmProvidersColumn(t.schema)],
+      kind: 'live',
+      mode: 'rewrap',
+      batchSize: 50,
+      concurrency: 2,
+      minRowsPerRange: 100,
+      cryptoWorkers: 0,
+      onEvent: (e) => events?.push(e),
+      ...rest,
     });
   }
-  const started = (events: EngineEvent[]) => new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (events.some((e) => e.type === 'run-start')) {
-        clearInterval(poll);
-        resolve();
-      }
-    }, 10);
-  });
+  const started = (events: EngineEvent[]) =>
+    new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (events.some((e) => e.type === 'run-start')) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 10);
+    });
 
   it('a second live run on the column is refused, naming the run that holds it; a dry run meanwhile goes ahead; the lock is gone after the run', async () => {
     const keys = await freshTable(1200);
@@ -97,7 +113,10 @@ describe.skipIf(!TEST_DATABASE_URL)('one live run per column', () => {
     expect(holderPid).toBeTypeOf('number');
 
     const second = await open(app('second'));
-    const error = await run(second, keys).then(() => undefined, (e: unknown) => e);
+    const error = await run(second, keys).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RunLockedError);
     expect(error).toBeInstanceOf(UserError); // exit 2
     const message = (error as Error).message;
@@ -122,7 +141,9 @@ describe.skipIf(!TEST_DATABASE_URL)('one live run per column', () => {
     const firstApp = app('first');
     const firstEvents: EngineEvent[] = [];
     let firstDoneAt = 0;
-    const first = run(await open(firstApp), keys, { maxRate: 1000, events: firstEvents }).finally(() => (firstDoneAt = Date.now()));
+    const first = run(await open(firstApp), keys, { maxRate: 1000, events: firstEvents }).finally(
+      () => (firstDoneAt = Date.now()),
+    );
     await started(firstEvents);
     const [holderPid] = await advisoryHolders(firstApp);
     const secondEvents: EngineEvent[] = [];
@@ -157,7 +178,9 @@ describe.skipIf(!TEST_DATABASE_URL)('one live run per column', () => {
       await released;
     });
     await isLocked;
-    const holderPid = (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [holderApp])).rows[0]!.pid;
+    const holderPid = (
+      await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [holderApp])
+    ).rows[0]!.pid;
     const events: EngineEvent[] = [];
     const running = run(await open(app('waiter')), keys, { events, lockWatch: { afterMs: 400, everyMs: 500 } });
     await sleep(1800);
@@ -165,7 +188,9 @@ describe.skipIf(!TEST_DATABASE_URL)('one live run per column', () => {
     await holding;
     const summary = await running;
     expect(summary.tables[0]).toMatchObject({ processed: 300, rotated: 300 });
-    const warnings = events.flatMap((e) => (e.type === 'warning' && /waiting for a lock/.test(e.message) ? [e.message] : []));
+    const warnings = events.flatMap((e) =>
+      e.type === 'warning' && /waiting for a lock/.test(e.message) ? [e.message] : [],
+    );
     expect(warnings.length).toBeGreaterThanOrEqual(2);
     const first = warnings[0]!;
     expect(first).toContain('llm_providers');

@@ -18,7 +18,16 @@ import { resolveShardPlan, SHARD_PLAN_TABLE } from '../../src/engine/shard-plan.
 import { UserError } from '../../src/errors.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { freshPg, SKIP_PG_REASON, TEST_DATABASE_URL, type TestDatabase } from '../helpers/test-db.js';
-import { keyIdOf, llmProvidersColumn, makeKeys, plaintextOf, readProviders, recorder, seedProviders, type Keys } from './engine-fixtures.js';
+import {
+  keyIdOf,
+  llmProvidersColumn,
+  makeKeys,
+  plaintextOf,
+  readProviders,
+  recorder,
+  seedProviders,
+  type Keys,
+} from './engine-fixtures.js';
 
 if (!TEST_DATABASE_URL) console.log(SKIP_PG_REASON);
 
@@ -58,31 +67,48 @@ describe.skipIf(!TEST_DATABASE_URL)('shards on PostgreSQL', () => {
     await Promise.all(opened.splice(0).map((d) => d.close().catch(ignore)));
   });
   const open = async (what: string, url = t.url!) => {
-    const db = await openPg({ connectionString: url, applicationName: `kek-test-shard-${what}-${randomBytes(3).toString('hex')}` });
+    const db = await openPg({
+      connectionString: url,
+      applicationName: `kek-test-shard-${what}-${randomBytes(3).toString('hex')}`,
+    });
     opened.push(db);
     return db;
   };
   const column = () => llmProvidersColumn(t.schema);
   const run = (db: Db, keys: Keys, shard: ShardSpec | undefined, extra: Partial<ReencryptOptions> = {}) =>
     runReencryption({
-      db, ring: keys.ring, columns: [column()], kind: 'live', mode: 'rewrap', batchSize: 40, concurrency: 2, minRowsPerRange: 100, cryptoWorkers: 0,
-      onEvent: ignore, ...(shard ? { shard } : {}), ...extra,
+      db,
+      ring: keys.ring,
+      columns: [column()],
+      kind: 'live',
+      mode: 'rewrap',
+      batchSize: 40,
+      concurrency: 2,
+      minRowsPerRange: 100,
+      cryptoWorkers: 0,
+      onEvent: ignore,
+      ...(shard ? { shard } : {}),
+      ...extra,
     });
   /** The ids each range reads, by the engine's own keyset reader. */
   const idsIn = async (range: ReturnType<typeof shardRange>) => {
     if (range.empty) return [];
     const reader = new KeysetReader(t.db, buildColumnSql(column()), 97, range.range);
     const ids: string[] = [];
-    for (let page = await reader.next(); page.length > 0; page = await reader.next()) ids.push(...page.map((r) => r.id));
+    for (let page = await reader.next(); page.length > 0; page = await reader.next())
+      ids.push(...page.map((r) => r.id));
     return ids;
   };
-  const planRows = async () => (await t.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${SHARD_PLAN_TABLE}`)).rows[0]!.n;
+  const planRows = async () =>
+    (await t.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${SHARD_PLAN_TABLE}`)).rows[0]!.n;
 
   it('shards starting together record one plan; a shard starting after inserts and deletes reads the same; the ranges hold every id once', async () => {
     const keys = makeKeys();
     await seedProviders(t.db, 3000, keys.v1);
     const dbs = await Promise.all([0, 1, 2, 3].map((i) => open(`plan${i}`)));
-    const plans = await Promise.all(dbs.map((db, index) => resolveShardPlan(db, column(), { index, count: 4 }, 'kek-v2', 'live', ignore)));
+    const plans = await Promise.all(
+      dbs.map((db, index) => resolveShardPlan(db, column(), { index, count: 4 }, 'kek-v2', 'live', ignore)),
+    );
     expect(plans.every((p) => p.source === 'recorded')).toBe(true);
     for (const p of plans) expect(p.boundaries).toEqual(plans[0]!.boundaries);
     expect(plans[0]!.boundaries).toHaveLength(3);
@@ -97,7 +123,9 @@ describe.skipIf(!TEST_DATABASE_URL)('shards on PostgreSQL', () => {
     const late = await resolveShardPlan(await open('late'), column(), { index: 2, count: 4 }, 'kek-v2', 'live', ignore);
     expect(late).toEqual(plans[0]);
 
-    const seen = (await Promise.all([0, 1, 2, 3].map((index) => idsIn(shardRange(late.boundaries, { index, count: 4 }))))).flat();
+    const seen = (
+      await Promise.all([0, 1, 2, 3].map((index) => idsIn(shardRange(late.boundaries, { index, count: 4 }))))
+    ).flat();
     const all = (await readProviders(t.db)).map((r) => r.id);
     expect(seen).toHaveLength(all.length);
     expect(new Set(seen)).toEqual(new Set(all));
@@ -113,17 +141,31 @@ describe.skipIf(!TEST_DATABASE_URL)('shards on PostgreSQL', () => {
     const plaintexts = await seedProviders(t.db, 1600, keys.v1);
     const rec = recorder();
     const first = await run(await open('s1'), keys, { index: 1, count: 4 }, { onEvent: rec.onEvent });
-    const mine = new Set(await idsIn(shardRange((await resolveShardPlan(t.db, column(), { index: 1, count: 4 }, 'kek-v2', 'live', ignore)).boundaries, { index: 1, count: 4 })));
+    const mine = new Set(
+      await idsIn(
+        shardRange(
+          (await resolveShardPlan(t.db, column(), { index: 1, count: 4 }, 'kek-v2', 'live', ignore)).boundaries,
+          { index: 1, count: 4 },
+        ),
+      ),
+    );
     expect(mine.size).toBeGreaterThan(200);
     expect(mine.size).toBeLessThan(600);
     expect(first.tables[0]).toMatchObject({ total: mine.size, processed: mine.size, rotated: mine.size, failed: 0 });
     // The rows of the other shards are still on kek-v1, and this shard's recount does not count them.
     expect(first.leftBehind).toEqual([{ table: 'llm_providers.api_key_encrypted', count: 0, byKeyId: {}, rows: [] }]);
     expect(rec.of('warning')).toEqual([]);
-    expect(first.shard).toMatchObject({ index: 1, count: 4, columns: [{ table: 'llm_providers.api_key_encrypted', plan: 'recorded', empty: false }] });
-    for (const row of await readProviders(t.db)) expect(keyIdOf(row.value)).toBe(mine.has(row.id) ? 'kek-v2' : 'kek-v1');
+    expect(first.shard).toMatchObject({
+      index: 1,
+      count: 4,
+      columns: [{ table: 'llm_providers.api_key_encrypted', plan: 'recorded', empty: false }],
+    });
+    for (const row of await readProviders(t.db))
+      expect(keyIdOf(row.value)).toBe(mine.has(row.id) ? 'kek-v2' : 'kek-v1');
 
-    const others = await Promise.all([0, 2, 3].map(async (index) => run(await open(`s${index}`), keys, { index, count: 4 })));
+    const others = await Promise.all(
+      [0, 2, 3].map(async (index) => run(await open(`s${index}`), keys, { index, count: 4 })),
+    );
     expect(others.reduce((n, s) => n + s.tables[0]!.rotated, 0)).toBe(1600 - mine.size);
     for (const s of others) expect(s.tables[0]).toMatchObject({ failed: 0, alreadyPrimary: 0 });
     for (const row of await readProviders(t.db)) {
@@ -136,7 +178,10 @@ describe.skipIf(!TEST_DATABASE_URL)('shards on PostgreSQL', () => {
     const keys = makeKeys();
     await seedProviders(t.db, 400, keys.v1);
     const shard = { index: 0, count: 2 };
-    const range = shardRange((await resolveShardPlan(t.db, column(), shard, 'kek-v2', 'live', ignore)).boundaries, shard);
+    const range = shardRange(
+      (await resolveShardPlan(t.db, column(), shard, 'kek-v2', 'live', ignore)).boundaries,
+      shard,
+    );
     const [victim] = await idsIn(range);
     const rec = recorder();
     let pages = 0;
@@ -146,15 +191,26 @@ describe.skipIf(!TEST_DATABASE_URL)('shards on PostgreSQL', () => {
       query: async (sql, params) => {
         // Once the pass has read a few pages, a replica on the old key re-saves the shard's first row.
         if (typeof sql !== 'string' && /page/.test(sql.name) && ++pages === 4) {
-          await t.db.query('UPDATE llm_providers SET api_key_encrypted = $1 WHERE id = $2::uuid', [encryptValue(keys.v1, 'resaved'), victim]);
+          await t.db.query('UPDATE llm_providers SET api_key_encrypted = $1 WHERE id = $2::uuid', [
+            encryptValue(keys.v1, 'resaved'),
+            victim,
+          ]);
         }
         return db.query(sql, params);
       },
     };
     const summary = await run(watched, keys, shard, { concurrency: 1, onEvent: rec.onEvent });
-    expect(summary.leftBehind![0]).toMatchObject({ count: 1, rows: [{ id: victim, keyId: 'kek-v1', cause: 'written-during-run' }] });
-    const warning = rec.of('warning').map((w) => w.message).find((m) => m.includes('not on kek-v2'));
-    expect(warning).toContain(`llm_providers.api_key_encrypted (shard 0/2: ids up to ${range.range.upTo} (inclusive)): 1 row is not on kek-v2`);
+    expect(summary.leftBehind![0]).toMatchObject({
+      count: 1,
+      rows: [{ id: victim, keyId: 'kek-v1', cause: 'written-during-run' }],
+    });
+    const warning = rec
+      .of('warning')
+      .map((w) => w.message)
+      .find((m) => m.includes('not on kek-v2'));
+    expect(warning).toContain(
+      `llm_providers.api_key_encrypted (shard 0/2: ids up to ${range.range.upTo} (inclusive)): 1 row is not on kek-v2`,
+    );
   });
 
   it('the run lock is per column and shard: the same shard twice is refused, a whole-column run and a shard run exclude each other', async () => {
@@ -164,12 +220,23 @@ describe.skipIf(!TEST_DATABASE_URL)('shards on PostgreSQL', () => {
     const started = new Promise<void>((resolve) => {
       events.onEvent = (e) => void (e.type === 'run-start' && resolve());
     });
-    const slow = run(await open('holder'), keys, { index: 2, count: 4 }, { maxRate: 200, batchSize: 10, onEvent: (e) => events.onEvent(e) });
+    const slow = run(
+      await open('holder'),
+      keys,
+      { index: 2, count: 4 },
+      { maxRate: 200, batchSize: 10, onEvent: (e) => events.onEvent(e) },
+    );
     await started;
-    const same = await run(await open('same'), keys, { index: 2, count: 4 }).then(() => undefined, (e: unknown) => e);
+    const same = await run(await open('same'), keys, { index: 2, count: 4 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(same).toBeInstanceOf(RunLockedError);
     expect((same as Error).message).toContain('llm_providers.api_key_encrypted (shard 2/4)');
-    const whole = await run(await open('whole'), keys, undefined).then(() => undefined, (e: unknown) => e);
+    const whole = await run(await open('whole'), keys, undefined).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(whole).toBeInstanceOf(RunLockedError);
     // Another shard goes ahead meanwhile.
     const other = await run(await open('other'), keys, { index: 0, count: 4 });
@@ -182,9 +249,16 @@ describe.skipIf(!TEST_DATABASE_URL)('shards on PostgreSQL', () => {
       wholeEvents.onEvent = (e) => void (e.type === 'run-start' && resolve());
     });
     await t.db.query('UPDATE llm_providers SET api_key_encrypted = $1', [encryptValue(keys.v1, 'again')]);
-    const wholeRun = run(await open('whole2'), keys, undefined, { maxRate: 400, batchSize: 10, onEvent: (e) => wholeEvents.onEvent(e) });
+    const wholeRun = run(await open('whole2'), keys, undefined, {
+      maxRate: 400,
+      batchSize: 10,
+      onEvent: (e) => wholeEvents.onEvent(e),
+    });
     await wholeStarted;
-    const refused = await run(await open('shard3'), keys, { index: 3, count: 4 }).then(() => undefined, (e: unknown) => e);
+    const refused = await run(await open('shard3'), keys, { index: 3, count: 4 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(RunLockedError);
     expect((refused as Error).message).toMatch(/^another run is re-encrypting llm_providers\.api_key_encrypted: /);
     await wholeRun;
@@ -195,10 +269,13 @@ describe.skipIf(!TEST_DATABASE_URL)('shards on PostgreSQL', () => {
     const plan = await resolveShardPlan(t.db, column(), { index: 0, count: 3 }, 'kek-v2', 'live', ignore);
     expect(plan.boundaries).toEqual([null, null]);
     const plaintexts = await seedProviders(t.db, 250, keys.v1);
-    const summaries = await Promise.all([0, 1, 2].map(async (index) => run(await open(`e${index}`), keys, { index, count: 3 })));
+    const summaries = await Promise.all(
+      [0, 1, 2].map(async (index) => run(await open(`e${index}`), keys, { index, count: 3 })),
+    );
     expect(summaries.map((s) => s.tables[0]!.rotated)).toEqual([0, 0, 250]);
     expect(summaries[0]!.shard!.columns[0]).toMatchObject({ empty: true });
-    for (const row of await readProviders(t.db)) expect(plaintextOf(keys.ring, row.value!)).toBe(plaintexts.get(row.id));
+    for (const row of await readProviders(t.db))
+      expect(plaintextOf(keys.ring, row.value!)).toBe(plaintexts.get(row.id));
   });
 
   it('a database that will not take the plan: a dry run samples its own and says so; a live run stops with the table to create', async () => {
@@ -212,8 +289,16 @@ describe.skipIf(!TEST_DATABASE_URL)('shards on PostgreSQL', () => {
     expect(dry.shard!.columns[0]).toMatchObject({ plan: 'computed' });
     expect(dry.tables[0]!.processed).toBeGreaterThan(50);
     expect(dry.tables[0]!.processed).toBeLessThan(250);
-    expect(rec.of('warning').map((w) => w.message).join('\n')).toMatch(/cannot record the shard boundaries .* this dry run samples its own/);
-    const live = await resolveShardPlan(readOnly, column(), { index: 1, count: 2 }, 'kek-v2', 'live', ignore).then(() => undefined, (e: unknown) => e);
+    expect(
+      rec
+        .of('warning')
+        .map((w) => w.message)
+        .join('\n'),
+    ).toMatch(/cannot record the shard boundaries .* this dry run samples its own/);
+    const live = await resolveShardPlan(readOnly, column(), { index: 1, count: 2 }, 'kek-v2', 'live', ignore).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(live).toBeInstanceOf(UserError);
     expect((live as UserError).hint).toContain(`CREATE TABLE "${t.schema}".${SHARD_PLAN_TABLE} (`);
     expect((await readProviders(t.db)).every((r) => keyIdOf(r.value) === 'kek-v1')).toBe(true);

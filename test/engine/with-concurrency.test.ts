@@ -9,11 +9,18 @@ import type * as Engine from '../../src/engine/run-reencryption.js';
 
 vi.mock('../../src/engine/run-reencryption.js', async (importOriginal) => {
   const real = await importOriginal<typeof Engine>();
-  return { ...real, runReencryption: (o: Engine.ReencryptOptions) => real.runReencryption({ cryptoWorkers: 2, concurrency: 3, minRowsPerRange: 5, ...o }) };
+  return {
+    ...real,
+    runReencryption: (o: Engine.ReencryptOptions) =>
+      real.runReencryption({ cryptoWorkers: 2, concurrency: 3, minRowsPerRange: 5, ...o }),
+  };
 });
 
 const script = cryptoWorkerScript();
-if (!script || !existsSync(script)) throw new Error('dist/src/engine/crypto-worker.js is missing: run `npm run build` (npm test does) before these tests');
+if (!script || !existsSync(script))
+  throw new Error(
+    'dist/src/engine/crypto-worker.js is missing: run `npm run build` (npm test does) before these tests',
+  );
 
 await import('./unreadable-rows.test.js');
 await import('./concurrent-application.test.js');

@@ -11,7 +11,10 @@ vi.mock('../../src/engine/run-reencryption.js', async (importOriginal) => {
 });
 
 const script = cryptoWorkerScript();
-if (!script || !existsSync(script)) throw new Error('dist/src/engine/crypto-worker.js is missing: run `npm run build` (npm test does) before these tests');
+if (!script || !existsSync(script))
+  throw new Error(
+    'dist/src/engine/crypto-worker.js is missing: run `npm run build` (npm test does) before these tests',
+  );
 
 await import('./straight-run.test.js');
 await import('./unreadable-rows.test.js');

@@ -17,25 +17,60 @@ const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u
 const KEY = randomBytes(32).toString('base64');
 
 function line(over: Record<string, unknown>): string {
-  return JSON.stringify({ v: 1, time: '2024-05-01T02:00:00.000Z', operator: 'ops@db1', rotationId: 'r1', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'ok', ...over });
+  return JSON.stringify({
+    v: 1,
+    time: '2024-05-01T02:00:00.000Z',
+    operator: 'ops@db1',
+    rotationId: 'r1',
+    phase: 'reencrypt',
+    step: 'reencrypt.live',
+    outcome: 'ok',
+    ...over,
+  });
 }
 
 /** Lines 3, 5 and 6 must be skipped; the others are well-formed entries with hostile text in them. */
 function hostileJournal(): string {
-  return [
-    /* 1 */ line({ time: '2024-05-01T02:00:00.000Z', phase: 'generate', step: 'generate.creating', path: 'rotate', keys: { new: 'kek-v2', old: 'kek-v1' } }),
-    /* 2 */ line({
-      time: '2024-05-01T02:05:00.000Z',
-      operator: 'ops\u001b[31m@db1',
-      message: 'moved\u001b[2J\u001b]0;pwned\u0007 rows\u009b31m \u202eevil\u2028line\u0085 <img src=x onerror=alert(1)> [click](http://evil.example) | pipe `code` *bold*',
-    }),
-    /* 3 */ line({ keys: { new: 'kek\u202ev2\nforged', old: 'kek-v1' } }),
-    /* 4 */ line({ time: '2024-05-01T02:06:00.000Z', message: `SECRETS_ENCRYPTION_KEY=kek-v2:${KEY} leaked` }),
-    /* 5 */ 'this is not JSON \u001b[2J',
-    /* 6 */ JSON.stringify({ v: 1, time: 42, operator: ['x'], rotationId: 'r1', phase: 'p', step: 's', outcome: 'exploded', counts: { rotated: 'many', 'e\u001bvil': 1 } }),
-    /* 7 */ line({ time: '2024-05-01T02:07:00.000Z', message: `bare ${KEY.slice(0, 43)} and split ${KEY.slice(0, 22)}\u200e${KEY.slice(22)}` }),
-    /* 8 */ line({ time: '2024-05-01T02:08:00.000Z', rotationId: 'r2\u001b]8;;http://evil.example\u0007link', phase: 'verify', step: 'verify.counting\u2028forged' }),
-  ].join('\n') + '\n';
+  return (
+    [
+      /* 1 */ line({
+        time: '2024-05-01T02:00:00.000Z',
+        phase: 'generate',
+        step: 'generate.creating',
+        path: 'rotate',
+        keys: { new: 'kek-v2', old: 'kek-v1' },
+      }),
+      /* 2 */ line({
+        time: '2024-05-01T02:05:00.000Z',
+        operator: 'ops\u001b[31m@db1',
+        message:
+          'moved\u001b[2J\u001b]0;pwned\u0007 rows\u009b31m \u202eevil\u2028line\u0085 <img src=x onerror=alert(1)> [click](http://evil.example) | pipe `code` *bold*',
+      }),
+      /* 3 */ line({ keys: { new: 'kek\u202ev2\nforged', old: 'kek-v1' } }),
+      /* 4 */ line({ time: '2024-05-01T02:06:00.000Z', message: `SECRETS_ENCRYPTION_KEY=kek-v2:${KEY} leaked` }),
+      /* 5 */ 'this is not JSON \u001b[2J',
+      /* 6 */ JSON.stringify({
+        v: 1,
+        time: 42,
+        operator: ['x'],
+        rotationId: 'r1',
+        phase: 'p',
+        step: 's',
+        outcome: 'exploded',
+        counts: { rotated: 'many', 'e\u001bvil': 1 },
+      }),
+      /* 7 */ line({
+        time: '2024-05-01T02:07:00.000Z',
+        message: `bare ${KEY.slice(0, 43)} and split ${KEY.slice(0, 22)}\u200e${KEY.slice(22)}`,
+      }),
+      /* 8 */ line({
+        time: '2024-05-01T02:08:00.000Z',
+        rotationId: 'r2\u001b]8;;http://evil.example\u0007link',
+        phase: 'verify',
+        step: 'verify.counting\u2028forged',
+      }),
+    ].join('\n') + '\n'
+  );
 }
 
 function expectNothingHostile(text: string): void {
@@ -49,7 +84,13 @@ function expectNothingHostile(text: string): void {
 describe('writing', () => {
   it('the writer keeps text fields on one line, with no control, bidi or separator character left', () => {
     const entry = sanitizeEntry(
-      { rotationId: 'r\u202e1', phase: 'p', step: 's', outcome: 'ok', message: 'moved\u2028rows\u009b2J\u200f\nnext\tline' },
+      {
+        rotationId: 'r\u202e1',
+        phase: 'p',
+        step: 's',
+        outcome: 'ok',
+        message: 'moved\u2028rows\u009b2J\u200f\nnext\tline',
+      },
       '2024-05-01T02:00:00.000Z',
       'ops\u2029@host',
     );
@@ -71,7 +112,9 @@ describe('reading a hand-edited journal', () => {
     expect(read.problems.map((p) => p.line)).toEqual([3, 5, 6]);
     expect(read.problems[0]!.reason).toMatch(/keys\.new is not in the expected format/);
     expect(read.problems[1]!.reason).toMatch(/not valid JSON/);
-    expect(read.problems[2]!.reason).toMatch(/outcome is not one of the allowed values; counts\.rotated is missing or not a number; counts\.\(a name not shown\) has a name that is not allowed \(and 2 more\)/);
+    expect(read.problems[2]!.reason).toMatch(
+      /outcome is not one of the allowed values; counts\.rotated is missing or not a number; counts\.\(a name not shown\) has a name that is not allowed \(and 2 more\)/,
+    );
     for (const p of read.problems) {
       expect(p.reason).not.toMatch(RAW_UNSAFE);
       expect(p.reason).not.toMatch(/forged|exploded|many|evil/);
@@ -86,7 +129,7 @@ describe('reading a hand-edited journal', () => {
     expect(resumePoint(parseJournal(`${line({})}\n`))).not.toHaveProperty('skippedLines');
   });
 
-  it('one credential type: the machine\'s is the journal schema\'s', () => {
+  it("one credential type: the machine's is the journal schema's", () => {
     expectTypeOf<CredentialRef>().toEqualTypeOf<z.infer<typeof CredentialSchema>>();
     expectTypeOf<JournalCredentialRef>().toEqualTypeOf<CredentialRef>();
     expect(CredentialSchema.safeParse({ table: 't.c', id: '1', name: 'n', providerType: 'openai' }).success).toBe(true);

@@ -5,7 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { defaultJournalPath, journalEffect, openJournalWriter, parseJournal, readJournal, renderReport, resumePoint, REDACTED, type JournalEntry, type JournalEntryInput } from '../../src/journal/index.js';
+import {
+  defaultJournalPath,
+  journalEffect,
+  openJournalWriter,
+  parseJournal,
+  readJournal,
+  renderReport,
+  resumePoint,
+  REDACTED,
+  type JournalEntry,
+  type JournalEntryInput,
+} from '../../src/journal/index.js';
 import { MAX_JOURNALED_CREDENTIALS } from '../../src/journal/sanitize.js';
 import { LIVE_PASS_ENDED } from '../../src/journal/live-pass-note.js';
 import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
@@ -17,7 +28,15 @@ function tempJournal(): string {
   return join(mkdtempSync(join(tmpdir(), 'kek-journal-')), 'state', 'journal.jsonl');
 }
 
-const base: JournalEntryInput = { rotationId: 'r1', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'ok', path: 'rotate', keys: { new: 'kek-v2', old: 'kek-v1' }, counts: { rotated: 42, failed: 0 } };
+const base: JournalEntryInput = {
+  rotationId: 'r1',
+  phase: 'reencrypt',
+  step: 'reencrypt.live',
+  outcome: 'ok',
+  path: 'rotate',
+  keys: { new: 'kek-v2', old: 'kek-v1' },
+  counts: { rotated: 42, failed: 0 },
+};
 
 function clock(start = Date.parse('2024-05-01T02:00:00Z')) {
   let t = start;
@@ -32,8 +51,15 @@ describe('writer and reader', () => {
     writer.append(base);
     const read = readJournal(path);
     expect(read.problems).toEqual([]);
-    expect(read.entries.map((e) => [e.step, e.operator, e.v])).toEqual([['reencrypt.dryRun', 'ops@db1', 1], ['reencrypt.live', 'ops@db1', 1]]);
-    expect(read.entries[1]).toMatchObject({ time: '2024-05-01T02:02:00.000Z', keys: { new: 'kek-v2', old: 'kek-v1' }, counts: { rotated: 42, failed: 0 } });
+    expect(read.entries.map((e) => [e.step, e.operator, e.v])).toEqual([
+      ['reencrypt.dryRun', 'ops@db1', 1],
+      ['reencrypt.live', 'ops@db1', 1],
+    ]);
+    expect(read.entries[1]).toMatchObject({
+      time: '2024-05-01T02:02:00.000Z',
+      keys: { new: 'kek-v2', old: 'kek-v1' },
+      counts: { rotated: 42, failed: 0 },
+    });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(3);
   });
@@ -49,7 +75,15 @@ describe('writer and reader', () => {
   });
 
   it('reports a bad line in the middle without dropping the others', () => {
-    const good = JSON.stringify({ v: 1, time: '2024-05-01T02:00:00.000Z', operator: 'o', rotationId: 'r', phase: 'p', step: 's', outcome: 'ok' });
+    const good = JSON.stringify({
+      v: 1,
+      time: '2024-05-01T02:00:00.000Z',
+      operator: 'o',
+      rotationId: 'r',
+      phase: 'p',
+      step: 's',
+      outcome: 'ok',
+    });
     const read = parseJournal(`${good}\nnot json\n{"v":2}\n${good}\n`);
     expect(read.entries).toHaveLength(2);
     expect(read.tornLastLine).toBe(false);
@@ -57,7 +91,11 @@ describe('writer and reader', () => {
   });
 
   it('treats a missing journal as empty', () => {
-    expect(readJournal(join(tmpdir(), 'does-not-exist', 'j.jsonl'))).toEqual({ entries: [], problems: [], tornLastLine: false });
+    expect(readJournal(join(tmpdir(), 'does-not-exist', 'j.jsonl'))).toEqual({
+      entries: [],
+      problems: [],
+      tornLastLine: false,
+    });
   });
 
   it('journalEffect never throws and reports a write failure once', () => {
@@ -65,13 +103,18 @@ describe('writer and reader', () => {
     writeFileSync(join(dir, 'file'), '');
     const errors: string[] = [];
     const append = journalEffect(openJournalWriter(join(dir, 'file', 'journal.jsonl')), (e) => errors.push(e.message));
-    expect(() => { append(base); append(base); }).not.toThrow();
+    expect(() => {
+      append(base);
+      append(base);
+    }).not.toThrow();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/cannot write the journal/);
   });
 
   it('defaults to the XDG state directory', () => {
-    expect(defaultJournalPath({ XDG_STATE_HOME: '/var/state' }, '/home/ops')).toBe('/var/state/kek-rotate/journal.jsonl');
+    expect(defaultJournalPath({ XDG_STATE_HOME: '/var/state' }, '/home/ops')).toBe(
+      '/var/state/kek-rotate/journal.jsonl',
+    );
     expect(defaultJournalPath({}, '/home/ops')).toBe('/home/ops/.local/state/kek-rotate/journal.jsonl');
   });
 });
@@ -80,7 +123,12 @@ describe('no key material', () => {
   it('redacts key material smuggled into a message and drops fields outside the allow-list', () => {
     const path = tempJournal();
     const material = randomBytes(32).toString('base64');
-    const smuggled = { ...base, message: `failed with SECRETS_ENCRYPTION_KEY=kek-v2:${material}`, keys: { new: `kek-v2:${material}` }, secret: material } as JournalEntryInput;
+    const smuggled = {
+      ...base,
+      message: `failed with SECRETS_ENCRYPTION_KEY=kek-v2:${material}`,
+      keys: { new: `kek-v2:${material}` },
+      secret: material,
+    } as JournalEntryInput;
     openJournalWriter(path, { now: clock() }).append(smuggled);
     const text = readFileSync(path, 'utf8');
     expect(text).not.toContain(material);
@@ -92,7 +140,12 @@ describe('no key material', () => {
   it('keeps emergency credentials (where, name, type), cleans their text and caps their number', () => {
     const path = tempJournal();
     const material = randomBytes(32).toString('base64');
-    const many = Array.from({ length: MAX_JOURNALED_CREDENTIALS + 5 }, (_, i) => ({ table: 't.c', id: `id-${i}`, name: `p${i}`, providerType: 'openai' }));
+    const many = Array.from({ length: MAX_JOURNALED_CREDENTIALS + 5 }, (_, i) => ({
+      table: 't.c',
+      id: `id-${i}`,
+      name: `p${i}`,
+      providerType: 'openai',
+    }));
     const credentials = [
       { table: 'llm_providers.api_key_encrypted', id: '0190-a', name: 'prod\u001b[31m openai', providerType: 'openai' },
       { table: 'llm_providers.api_key_encrypted', id: '0190-b', name: material, providerType: 'anthropic' },
@@ -115,7 +168,12 @@ describe('no key material', () => {
   it('a whole rotation run by the machine writes no key material to the journal file', async () => {
     const path = tempJournal();
     const world = makeWorld();
-    const effects = { ...fakeEffects(world), appendJournal: journalEffect(openJournalWriter(path), (e) => { throw e; }) };
+    const effects = {
+      ...fakeEffects(world),
+      appendJournal: journalEffect(openJournalWriter(path), (e) => {
+        throw e;
+      }),
+    };
     const actor = createActor(createRunbookMachine(effects), { input: { rotationId: 'r-full' } }).start();
     const at = (step: string) => waitFor(actor, (s) => stepIdOf(s.value as string) === step, { timeout: 2000 });
     await at('preflight.ready');
@@ -138,13 +196,24 @@ describe('no key material', () => {
     const { entries, problems } = readJournal(path);
     // Every line the writer wrote matches the schema the reader checks.
     expect(problems).toEqual([]);
-    expect(entries.some((e) => e.step === 'reencrypt.live' && e.outcome === 'ok' && e.counts?.['rotated'] === 10)).toBe(true);
+    expect(entries.some((e) => e.step === 'reencrypt.live' && e.outcome === 'ok' && e.counts?.['rotated'] === 10)).toBe(
+      true,
+    );
     expect(resumePoint(entries)).toMatchObject({ rotationId: 'r-full', finished: true });
   });
 });
 
 function entry(partial: Partial<JournalEntry>): JournalEntry {
-  return { v: 1, time: '2024-05-01T02:00:00.000Z', operator: 'ops@db1', rotationId: 'r1', phase: 'preflight', step: 'preflight.loading', outcome: 'ok', ...partial };
+  return {
+    v: 1,
+    time: '2024-05-01T02:00:00.000Z',
+    operator: 'ops@db1',
+    rotationId: 'r1',
+    phase: 'preflight',
+    step: 'preflight.loading',
+    outcome: 'ok',
+    ...partial,
+  };
 }
 
 describe('resume point', () => {
@@ -157,31 +226,105 @@ describe('resume point', () => {
       entry({ rotationId: 'r3', phase: 'done', step: 'quit', outcome: 'cancelled' }),
     ];
     expect(resumePoint(entries)).toEqual({
-      rotationId: 'r2', path: 'rotate', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'started', time: '2024-05-01T02:00:00.000Z', newKeyId: 'kek-v3', oldKeyId: 'kek-v2', finished: false,
+      rotationId: 'r2',
+      path: 'rotate',
+      phase: 'reencrypt',
+      step: 'reencrypt.live',
+      outcome: 'started',
+      time: '2024-05-01T02:00:00.000Z',
+      newKeyId: 'kek-v3',
+      oldKeyId: 'kek-v2',
+      finished: false,
     });
   });
 
   it('carries the emergency credentials journaled for that rotation, and only for it', () => {
-    const listed = [{ table: 'llm_providers.api_key_encrypted', id: 'id-1', name: 'prod openai', providerType: 'openai' }];
+    const listed = [
+      { table: 'llm_providers.api_key_encrypted', id: 'id-1', name: 'prod openai', providerType: 'openai' },
+    ];
     const entries = [
-      entry({ rotationId: 'r1', path: 'emergency', phase: 'emergency', step: 'emergency.listingCredentials', credentials: [{ ...listed[0]!, name: 'older rotation' }] }),
+      entry({
+        rotationId: 'r1',
+        path: 'emergency',
+        phase: 'emergency',
+        step: 'emergency.listingCredentials',
+        credentials: [{ ...listed[0]!, name: 'older rotation' }],
+      }),
       entry({ rotationId: 'r1', phase: 'done', step: 'done.summary' }),
-      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.listingCredentials', credentials: listed, keys: { new: 'kek-v3', old: 'kek-v2' } }),
-      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.reencrypting', outcome: 'started' }),
+      entry({
+        rotationId: 'r2',
+        path: 'emergency',
+        phase: 'emergency',
+        step: 'emergency.listingCredentials',
+        credentials: listed,
+        keys: { new: 'kek-v3', old: 'kek-v2' },
+      }),
+      entry({
+        rotationId: 'r2',
+        path: 'emergency',
+        phase: 'emergency',
+        step: 'emergency.reencrypting',
+        outcome: 'started',
+      }),
     ];
     expect(resumePoint(entries)).toMatchObject({ rotationId: 'r2', path: 'emergency', credentials: listed });
     expect(resumePoint(entries.slice(0, 2))).toMatchObject({ rotationId: 'r1', finished: true });
-    expect(resumePoint([entry({ rotationId: 'r3', phase: 'reencrypt', step: 'reencrypt.live' })])).not.toHaveProperty('credentials');
+    expect(resumePoint([entry({ rotationId: 'r3', phase: 'reencrypt', step: 'reencrypt.live' })])).not.toHaveProperty(
+      'credentials',
+    );
   });
 
   it('the report lists the credentials of an emergency once, grouped, with the ticks replayed', () => {
-    const c = (id: string, name: string, providerType = 'openai') => ({ table: 'llm_providers.api_key_encrypted', id, name, providerType });
+    const c = (id: string, name: string, providerType = 'openai') => ({
+      table: 'llm_providers.api_key_encrypted',
+      id,
+      name,
+      providerType,
+    });
     const entries = [
-      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.listingCredentials', credentials: [c('1', 'prod | openai'), c('2', 'staging')], keys: { new: 'kek-v3', old: 'kek-v2' } }),
-      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.completingList', counts: { credentials: 3, added: 1 }, credentials: [c('3', 'claude', 'anthropic')] }),
-      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.checklist', outcome: 'info', message: 'rotated at its provider', credentials: [c('2', 'staging')] }),
-      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.checklist', outcome: 'info', message: 'rotated at its provider', credentials: [c('3', 'claude', 'anthropic')] }),
-      entry({ rotationId: 'r2', path: 'emergency', phase: 'emergency', step: 'emergency.checklist', outcome: 'info', message: 'not rotated at its provider after all', credentials: [c('3', 'claude', 'anthropic')] }),
+      entry({
+        rotationId: 'r2',
+        path: 'emergency',
+        phase: 'emergency',
+        step: 'emergency.listingCredentials',
+        credentials: [c('1', 'prod | openai'), c('2', 'staging')],
+        keys: { new: 'kek-v3', old: 'kek-v2' },
+      }),
+      entry({
+        rotationId: 'r2',
+        path: 'emergency',
+        phase: 'emergency',
+        step: 'emergency.completingList',
+        counts: { credentials: 3, added: 1 },
+        credentials: [c('3', 'claude', 'anthropic')],
+      }),
+      entry({
+        rotationId: 'r2',
+        path: 'emergency',
+        phase: 'emergency',
+        step: 'emergency.checklist',
+        outcome: 'info',
+        message: 'rotated at its provider',
+        credentials: [c('2', 'staging')],
+      }),
+      entry({
+        rotationId: 'r2',
+        path: 'emergency',
+        phase: 'emergency',
+        step: 'emergency.checklist',
+        outcome: 'info',
+        message: 'rotated at its provider',
+        credentials: [c('3', 'claude', 'anthropic')],
+      }),
+      entry({
+        rotationId: 'r2',
+        path: 'emergency',
+        phase: 'emergency',
+        step: 'emergency.checklist',
+        outcome: 'info',
+        message: 'not rotated at its provider after all',
+        credentials: [c('3', 'claude', 'anthropic')],
+      }),
     ];
     const report = renderReport(entries);
     expect(report).toContain('### Credentials to rotate at their providers (3, 1 ticked as rotated)');
@@ -194,10 +337,24 @@ describe('resume point', () => {
 
   it('carries the rows earlier sessions moved: the sum of the pass lines of that rotation only', () => {
     const pass = (rotationId: string, rotated: number) =>
-      entry({ rotationId, phase: 'reencrypt', step: 'reencrypt.live', outcome: 'info', message: LIVE_PASS_ENDED, counts: { rotated, failed: 0 } });
-    const entries = [pass('r1', 500), pass('r2', 120), pass('r2', 80), entry({ rotationId: 'r2', phase: 'reencrypt', step: 'reencrypt.paused' })];
+      entry({
+        rotationId,
+        phase: 'reencrypt',
+        step: 'reencrypt.live',
+        outcome: 'info',
+        message: LIVE_PASS_ENDED,
+        counts: { rotated, failed: 0 },
+      });
+    const entries = [
+      pass('r1', 500),
+      pass('r2', 120),
+      pass('r2', 80),
+      entry({ rotationId: 'r2', phase: 'reencrypt', step: 'reencrypt.paused' }),
+    ];
     expect(resumePoint(entries)?.movedEarlier).toBe(200);
-    expect(resumePoint([entry({ rotationId: 'r3', phase: 'reencrypt', step: 'reencrypt.live' })])).not.toHaveProperty('movedEarlier');
+    expect(resumePoint([entry({ rotationId: 'r3', phase: 'reencrypt', step: 'reencrypt.live' })])).not.toHaveProperty(
+      'movedEarlier',
+    );
   });
 
   it('is undefined for an empty journal and finished after done', () => {
@@ -209,11 +366,34 @@ describe('resume point', () => {
 describe('report', () => {
   it('renders each rotation with path, keys, operators, phase times, decisions and journal problems', () => {
     const entries = [
-      entry({ time: '2024-05-01T02:00:00.000Z', phase: 'preflight', step: 'preflight.loading', counts: { 'kek-v1': 10 } }),
-      entry({ time: '2024-05-01T02:05:00.000Z', phase: 'generate', step: 'generate.creating', keys: { new: 'kek-v2', old: 'kek-v1' }, path: 'rotate' }),
+      entry({
+        time: '2024-05-01T02:00:00.000Z',
+        phase: 'preflight',
+        step: 'preflight.loading',
+        counts: { 'kek-v1': 10 },
+      }),
+      entry({
+        time: '2024-05-01T02:05:00.000Z',
+        phase: 'generate',
+        step: 'generate.creating',
+        keys: { new: 'kek-v2', old: 'kek-v1' },
+        path: 'rotate',
+      }),
       entry({ time: '2024-05-01T02:06:00.000Z', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'started' }),
-      entry({ time: '2024-05-01T02:16:00.000Z', phase: 'reencrypt', step: 'reencrypt.live', counts: { rotated: 10, failed: 0 }, operator: 'oncall@db2' }),
-      entry({ time: '2024-05-01T02:20:00.000Z', phase: 'verify', step: 'verify.refused', outcome: 'refused', message: 'x: 1 row | still on kek-v1.' }),
+      entry({
+        time: '2024-05-01T02:16:00.000Z',
+        phase: 'reencrypt',
+        step: 'reencrypt.live',
+        counts: { rotated: 10, failed: 0 },
+        operator: 'oncall@db2',
+      }),
+      entry({
+        time: '2024-05-01T02:20:00.000Z',
+        phase: 'verify',
+        step: 'verify.refused',
+        outcome: 'refused',
+        message: 'x: 1 row | still on kek-v1.',
+      }),
     ];
     const md = renderReport(entries, [{ line: 6, reason: 'the last line is incomplete' }]);
     expect(md).toContain('## Rotation r1');

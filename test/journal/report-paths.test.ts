@@ -5,7 +5,11 @@ import { LIVE_PASS_ENDED } from '../../src/journal/live-pass-note.js';
 import { passTotals, pathTaken, renderReport } from '../../src/journal/report.js';
 
 let second = 0;
-const line = (step: string, outcome: JournalEntry['outcome'] = 'ok', extra: Partial<JournalEntry> = {}): JournalEntry => ({
+const line = (
+  step: string,
+  outcome: JournalEntry['outcome'] = 'ok',
+  extra: Partial<JournalEntry> = {},
+): JournalEntry => ({
   v: 1,
   time: new Date(Date.UTC(2026, 11, 3, 9, 0, second++)).toISOString(),
   operator: 'ops@host',
@@ -19,10 +23,14 @@ const line = (step: string, outcome: JournalEntry['outcome'] = 'ok', extra: Part
 describe('the report of one rotation', () => {
   it('names the path from the steps: standard, staged, emergency, with a rollback', () => {
     expect(pathTaken([line('deploy.both', 'confirmed'), line('reencrypt.live')])).toBe('standard');
-    expect(pathTaken([line('deploy.stageA', 'confirmed'), line('deploy.stageB', 'confirmed')])).toBe('staged (rolling deploys)');
+    expect(pathTaken([line('deploy.stageA', 'confirmed'), line('deploy.stageB', 'confirmed')])).toBe(
+      'staged (rolling deploys)',
+    );
     expect(pathTaken([line('emergency.deployBoth', 'confirmed')])).toBe('emergency');
     // The machine labels lines after a rollback 'rollback'; the path taken was still the standard one.
-    expect(pathTaken([line('deploy.both', 'confirmed'), line('rollback.readdOld', 'confirmed', { path: 'rollback' })])).toBe('standard, then a rollback after removal');
+    expect(
+      pathTaken([line('deploy.both', 'confirmed'), line('rollback.readdOld', 'confirmed', { path: 'rollback' })]),
+    ).toBe('standard, then a rollback after removal');
   });
 
   it('sums every live pass once, and a quit after the end closes the session instead of cancelling it', () => {

@@ -25,7 +25,9 @@ export function drive(partial: Partial<FakeWorld> = {}, input: Partial<RunbookIn
       try {
         await waitFor(actor, (s) => stepIdOf(s.value as string) === target, { timeout: 2000 });
       } catch {
-        throw new Error(`expected step ${target}, but the machine is at ${step()} (error: ${actor.getSnapshot().context.error?.message ?? 'none'})`);
+        throw new Error(
+          `expected step ${target}, but the machine is at ${step()} (error: ${actor.getSnapshot().context.error?.message ?? 'none'})`,
+        );
       }
     },
     send: (...events) => events.forEach((event) => actor.send(event)),

@@ -80,7 +80,9 @@ describe('emergency credential listing in the background', () => {
     expect(d.actor.getSnapshot().context.ticked).toEqual([key]);
     d.send({ type: 'TICK_CREDENTIAL', key });
     expect(d.actor.getSnapshot().context.ticked).toEqual([]);
-    const ticks = d.world.journal.filter((e) => e.step === 'emergency.checklist' && e.outcome === 'info' && e.credentials);
+    const ticks = d.world.journal.filter(
+      (e) => e.step === 'emergency.checklist' && e.outcome === 'info' && e.credentials,
+    );
     expect(ticks.map((e) => [e.message, e.credentials?.map((c) => c.id)])).toEqual([
       ['rotated at its provider', ['id-1']],
       ['not rotated at its provider after all', ['id-1']],
@@ -91,10 +93,28 @@ describe('emergency credential listing in the background', () => {
 describe('credentials in the journal', () => {
   it('a list longer than one line may hold is journaled over several lines and read back whole', () => {
     const n = MAX_JOURNALED_CREDENTIALS * 2 + 123;
-    const credentials = Array.from({ length: n }, (_, i) => ({ table: 't.c', id: `id-${i}`, name: `p${i}`, providerType: 'openai' }));
-    const context = { ...initialContext({ rotationId: 'r1', emergency: true }), oldKeyId: 'kek-v1', newKeyId: 'kek-v2' };
-    const lines = journalEntriesFor(context, { step: 'emergency.listingCredentials', outcome: 'ok', counts: { credentials: n }, credentials });
-    expect(lines.map((l) => l.credentials?.length)).toEqual([MAX_JOURNALED_CREDENTIALS, MAX_JOURNALED_CREDENTIALS, 123]);
+    const credentials = Array.from({ length: n }, (_, i) => ({
+      table: 't.c',
+      id: `id-${i}`,
+      name: `p${i}`,
+      providerType: 'openai',
+    }));
+    const context = {
+      ...initialContext({ rotationId: 'r1', emergency: true }),
+      oldKeyId: 'kek-v1',
+      newKeyId: 'kek-v2',
+    };
+    const lines = journalEntriesFor(context, {
+      step: 'emergency.listingCredentials',
+      outcome: 'ok',
+      counts: { credentials: n },
+      credentials,
+    });
+    expect(lines.map((l) => l.credentials?.length)).toEqual([
+      MAX_JOURNALED_CREDENTIALS,
+      MAX_JOURNALED_CREDENTIALS,
+      123,
+    ]);
     expect(lines[0]?.counts).toEqual({ credentials: n });
     const written = lines.map((e, i) => sanitizeEntry(e, `2024-01-01T00:00:0${i}Z`, 'ops@host'));
     const point = resumePoint(written);

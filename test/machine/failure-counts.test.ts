@@ -4,7 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { liveBreakdown } from '../../src/cli/report-run.js';
 import { MAX_KEPT_FAILURES } from '../../src/engine/column-tally.js';
-import { failureTotal, type EngineEvent, type RowFailure, type RunSummary, type TableCounts } from '../../src/engine/events.js';
+import {
+  failureTotal,
+  type EngineEvent,
+  type RowFailure,
+  type RunSummary,
+  type TableCounts,
+} from '../../src/engine/events.js';
 import { addFailure } from '../../src/machine/engine-progress.js';
 import { runCounts } from '../../src/machine/journal-entry.js';
 import { removalRefusals } from '../../src/machine/removal-check.js';
@@ -18,15 +24,39 @@ function failure(i: number, problem: RowFailure['problem'] = 'dek-auth-failed'):
 
 /** 1,050 rows failed (40 of them only locked), the first 1,000 listed, like the engine reports them. */
 function bigFailureSummary(kind: RunSummary['kind']): RunSummary {
-  const counts: TableCounts = { table: TABLE, total: 1060, processed: 1060, rotated: 10, alreadyPrimary: 0, nulls: 0, failed: 1010, retried: 0, skippedLocked: 40, vanished: 0, byKeyId: { 'kek-v1': 1060 } };
-  const failures = Array.from({ length: MAX_KEPT_FAILURES }, (_, i) => failure(i, i < 20 ? 'locked' : 'dek-auth-failed'));
-  return { kind, mode: 'reencrypt', primaryKeyId: 'kek-v2', tables: [counts], failures, cancelled: false, elapsedMs: 1000, unlistedFailures: 50 };
+  const counts: TableCounts = {
+    table: TABLE,
+    total: 1060,
+    processed: 1060,
+    rotated: 10,
+    alreadyPrimary: 0,
+    nulls: 0,
+    failed: 1010,
+    retried: 0,
+    skippedLocked: 40,
+    vanished: 0,
+    byKeyId: { 'kek-v1': 1060 },
+  };
+  const failures = Array.from({ length: MAX_KEPT_FAILURES }, (_, i) =>
+    failure(i, i < 20 ? 'locked' : 'dek-auth-failed'),
+  );
+  return {
+    kind,
+    mode: 'reencrypt',
+    primaryKeyId: 'kek-v2',
+    tables: [counts],
+    failures,
+    cancelled: false,
+    elapsedMs: 1000,
+    unlistedFailures: 50,
+  };
 }
 
 describe('failure counts beyond the listed failures', () => {
   it('the runbook keeps the first MAX_KEPT_FAILURES failures and then stops copying its list', () => {
     let list: RowFailure[] = [];
-    for (let i = 0; i < MAX_KEPT_FAILURES + 500; i++) list = addFailure(list, { type: 'row-failed', failure: failure(i) });
+    for (let i = 0; i < MAX_KEPT_FAILURES + 500; i++)
+      list = addFailure(list, { type: 'row-failed', failure: failure(i) });
     expect(list).toHaveLength(MAX_KEPT_FAILURES);
     expect(list[0]!.id).toBe('row-0');
     expect(list.at(-1)!.id).toBe(`row-${MAX_KEPT_FAILURES - 1}`);
@@ -41,7 +71,12 @@ describe('failure counts beyond the listed failures', () => {
     expect(runCounts(live).failed).toBe(1050);
     expect(failureTotal(live)).toBe(1050);
 
-    const refusals = removalRefusals({ newKeyId: 'kek-v2', secondDryRun: bigFailureSummary('dry-run'), verifySql: undefined, verifyDeep: undefined });
+    const refusals = removalRefusals({
+      newKeyId: 'kek-v2',
+      secondDryRun: bigFailureSummary('dry-run'),
+      verifySql: undefined,
+      verifyDeep: undefined,
+    });
     expect(refusals).toContain('The second dry run cannot read 1050 rows.');
 
     const done = reduceProgress(initialProgress, { type: 'run-done', summary: live });

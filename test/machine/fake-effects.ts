@@ -6,7 +6,14 @@ import type { VerifyReport } from '../../src/verify/verify-report.js';
 import type { JournalEntryInput } from '../../src/journal/entry.js';
 import { nextKeyId } from '../../src/crypto/key-id.js';
 import { DatabaseError, UserError } from '../../src/errors.js';
-import { SecretKey, type CredentialRef, type Effects, type KeyConfigIds, type ResumePoint, type RunRequest } from '../../src/machine/contract.js';
+import {
+  SecretKey,
+  type CredentialRef,
+  type Effects,
+  type KeyConfigIds,
+  type ResumePoint,
+  type RunRequest,
+} from '../../src/machine/contract.js';
 
 export const LABEL = 'llm_providers.api_key_encrypted';
 
@@ -99,7 +106,14 @@ async function fakeRun(world: FakeWorld, request: RunRequest): Promise<RunSummar
     throw new DatabaseError('connection reset', 'Check the database and retry.');
   }
   const emit = (event: EngineEvent) => request.onEvent(event);
-  emit({ type: 'run-start', kind: request.kind, mode: request.mode, primaryKeyId: world.config.primaryKeyId, keyIds: [world.config.primaryKeyId], tables: [{ table: LABEL, total: total(world) }] });
+  emit({
+    type: 'run-start',
+    kind: request.kind,
+    mode: request.mode,
+    primaryKeyId: world.config.primaryKeyId,
+    keyIds: [world.config.primaryKeyId],
+    tables: [{ table: LABEL, total: total(world) }],
+  });
   emit({ type: 'table-start', table: LABEL, total: total(world) });
   if (request.kind === 'live' && world.holdLive) {
     await new Promise<void>((resolve) => request.signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -107,7 +121,7 @@ async function fakeRun(world: FakeWorld, request: RunRequest): Promise<RunSummar
   }
   const primary = world.config.primaryKeyId;
   const movable = Object.entries(world.rows)
-    .filter(([id]) => id !== primary && (id === world.config.previousKeyId))
+    .filter(([id]) => id !== primary && id === world.config.previousKeyId)
     .reduce((n, [, rows]) => n + rows, 0);
   const movableNow = Math.max(0, movable - world.unreadable);
   const failures = runFailures(world);
@@ -117,7 +131,10 @@ async function fakeRun(world: FakeWorld, request: RunRequest): Promise<RunSummar
     const stay = Math.min(world.unreadable, world.rows[prev] ?? 0);
     if (request.recordMovedFrom === prev) {
       const moved = (world.rows[prev] ?? 0) - stay;
-      world.movedOff[prev] = [...(world.movedOff[prev] ?? []), ...Array.from({ length: moved }, (_, i) => `id-${stay + i}`)];
+      world.movedOff[prev] = [
+        ...(world.movedOff[prev] ?? []),
+        ...Array.from({ length: moved }, (_, i) => `id-${stay + i}`),
+      ];
     }
     world.rows[primary] = (world.rows[primary] ?? 0) + (world.rows[prev] ?? 0) - stay;
     world.rows[prev] = stay;
@@ -126,14 +143,24 @@ async function fakeRun(world: FakeWorld, request: RunRequest): Promise<RunSummar
   const c = counts(world, movableNow, failures.length);
   emit({ type: 'progress', counts: c, rowsPerSecond: 100, etaSeconds: 0 });
   emit({ type: 'table-done', counts: c });
-  const summary: RunSummary = { kind: request.kind, mode: request.mode, primaryKeyId: primary, tables: [c], failures, cancelled: request.signal.aborted, elapsedMs: 5 };
+  const summary: RunSummary = {
+    kind: request.kind,
+    mode: request.mode,
+    primaryKeyId: primary,
+    tables: [c],
+    failures,
+    cancelled: request.signal.aborted,
+    elapsedMs: 5,
+  };
   emit({ type: 'run-done', summary });
   return summary;
 }
 
 function fakeVerify(world: FakeWorld, check: string): VerifyReport {
   const primary = world.config.primaryKeyId;
-  const notPrimary = Object.entries(world.rows).filter(([id]) => id !== primary).reduce((n, [, r]) => n + r, 0);
+  const notPrimary = Object.entries(world.rows)
+    .filter(([id]) => id !== primary)
+    .reduce((n, [, r]) => n + r, 0);
   const deepFailed = check === 'sql' ? 0 : notPrimary + world.invalid;
   const column = {
     label: LABEL,
@@ -144,7 +171,17 @@ function fakeVerify(world: FakeWorld, check: string): VerifyReport {
     nulls: world.nulls,
     byKeyId: { ...world.rows },
     invalid: world.invalid,
-    ...(check === 'sql' ? {} : { deep: { checked: total(world) - world.nulls, ok: total(world) - world.nulls - deepFailed, failed: deepFailed, failures: [], ring: 'primary-only' as const } }),
+    ...(check === 'sql'
+      ? {}
+      : {
+          deep: {
+            checked: total(world) - world.nulls,
+            ok: total(world) - world.nulls - deepFailed,
+            failed: deepFailed,
+            failures: [],
+            ring: 'primary-only' as const,
+          },
+        }),
   };
   return { columns: [column], primaryKeyId: primary, passed: deepFailed === 0 && notPrimary === 0, problems: [] };
 }
@@ -157,11 +194,13 @@ export function fakeEffects(world: FakeWorld): Effects {
         throw new UserError('SECRETS_ENCRYPTION_KEY is not set', 'Set it in .env.');
       }
       return {
-      keyProofs: [],
-      configured: { ...world.config },
-      columns: [{ label: LABEL, total: total(world), nulls: world.nulls, byKeyId: { ...world.rows }, invalid: world.invalid }],
-      warnings: [],
-      keys: [],
+        keyProofs: [],
+        configured: { ...world.config },
+        columns: [
+          { label: LABEL, total: total(world), nulls: world.nulls, byKeyId: { ...world.rows }, invalid: world.invalid },
+        ],
+        warnings: [],
+        keys: [],
       };
     },
     readResumePoint: async () => world.resumePoint,
@@ -174,9 +213,12 @@ export function fakeEffects(world: FakeWorld): Effects {
       if (path.includes('exists')) throw new UserError(`refusing to overwrite ${path}`, 'Give a new file name.');
       world.writtenFiles.push(`${path}:${key.id}`);
     },
-    readCounts: async () => [{ label: LABEL, total: total(world), nulls: world.nulls, byKeyId: { ...world.rows }, invalid: world.invalid }],
+    readCounts: async () => [
+      { label: LABEL, total: total(world), nulls: world.nulls, byKeyId: { ...world.rows }, invalid: world.invalid },
+    ],
     loadKeyFile: async ({ path, keyId, previousKeyId }) => {
-      if (path.includes('wrong')) throw new UserError(`${path} holds no key ${keyId}`, 'Give the file the key was written to.');
+      if (path.includes('wrong'))
+        throw new UserError(`${path} holds no key ${keyId}`, 'Give the file the key was written to.');
       world.config = { primaryKeyId: keyId, previousKeyId };
       return { key: new SecretKey({ id: keyId, bytes: Buffer.alloc(32, 0x42) }), toolConfig: { ...world.config } };
     },
@@ -193,11 +235,18 @@ export function fakeEffects(world: FakeWorld): Effects {
       const rows = world.rows[keyId] ?? 0;
       await world.listingGate;
       if (world.failListing) throw new DatabaseError(world.failListing, 'Check the database.');
-      return Array.from({ length: rows }, (_, i) => ({ table: LABEL, id: `id-${i}`, name: `provider ${i}`, providerType: 'openai' }));
+      return Array.from({ length: rows }, (_, i) => ({
+        table: LABEL,
+        id: `id-${i}`,
+        name: `provider ${i}`,
+        providerType: 'openai',
+      }));
     },
     completeCredentialList: async ({ keyId, listed }) => {
       const known = new Set(listed.map((c) => c.id));
-      const added = (world.movedOff[keyId] ?? []).filter((id) => !known.has(id)).map((id) => ({ table: LABEL, id, name: `written later ${id}`, providerType: 'anthropic' }));
+      const added = (world.movedOff[keyId] ?? [])
+        .filter((id) => !known.has(id))
+        .map((id) => ({ table: LABEL, id, name: `written later ${id}`, providerType: 'anthropic' }));
       return { credentials: [...listed, ...added], added };
     },
     writeChecklistFiles: async ({ keyId, credentials }) => {

@@ -20,7 +20,9 @@ describe('every path through the machine', () => {
       if (step === 'quit') continue;
       let node: AnyStateNode | undefined = machine.getStateNodeById(`runbook.${step}`);
       const handled = new Set<string>();
-      for (; node; node = node.parent) for (const type of node.on ? Object.keys(node.on) : []) if (!internal.has(type) && !type.startsWith('xstate.')) handled.add(type);
+      for (; node; node = node.parent)
+        for (const type of node.on ? Object.keys(node.on) : [])
+          if (!internal.has(type) && !type.startsWith('xstate.')) handled.add(type);
       const listed = new Set(RUNBOOK_STEPS[step].actions.map((a) => a.event as string));
       const a = [...handled].sort().join(',');
       const b = [...listed].sort().join(',');

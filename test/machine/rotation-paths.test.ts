@@ -34,11 +34,17 @@ describe('standard rotation', () => {
     expect(d.world.rows).toEqual({ 'kek-v2': 10 });
     expect(d.world.deploys.map((x) => x.stage)).toEqual(['both', 'remove']);
     expect(d.world.deploys[0]!.config).toEqual({ primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' });
-    expect(d.world.runs.map((r) => `${r.kind}/${r.mode}`)).toEqual(['dry-run/reencrypt', 'live/reencrypt', 'dry-run/reencrypt']);
+    expect(d.world.runs.map((r) => `${r.kind}/${r.mode}`)).toEqual([
+      'dry-run/reencrypt',
+      'live/reencrypt',
+      'dry-run/reencrypt',
+    ]);
     const ctx = d.actor.getSnapshot().context;
     expect([ctx.oldKeyId, ctx.newKeyId]).toEqual(['kek-v1', 'kek-v2']);
     expect(ctx.refusals).toEqual([]);
-    expect(Object.keys(ctx.phaseStartedAt)).toEqual(expect.arrayContaining(['preflight', 'generate', 'deploy', 'reencrypt', 'verify', 'remove', 'done']));
+    expect(Object.keys(ctx.phaseStartedAt)).toEqual(
+      expect.arrayContaining(['preflight', 'generate', 'deploy', 'reencrypt', 'verify', 'remove', 'done']),
+    );
   });
 
   it('deploys staged: 2a puts the new key in PREVIOUS, 2b swaps', async () => {
@@ -87,7 +93,9 @@ describe('standard rotation', () => {
     d.world.ignoreNextDeploy = true;
     d.send({ type: 'CONFIRM' });
     await d.at('deploy.failed');
-    expect(d.actor.getSnapshot().context.error?.message).toMatch(/kek-rotate itself has primary kek-v1, no previous key, but this step needs primary kek-v2, previous kek-v1/);
+    expect(d.actor.getSnapshot().context.error?.message).toMatch(
+      /kek-rotate itself has primary kek-v1, no previous key, but this step needs primary kek-v2, previous kek-v1/,
+    );
     d.send({ type: 'RETRY' });
     await d.at('deploy.both');
     d.send({ type: 'CONFIRM' });
@@ -99,7 +107,11 @@ describe('standard rotation', () => {
     await throughGenerate(d);
     d.send({ type: 'CHOOSE_DEPLOY', plan: 'runbook' }, { type: 'CONFIRM' });
     await d.at('reencrypt.failed');
-    expect(d.actor.getSnapshot().context.error).toEqual({ message: 'connection reset', hint: 'Check the database and retry.', cause: 'database' });
+    expect(d.actor.getSnapshot().context.error).toEqual({
+      message: 'connection reset',
+      hint: 'Check the database and retry.',
+      cause: 'database',
+    });
     d.send({ type: 'RETRY' });
     await d.at('reencrypt.dryRunReview');
   });

@@ -96,7 +96,12 @@ describe('emergency', () => {
     d.send({ type: 'CONFIRM' });
     await d.at('emergency.checklist');
     expect(d.world.config).toEqual({ primaryKeyId: 'kek-v2' });
-    expect(d.actor.getSnapshot().context.credentials.map((c) => c.name)).toEqual(['provider 0', 'provider 1', 'provider 2', 'provider 3']);
+    expect(d.actor.getSnapshot().context.credentials.map((c) => c.name)).toEqual([
+      'provider 0',
+      'provider 1',
+      'provider 2',
+      'provider 3',
+    ]);
     d.send({ type: 'CONFIRM' });
     await d.at('done.summary');
     expect(d.world.journal.every((e) => e.phase === 'preflight' || e.path === 'emergency')).toBe(true);
@@ -122,7 +127,9 @@ describe('preflight', () => {
   it('blocks a new rotation while rows are on a key that is neither primary nor previous, and offers the rollback', async () => {
     const d = drive({ rows: { 'kek-v1': 3, 'kek-v2': 7 }, config: { primaryKeyId: 'kek-v2' } });
     await d.at('preflight.blocked');
-    expect(d.actor.getSnapshot().context.stray).toEqual([{ keyId: 'kek-v1', rows: 3, columns: ['llm_providers.api_key_encrypted'] }]);
+    expect(d.actor.getSnapshot().context.stray).toEqual([
+      { keyId: 'kek-v1', rows: 3, columns: ['llm_providers.api_key_encrypted'] },
+    ]);
     d.send({ type: 'CHOOSE_PATH', path: 'rotate' });
     expect(d.step()).toBe('preflight.blocked');
     d.send({ type: 'START_ROLLBACK' });
@@ -131,7 +138,10 @@ describe('preflight', () => {
   });
 
   it('blocks the emergency path too, and re-checks after a repair', async () => {
-    const d = drive({ rows: { 'kek-v0': 1, 'kek-v1': 3, 'kek-v2': 7 }, config: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' } }, { emergency: true });
+    const d = drive(
+      { rows: { 'kek-v0': 1, 'kek-v1': 3, 'kek-v2': 7 }, config: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' } },
+      { emergency: true },
+    );
     await d.at('preflight.blocked');
     d.send({ type: 'START_ROLLBACK' }); // two keys in play: no automatic rollback
     expect(d.step()).toBe('preflight.blocked');
@@ -143,10 +153,18 @@ describe('preflight', () => {
   it('shows a failure with its hint and retries', async () => {
     const d = drive({ failLoad: true });
     await d.at('preflight.failed');
-    expect(d.actor.getSnapshot().context.error).toEqual({ message: 'SECRETS_ENCRYPTION_KEY is not set', hint: 'Set it in .env.', cause: 'user' });
+    expect(d.actor.getSnapshot().context.error).toEqual({
+      message: 'SECRETS_ENCRYPTION_KEY is not set',
+      hint: 'Set it in .env.',
+      cause: 'user',
+    });
     d.send({ type: 'RETRY' });
     await d.at('preflight.ready');
-    expect(d.actor.getSnapshot().context.inventory[0]).toMatchObject({ total: 12, nulls: 2, byKeyId: { 'kek-v1': 10 } });
+    expect(d.actor.getSnapshot().context.inventory[0]).toMatchObject({
+      total: 12,
+      nulls: 2,
+      byKeyId: { 'kek-v1': 10 },
+    });
   });
 });
 
@@ -161,7 +179,10 @@ describe('verify refuses removal', () => {
     d.send({ type: 'CONFIRM' });
     expect(d.step()).toBe('verify.refused');
     expect(d.actor.getSnapshot().context.refusals).toEqual(
-      expect.arrayContaining([expect.stringMatching(/second dry run cannot read 1 row/), expect.stringMatching(/1 row is not a valid payload/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/second dry run cannot read 1 row/),
+        expect.stringMatching(/1 row is not a valid payload/),
+      ]),
     );
     d.world.invalid = 0; // the operator re-entered the broken credential
     d.send({ type: 'RETRY' });
@@ -182,9 +203,16 @@ describe('verify refuses removal', () => {
 
 describe('resume', () => {
   it('continues the re-encryption when both keys are configured and rows are left on the old key', async () => {
-    const d = drive({ config: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' }, rows: { 'kek-v1': 4, 'kek-v2': 6 } });
+    const d = drive({
+      config: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' },
+      rows: { 'kek-v1': 4, 'kek-v2': 6 },
+    });
     await d.at('preflight.resumeOffer');
-    expect(d.actor.getSnapshot().context).toMatchObject({ resumeTarget: 'reencrypt', newKeyId: 'kek-v2', oldKeyId: 'kek-v1' });
+    expect(d.actor.getSnapshot().context).toMatchObject({
+      resumeTarget: 'reencrypt',
+      newKeyId: 'kek-v2',
+      oldKeyId: 'kek-v1',
+    });
     d.send({ type: 'START_FRESH' }); // would strand kek-v1's rows
     expect(d.step()).toBe('preflight.resumeOffer');
     d.send({ type: 'RESUME_FROM_JOURNAL' });
@@ -199,12 +227,26 @@ describe('resume', () => {
   });
 
   it('uses the journal for a key generated but not deployed, keeps its rotation id, and allows starting fresh', async () => {
-    const resumePoint = { rotationId: 'rot-old', path: 'rotate' as const, phase: 'generate', step: 'generate.show', outcome: 'confirmed', time: '2024-01-01T00:00:00Z', newKeyId: 'kek-v2', oldKeyId: 'kek-v1', finished: false };
+    const resumePoint = {
+      rotationId: 'rot-old',
+      path: 'rotate' as const,
+      phase: 'generate',
+      step: 'generate.show',
+      outcome: 'confirmed',
+      time: '2024-01-01T00:00:00Z',
+      newKeyId: 'kek-v2',
+      oldKeyId: 'kek-v1',
+      finished: false,
+    };
     const d = drive({ resumePoint });
     await d.at('preflight.resumeOffer');
     d.send({ type: 'RESUME_FROM_JOURNAL' });
     await d.at('deploy.choose');
-    expect(d.actor.getSnapshot().context).toMatchObject({ rotationId: 'rot-old', newKeyId: 'kek-v2', oldKeyId: 'kek-v1' });
+    expect(d.actor.getSnapshot().context).toMatchObject({
+      rotationId: 'rot-old',
+      newKeyId: 'kek-v2',
+      oldKeyId: 'kek-v1',
+    });
     const fresh = drive({ resumePoint });
     await fresh.at('preflight.resumeOffer');
     fresh.send({ type: 'START_FRESH' });
@@ -220,18 +262,40 @@ describe('resume', () => {
     const written = first.world.journal.map((e, i) => sanitizeEntry(e, `2024-01-01T00:00:0${i}Z`, 'ops@host'));
     const resumePointFromJournal = resumePoint(written);
     expect(resumePointFromJournal?.credentials?.map((c) => c.name)).toEqual(['provider 0', 'provider 1', 'provider 2']);
-    const d = drive({ resumePoint: resumePointFromJournal, config: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' }, rows: { 'kek-v1': 1, 'kek-v2': 2 } });
+    const d = drive({
+      resumePoint: resumePointFromJournal,
+      config: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' },
+      rows: { 'kek-v1': 1, 'kek-v2': 2 },
+    });
     await d.at('preflight.resumeOffer');
     d.send({ type: 'RESUME_FROM_JOURNAL' });
     await d.at('emergency.removeDeploy');
     d.send({ type: 'CONFIRM' });
     await d.at('emergency.checklist');
-    expect(d.actor.getSnapshot().context.credentials.map((c) => c.name)).toEqual(['provider 0', 'provider 1', 'provider 2']);
+    expect(d.actor.getSnapshot().context.credentials.map((c) => c.name)).toEqual([
+      'provider 0',
+      'provider 1',
+      'provider 2',
+    ]);
   });
 
   it('resumes an interrupted emergency on the emergency path', async () => {
-    const resumePoint = { rotationId: 'rot-e', path: 'emergency' as const, phase: 'emergency', step: 'emergency.reencrypting', outcome: 'started', time: '2024-01-01T00:00:00Z', newKeyId: 'kek-v2', oldKeyId: 'kek-v1', finished: false };
-    const d = drive({ resumePoint, config: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' }, rows: { 'kek-v1': 4, 'kek-v2': 6 } });
+    const resumePoint = {
+      rotationId: 'rot-e',
+      path: 'emergency' as const,
+      phase: 'emergency',
+      step: 'emergency.reencrypting',
+      outcome: 'started',
+      time: '2024-01-01T00:00:00Z',
+      newKeyId: 'kek-v2',
+      oldKeyId: 'kek-v1',
+      finished: false,
+    };
+    const d = drive({
+      resumePoint,
+      config: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' },
+      rows: { 'kek-v1': 4, 'kek-v2': 6 },
+    });
     await d.at('preflight.resumeOffer');
     d.send({ type: 'RESUME_FROM_JOURNAL' });
     await d.at('emergency.removeDeploy');

@@ -18,7 +18,8 @@ describe('runbook text', () => {
   });
 
   it('names only rules that exist, and every phase of every step is in the document order', () => {
-    for (const text of Object.values(RUNBOOK_STEPS)) for (const action of text.actions) if (action.guard) expect(GUARD_TEXT).toHaveProperty(action.guard);
+    for (const text of Object.values(RUNBOOK_STEPS))
+      for (const action of text.actions) if (action.guard) expect(GUARD_TEXT).toHaveProperty(action.guard);
     for (const id of STEP_IDS) expect(PHASE_ORDER).toContain(phaseOf(id));
   });
 });
@@ -63,6 +64,8 @@ describe('renderRunbookMarkdown', () => {
 
   it('puts the staged deploy and the emergency order in the document', () => {
     expect(md).toMatch(/### Deploy 2a: old key primary, new key decrypt-only[\s\S]*### Deploy 2b: swap/);
-    expect(md.indexOf('### Listing what the leaked key protected')).toBeLessThan(md.indexOf('### Re-encrypting with fresh data keys'));
+    expect(md.indexOf('### Listing what the leaked key protected')).toBeLessThan(
+      md.indexOf('### Re-encrypting with fresh data keys'),
+    );
   });
 });

@@ -32,59 +32,85 @@ const EXPECTED_COLUMNS = [
 ];
 
 describe.each(backends)('createSandbox on $name', (backend) => {
-  it.skipIf(!backend.available)('creates the application table exactly, with uuidv7 ids and the updated_at trigger', async () => {
-    const { db, done } = await backend.fresh();
-    const sandbox = await createSandbox({ db, rows: 40, seed: 5 });
-    try {
-      const { rows: columns } = await db.query<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null }>(
-        `SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns
+  it.skipIf(!backend.available)(
+    'creates the application table exactly, with uuidv7 ids and the updated_at trigger',
+    async () => {
+      const { db, done } = await backend.fresh();
+      const sandbox = await createSandbox({ db, rows: 40, seed: 5 });
+      try {
+        const { rows: columns } = await db.query<{
+          column_name: string;
+          data_type: string;
+          is_nullable: string;
+          column_default: string | null;
+        }>(
+          `SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns
           WHERE table_name = 'llm_providers' AND table_schema = current_schema() ORDER BY ordinal_position`,
-      );
-      expect(columns.map((c) => [c.column_name, c.data_type, c.is_nullable, c.column_default?.replace(/^public\.|^\w+\./, '') ?? null])).toEqual(EXPECTED_COLUMNS);
+        );
+        expect(
+          columns.map((c) => [
+            c.column_name,
+            c.data_type,
+            c.is_nullable,
+            c.column_default?.replace(/^public\.|^\w+\./, '') ?? null,
+          ]),
+        ).toEqual(EXPECTED_COLUMNS);
 
-      const { rows } = await db.query<{ id: string; api_key_set: boolean; api_key_encrypted: Buffer | null; updated_at: Date }>(
-        'SELECT id::text AS id, api_key_set, api_key_encrypted, updated_at FROM llm_providers ORDER BY id',
-      );
-      expect(rows).toHaveLength(40);
-      for (const row of rows) {
-        expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-        expect(row.api_key_set).toBe(row.api_key_encrypted !== null);
-      }
-      const first = rows[0]!;
-      await new Promise((r) => setTimeout(r, 20));
-      await db.query("UPDATE llm_providers SET status = 'disabled' WHERE id = $1", [first.id]);
-      const { rows: after } = await db.query<{ updated_at: Date }>('SELECT updated_at FROM llm_providers WHERE id = $1', [first.id]);
-      expect(after[0]!.updated_at.getTime()).toBeGreaterThan(first.updated_at.getTime());
-    } finally {
-      await sandbox.close();
-      await done();
-    }
-  });
-
-  it.skipIf(!backend.available)('encrypts every key under a fresh kek-v1, and plaintextOf knows what each row holds', async () => {
-    const { db, done } = await backend.fresh();
-    const sandbox = await createSandbox({ db, rows: 60 });
-    try {
-      expect(sandbox.initialKey.id).toBe('kek-v1');
-      expect(sandbox.initialKey.bytes).toHaveLength(32);
-      const ring = makeKeyRing(sandbox.initialKey);
-      const { rows } = await db.query<{ id: string; api_key_encrypted: Buffer | null }>('SELECT id::text AS id, api_key_encrypted FROM llm_providers');
-      const nulls = rows.filter((r) => r.api_key_encrypted === null);
-      expect(nulls.length).toBeGreaterThan(0);
-      for (const row of rows) {
-        if (row.api_key_encrypted === null) {
-          expect(sandbox.plaintextOf(row.id)).toBeNull();
-          continue;
+        const { rows } = await db.query<{
+          id: string;
+          api_key_set: boolean;
+          api_key_encrypted: Buffer | null;
+          updated_at: Date;
+        }>('SELECT id::text AS id, api_key_set, api_key_encrypted, updated_at FROM llm_providers ORDER BY id');
+        expect(rows).toHaveLength(40);
+        for (const row of rows) {
+          expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+          expect(row.api_key_set).toBe(row.api_key_encrypted !== null);
         }
-        expect(peekKeyId(row.api_key_encrypted)).toBe('kek-v1');
-        expect(decryptValue(ring, row.api_key_encrypted).toString('utf8')).toBe(sandbox.plaintextOf(row.id));
+        const first = rows[0]!;
+        await new Promise((r) => setTimeout(r, 20));
+        await db.query("UPDATE llm_providers SET status = 'disabled' WHERE id = $1", [first.id]);
+        const { rows: after } = await db.query<{ updated_at: Date }>(
+          'SELECT updated_at FROM llm_providers WHERE id = $1',
+          [first.id],
+        );
+        expect(after[0]!.updated_at.getTime()).toBeGreaterThan(first.updated_at.getTime());
+      } finally {
+        await sandbox.close();
+        await done();
       }
-      expect(sandbox.environment()[PRIMARY_VAR]).toMatch(/^kek-v1:[A-Za-z0-9+/]{43}=$/);
-    } finally {
-      await sandbox.close();
-      await done();
-    }
-  });
+    },
+  );
+
+  it.skipIf(!backend.available)(
+    'encrypts every key under a fresh kek-v1, and plaintextOf knows what each row holds',
+    async () => {
+      const { db, done } = await backend.fresh();
+      const sandbox = await createSandbox({ db, rows: 60 });
+      try {
+        expect(sandbox.initialKey.id).toBe('kek-v1');
+        expect(sandbox.initialKey.bytes).toHaveLength(32);
+        const ring = makeKeyRing(sandbox.initialKey);
+        const { rows } = await db.query<{ id: string; api_key_encrypted: Buffer | null }>(
+          'SELECT id::text AS id, api_key_encrypted FROM llm_providers',
+        );
+        const nulls = rows.filter((r) => r.api_key_encrypted === null);
+        expect(nulls.length).toBeGreaterThan(0);
+        for (const row of rows) {
+          if (row.api_key_encrypted === null) {
+            expect(sandbox.plaintextOf(row.id)).toBeNull();
+            continue;
+          }
+          expect(peekKeyId(row.api_key_encrypted)).toBe('kek-v1');
+          expect(decryptValue(ring, row.api_key_encrypted).toString('utf8')).toBe(sandbox.plaintextOf(row.id));
+        }
+        expect(sandbox.environment()[PRIMARY_VAR]).toMatch(/^kek-v1:[A-Za-z0-9+/]{43}=$/);
+      } finally {
+        await sandbox.close();
+        await done();
+      }
+    },
+  );
 
   it.skipIf(!backend.available)('refuses a database whose llm_providers already holds rows', async () => {
     const { db, done } = await backend.fresh();

@@ -17,20 +17,27 @@ function expectWrapped(text: string, width: number, source: string): void {
 
 describe('wrapText', () => {
   it('breaks at spaces with a hanging indent, and cuts only a word longer than a line', () => {
-    expect(wrapText('the quick brown fox jumps over the lazy dog', 20, '- ', '  ')).toEqual(['- the quick brown', '  fox jumps over the', '  lazy dog']);
+    expect(wrapText('the quick brown fox jumps over the lazy dog', 20, '- ', '  ')).toEqual([
+      '- the quick brown',
+      '  fox jumps over the',
+      '  lazy dog',
+    ]);
     expect(wrapText('ab ' + 'x'.repeat(45), 20)).toEqual(['ab', 'x'.repeat(20), 'x'.repeat(20), 'x'.repeat(5)]);
     expect(wrapText('', 20, '  ')).toEqual(['  ']);
   });
 });
 
 describe('the briefing', () => {
-  it.each(listScenarios().map((s) => [s.name, s] as const))('%s wraps at word boundaries at 50 and 80 columns', (_name, scenario) => {
-    for (const width of [50, 80]) {
-      const text = renderBriefing(scenario, width);
-      expectWrapped(text, width, [scenario.title, scenario.goal, ...scenario.briefing].join(' '));
-      expect(text).toContain('Goal:');
-    }
-  });
+  it.each(listScenarios().map((s) => [s.name, s] as const))(
+    '%s wraps at word boundaries at 50 and 80 columns',
+    (_name, scenario) => {
+      for (const width of [50, 80]) {
+        const text = renderBriefing(scenario, width);
+        expectWrapped(text, width, [scenario.title, scenario.goal, ...scenario.briefing].join(' '));
+        expect(text).toContain('Goal:');
+      }
+    },
+  );
 });
 
 describe('the debrief', () => {
@@ -41,9 +48,14 @@ describe('the debrief', () => {
       id: c.id,
       description: c.description,
       outcome: i === 0 ? 'failed' : 'passed',
-      detail: i === 0 ? 'kek-v2 was primary in the first deploy that carried it (runbook order), so replicas updated first wrote with it while the others had only kek-v1' : 'fine',
+      detail:
+        i === 0
+          ? 'kek-v2 was primary in the first deploy that carried it (runbook order), so replicas updated first wrote with it while the others had only kek-v1'
+          : 'fine',
     })),
-    lessons: [{ criterion: 'staged-deploy', outcome: 'failed', text: listScenarios()[1]!.passCriteria[0]!.lesson!.failed! }],
+    lessons: [
+      { criterion: 'staged-deploy', outcome: 'failed', text: listScenarios()[1]!.passCriteria[0]!.lesson!.failed! },
+    ],
     lesson: listScenarios()[1]!.passCriteria[0]!.lesson!.failed!,
     rows: { total: 30, nulls: 3, byKeyId: { 'kek-v2': 27 }, targetKeyId: 'kek-v2' },
     lostWrites: [],
@@ -65,7 +77,11 @@ describe('the debrief', () => {
       const text = renderDebrief(report, width);
       expect(text.split('\n')[0]).toMatch(/^Debrief: Rotation under a rolling deploy/);
       expect(text.replace(/\s+/g, ' ')).toContain('(rolling-deploy): FAILED in 1m 10s');
-      expectWrapped(text, width, [report.scenario!.goal, ...report.criteria.flatMap((c) => [c.description, c.detail]), report.lesson!].join(' '));
+      expectWrapped(
+        text,
+        width,
+        [report.scenario!.goal, ...report.criteria.flatMap((c) => [c.description, c.detail]), report.lesson!].join(' '),
+      );
       expect(text.replace(/\s+/g, ' ')).toContain(`Lesson: - ${report.lesson}`);
     }
     // Time per phase as the summary screen writes it.

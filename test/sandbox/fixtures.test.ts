@@ -34,7 +34,8 @@ describe('fixture providers', () => {
       expect(p.settings[FIXTURE_MARK]).toBe('true');
       if (p.providerType === 'azure_openai') expect(p.baseUrl).toMatch(/^https:\/\/[a-z0-9-]+\.openai\.azure\.com\/$/);
       if (p.providerType === 'llmsim') expect(p.baseUrl).toBe('http://llmsim.internal:8080/v1');
-      if (p.providerType === 'openai') expect(p.baseUrl === null || p.baseUrl === 'https://api.openai.com/v1').toBe(true);
+      if (p.providerType === 'openai')
+        expect(p.baseUrl === null || p.baseUrl === 'https://api.openai.com/v1').toBe(true);
       expect(p.name).toMatch(/^(OpenAI|Anthropic|Azure OpenAI|LLM simulator) /);
     }
   });

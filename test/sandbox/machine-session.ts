@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { createSandboxEffects } from '../../src/effects/sandbox-effects.js';
 import { openJournalWriter, readJournal } from '../../src/journal/index.js';
 import type { DeployPlan } from '../../src/machine/contract.js';
-import { applyScenario, createSandbox, debrief, type Debrief, type JournalEntryLike, type Sandbox, type SessionTiming } from '../../src/sandbox/index.js';
+import {
+  applyScenario,
+  createSandbox,
+  debrief,
+  type Debrief,
+  type JournalEntryLike,
+  type Sandbox,
+  type SessionTiming,
+} from '../../src/sandbox/index.js';
 import { operate, tempDir, type Operator } from '../effects/effects-harness.js';
 import type { Backend } from './sandbox-backends.js';
 
@@ -24,7 +32,11 @@ export interface Rehearsal {
 
 let serial = 0;
 
-export async function rehearse(backend: Backend, scenario: string, options: { rows?: number } = {}): Promise<Rehearsal> {
+export async function rehearse(
+  backend: Backend,
+  scenario: string,
+  options: { rows?: number } = {},
+): Promise<Rehearsal> {
   const fresh = await backend.fresh();
   let clock = Date.parse('2025-06-01T09:00:00Z');
   const sandbox = await createSandbox({ db: fresh.db, rows: options.rows ?? 24, seed: 7, now: () => clock });
@@ -42,13 +54,22 @@ export async function rehearse(backend: Backend, scenario: string, options: { ro
     tick: (ms) => {
       clock += ms;
     },
-    session: () => operate(createSandboxEffects({ sandbox, journal, batchSize: 7, cwd: dir }), { rotationId: `rehearsal-${++serial}` }),
+    session: () =>
+      operate(createSandboxEffects({ sandbox, journal, batchSize: 7, cwd: dir }), {
+        rotationId: `rehearsal-${++serial}`,
+      }),
     end(op) {
       const ctx = op.actor.getSnapshot().context;
       op.actor.stop();
-      sessions.push({ rotationId: ctx.rotationId, path: ctx.path, phaseStartedAt: { ...ctx.phaseStartedAt }, endedAt: clock });
+      sessions.push({
+        rotationId: ctx.rotationId,
+        path: ctx.path,
+        phaseStartedAt: { ...ctx.phaseStartedAt },
+        endedAt: clock,
+      });
     },
-    judge: ({ stamps = true } = {}) => debrief(sandbox, readJournal(journalPath).entries as unknown as JournalEntryLike[], stamps ? { sessions } : {}),
+    judge: ({ stamps = true } = {}) =>
+      debrief(sandbox, readJournal(journalPath).entries as unknown as JournalEntryLike[], stamps ? { sessions } : {}),
     done: async () => {
       await sandbox.close();
       await fresh.done();
@@ -59,7 +80,12 @@ export async function rehearse(backend: Backend, scenario: string, options: { ro
 /** Each key press a minute after the last, so phase times and the scenario's timer have something to show. */
 const MINUTE = 60_000;
 
-async function press(r: Rehearsal, op: Operator, at: Parameters<Operator['at']>[0], ...events: Parameters<Operator['send']>): Promise<void> {
+async function press(
+  r: Rehearsal,
+  op: Operator,
+  at: Parameters<Operator['at']>[0],
+  ...events: Parameters<Operator['send']>
+): Promise<void> {
   await op.at(at);
   r.tick(MINUTE);
   op.send(...events);

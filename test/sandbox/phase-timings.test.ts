@@ -10,9 +10,19 @@ const s = (seconds: number) => t0 + seconds * 1000;
 
 describe('phase timings', () => {
   it('the summary screen and the debrief get the same times from the same stamps', () => {
-    const stamps = { preflight: s(0), generate: s(12), deploy: s(77), reencrypt: s(80.4), verify: s(130), remove: s(131), done: s(150) };
+    const stamps = {
+      preflight: s(0),
+      generate: s(12),
+      deploy: s(77),
+      reencrypt: s(80.4),
+      verify: s(130),
+      remove: s(131),
+      done: s(150),
+    };
     // The summary screen: the phase under way (done) has no end yet.
-    expect(phaseTimes(stamps)).toBe('preflight 0:12 · generate 1:05 · deploy 0:03 · reencrypt 0:50 · verify 0:01 · remove 0:19');
+    expect(phaseTimes(stamps)).toBe(
+      'preflight 0:12 · generate 1:05 · deploy 0:03 · reencrypt 0:50 · verify 0:01 · remove 0:19',
+    );
     // The debrief, given the session's end: the end screen is not a phase of work, so the list is the same.
     const debrief = phaseTimings([{ rotationId: 'r1', phaseStartedAt: stamps, endedAt: s(400) }]);
     expect(debrief.map((p) => `${p.phase} ${formatPhaseDuration(p.ms)}`).join(' · ')).toBe(phaseTimes(stamps));
@@ -29,19 +39,31 @@ describe('phase timings', () => {
     expect(formatPhaseDuration(125_400)).toBe('2:05');
   });
 
-  it('rebuilds each session\'s stamps from the recorded steps (first entry of each phase), and names sessions when there are two', () => {
+  it("rebuilds each session's stamps from the recorded steps (first entry of each phase), and names sessions when there are two", () => {
     const steps = [
       { rotationId: 'a', path: undefined, phase: 'preflight', step: 'preflight.loading', outcome: 'started', at: s(0) },
       { rotationId: 'a', path: undefined, phase: 'preflight', step: 'preflight.loading', outcome: 'ok', at: s(3) },
       { rotationId: 'a', path: 'rollback', phase: 'rollback', step: 'rollback.readdOld', outcome: 'started', at: s(5) },
       { rotationId: 'a', path: 'rollback', phase: 'done', step: 'done.summary', outcome: 'started', at: s(60) },
       { rotationId: 'a', path: 'rollback', phase: 'done', step: 'quit', outcome: 'cancelled', at: s(61) },
-      { rotationId: 'b', path: undefined, phase: 'preflight', step: 'preflight.loading', outcome: 'started', at: s(70) },
+      {
+        rotationId: 'b',
+        path: undefined,
+        phase: 'preflight',
+        step: 'preflight.loading',
+        outcome: 'started',
+        at: s(70),
+      },
       { rotationId: 'b', path: 'rotate', phase: 'generate', step: 'generate.creating', outcome: 'started', at: s(75) },
     ];
     const sessions = sessionsFromSteps(steps, s(100));
     expect(sessions).toEqual([
-      { rotationId: 'a', path: 'rollback', phaseStartedAt: { preflight: s(0), rollback: s(5), done: s(60) }, endedAt: s(61) },
+      {
+        rotationId: 'a',
+        path: 'rollback',
+        phaseStartedAt: { preflight: s(0), rollback: s(5), done: s(60) },
+        endedAt: s(61),
+      },
       { rotationId: 'b', path: 'rotate', phaseStartedAt: { preflight: s(70), generate: s(75) }, endedAt: s(100) },
     ]);
     expect(phaseTimings(sessions, { repairScenario: true })).toEqual([

@@ -9,7 +9,11 @@ import { runReencryption } from '../../src/engine/run-reencryption.js';
 import type { Kek } from '../../src/crypto/key.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 
-export async function reencrypt(sandbox: Sandbox, ring: KeyRing, options: { mode?: RotationMode; kind?: 'live' | 'dry-run' } = {}): Promise<RunSummary> {
+export async function reencrypt(
+  sandbox: Sandbox,
+  ring: KeyRing,
+  options: { mode?: RotationMode; kind?: 'live' | 'dry-run' } = {},
+): Promise<RunSummary> {
   const columns = await resolveColumns(sandbox.db, DEFAULT_COLUMNS);
   return runReencryption({
     db: sandbox.db,
@@ -33,5 +37,12 @@ export async function standardRotation(sandbox: Sandbox, oldKey: Kek, newKey: Ke
 
 /** Journal entries as the runbook would write them: phase, time, and the failures by id. */
 export function journalFrom(summary: RunSummary, phase = 're-encrypt'): Record<string, unknown>[] {
-  return [{ time: new Date().toISOString(), phase, outcome: summary.failures.length > 0 ? 'failures' : 'ok', failures: summary.failures.map((f) => ({ id: f.id, problem: f.problem })) }];
+  return [
+    {
+      time: new Date().toISOString(),
+      phase,
+      outcome: summary.failures.length > 0 ? 'failures' : 'ok',
+      failures: summary.failures.map((f) => ({ id: f.id, problem: f.problem })),
+    },
+  ];
 }

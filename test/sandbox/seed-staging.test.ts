@@ -28,7 +28,14 @@ describe.each(backends)('seedStagingDatabase on $name', (backend) => {
     try {
       const path = keyPath();
       const result = await seedStagingDatabase({ db, rows: 25, keyOutPath: path });
-      expect(result).toMatchObject({ createdSchema: true, inserted: 25, keyId: 'kek-v1', keyFile: path, earlierFixtureRows: 0, otherRows: 0 });
+      expect(result).toMatchObject({
+        createdSchema: true,
+        inserted: 25,
+        keyId: 'kek-v1',
+        keyFile: path,
+        earlierFixtureRows: 0,
+        otherRows: 0,
+      });
       expect(statSync(path).mode & 0o777).toBe(0o600);
       const key = parseKey(readFileSync(path, 'utf8'), path);
       const { rows } = await db.query<{ v: Buffer | null; mark: string }>(
@@ -73,8 +80,12 @@ describe.each(backends)('seedStagingDatabase on $name', (backend) => {
     try {
       const path = keyPath();
       await seedStagingDatabase({ db, rows: 5, keyOutPath: path });
-      await expect(seedStagingDatabase({ db, rows: 5, keyOutPath: keyPath() })).rejects.toThrow(/already encrypted under kek-v1/);
-      await expect(seedStagingDatabase({ db, rows: 5, key: generateKek('kek-v1') })).rejects.toThrow(/not the key that rows under kek-v1/);
+      await expect(seedStagingDatabase({ db, rows: 5, keyOutPath: keyPath() })).rejects.toThrow(
+        /already encrypted under kek-v1/,
+      );
+      await expect(seedStagingDatabase({ db, rows: 5, key: generateKek('kek-v1') })).rejects.toThrow(
+        /not the key that rows under kek-v1/,
+      );
       const key = parseKey(readFileSync(path, 'utf8'), path);
       const again = await seedStagingDatabase({ db, rows: 5, key });
       expect(again).toMatchObject({ inserted: 5, earlierFixtureRows: 5, keyFile: undefined, otherRows: 0 });
@@ -87,12 +98,16 @@ describe.each(backends)('seedStagingDatabase on $name', (backend) => {
     const { db, done } = await backend.fresh();
     try {
       await db.query('CREATE TABLE llm_providers (id int)');
-      await expect(seedStagingDatabase({ db, rows: 5, keyOutPath: keyPath() })).rejects.toThrow(/no column name, provider_type/);
+      await expect(seedStagingDatabase({ db, rows: 5, keyOutPath: keyPath() })).rejects.toThrow(
+        /no column name, provider_type/,
+      );
       await db.query('DROP TABLE llm_providers');
       const path = keyPath();
       await seedStagingDatabase({ db, rows: 1, keyOutPath: path });
       const fresh = await backend.fresh();
-      await expect(seedStagingDatabase({ db: fresh.db, rows: 1, keyOutPath: path })).rejects.toThrow(/refusing to overwrite/);
+      await expect(seedStagingDatabase({ db: fresh.db, rows: 1, keyOutPath: path })).rejects.toThrow(
+        /refusing to overwrite/,
+      );
       const { rows } = await fresh.db.query("SELECT to_regclass('llm_providers')::text AS t");
       expect(rows[0]).toEqual({ t: null });
       await fresh.done();

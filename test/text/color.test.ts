@@ -18,7 +18,12 @@ describe('colour', () => {
   });
 
   it('is the same decision in the CLI and the Ink app', () => {
-    const io = (env: Record<string, string>, isTTY: boolean) => ({ env, cwd: '/', stdout: { write: () => true }, stderr: { write: () => true, isTTY } });
+    const io = (env: Record<string, string>, isTTY: boolean) => ({
+      env,
+      cwd: '/',
+      stdout: { write: () => true },
+      stderr: { write: () => true, isTTY },
+    });
     expect(colorAllowed(io({ FORCE_COLOR: '1' }, false), false)).toBe(true);
     expect(colorAllowed(io({ FORCE_COLOR: '1' }, true), true)).toBe(false); // never with --json
     expect(colorAllowed(io({ NO_COLOR: 'x' }, true), false)).toBe(false);

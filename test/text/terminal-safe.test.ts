@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { toJsonLine } from '../../src/cli/renderers/json-renderer.js';
 import { makeOutput } from '../../src/cli/output.js';
-import { escapeUnsafe, hasUnsafeCharacters, jsonLine, plainLine, REPLACEMENT, safeText } from '../../src/text/terminal-safe.js';
+import {
+  escapeUnsafe,
+  hasUnsafeCharacters,
+  jsonLine,
+  plainLine,
+  REPLACEMENT,
+  safeText,
+} from '../../src/text/terminal-safe.js';
 import { renderVerifyText } from '../../src/verify/render-verify-text.js';
 import type { VerifyReport } from '../../src/verify/verify-report.js';
 
@@ -80,7 +87,15 @@ describe('the places that had their own copy of the class', () => {
   it('log and data lines of the CLI', () => {
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const out = makeOutput({ stdout: { write: (t: string) => stdout.push(t) }, stderr: { write: (t: string) => stderr.push(t) }, env: {}, cwd: '/' }, { json: false, target: 't' });
+    const out = makeOutput(
+      {
+        stdout: { write: (t: string) => stdout.push(t) },
+        stderr: { write: (t: string) => stderr.push(t) },
+        env: {},
+        cwd: '/',
+      },
+      { json: false, target: 't' },
+    );
     const hostile = CLASS.map(([, c]) => c).join('');
     out.info(`key ${hostile}`);
     out.data(`key ${hostile}`);
@@ -105,7 +120,13 @@ describe('the places that had their own copy of the class', () => {
           invalid: 0,
           byKeyId: { 'kek\u202ev1\u2028x\u061c': 1 },
           sql: 'SELECT 1',
-          deep: { ring: 'all-keys', checked: 1, ok: 0, failed: 1, failures: [{ id: 'id\u2029', problem: 'unknown-key-id', reason: 'encrypted under kek\u202ev1\u2028x' }] },
+          deep: {
+            ring: 'all-keys',
+            checked: 1,
+            ok: 0,
+            failed: 1,
+            failures: [{ id: 'id\u2029', problem: 'unknown-key-id', reason: 'encrypted under kek\u202ev1\u2028x' }],
+          },
         },
       ],
     } as unknown as VerifyReport;

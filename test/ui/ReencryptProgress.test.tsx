@@ -8,11 +8,31 @@ import { ReencryptProgress, formatEta, initialProgress, reduceProgress } from '.
 const TABLE = 'llm_providers.api_key_encrypted';
 
 function counts(over: Partial<TableCounts>): TableCounts {
-  return { table: TABLE, total: 1000, processed: 0, rotated: 0, alreadyPrimary: 0, nulls: 0, failed: 0, retried: 0, skippedLocked: 0, vanished: 0, byKeyId: {}, ...over };
+  return {
+    table: TABLE,
+    total: 1000,
+    processed: 0,
+    rotated: 0,
+    alreadyPrimary: 0,
+    nulls: 0,
+    failed: 0,
+    retried: 0,
+    skippedLocked: 0,
+    vanished: 0,
+    byKeyId: {},
+    ...over,
+  };
 }
 
 const start: EngineEvent[] = [
-  { type: 'run-start', kind: 'live', mode: 'reencrypt', primaryKeyId: 'kek-v2', keyIds: ['kek-v2', 'kek-v1'], tables: [{ table: TABLE, total: 1000 }] },
+  {
+    type: 'run-start',
+    kind: 'live',
+    mode: 'reencrypt',
+    primaryKeyId: 'kek-v2',
+    keyIds: ['kek-v2', 'kek-v1'],
+    tables: [{ table: TABLE, total: 1000 }],
+  },
   { type: 'table-start', table: TABLE, total: 1000 },
 ];
 
@@ -22,7 +42,12 @@ describe('ReencryptProgress', () => {
   it('shows rows done of total, percent, rows/s, ETA and the counters', () => {
     const state = fold([
       ...start,
-      { type: 'progress', counts: counts({ processed: 450, rotated: 400, alreadyPrimary: 30, nulls: 15, failed: 5, retried: 2 }), rowsPerSecond: 1234.4, etaSeconds: 75 },
+      {
+        type: 'progress',
+        counts: counts({ processed: 450, rotated: 400, alreadyPrimary: 30, nulls: 15, failed: 5, retried: 2 }),
+        rowsPerSecond: 1234.4,
+        etaSeconds: 75,
+      },
     ]);
     const { lastFrame } = render(<ReencryptProgress state={state} color={false} columns={80} />);
     const frame = lastFrame()!;
@@ -41,7 +66,13 @@ describe('ReencryptProgress', () => {
       ...start,
       {
         type: 'row-failed',
-        failure: { table: TABLE, id: 'evil\u001b[2Jid', keyId: 'kek-v1', problem: 'auth-failed', reason: 'authentication failed\u0007' },
+        failure: {
+          table: TABLE,
+          id: 'evil\u001b[2Jid',
+          keyId: 'kek-v1',
+          problem: 'auth-failed',
+          reason: 'authentication failed\u0007',
+        },
       },
     ]);
     const frame = render(<ReencryptProgress state={state} color={false} />).lastFrame()!;
@@ -57,7 +88,15 @@ describe('ReencryptProgress', () => {
       { type: 'table-done', counts: counts({ processed: 1000, rotated: 900, alreadyPrimary: 100 }) },
       {
         type: 'run-done',
-        summary: { kind: 'dry-run', mode: 'reencrypt', primaryKeyId: 'kek-v2', tables: [counts({ processed: 1000, rotated: 900, alreadyPrimary: 100 })], failures: [], cancelled: false, elapsedMs: 10 },
+        summary: {
+          kind: 'dry-run',
+          mode: 'reencrypt',
+          primaryKeyId: 'kek-v2',
+          tables: [counts({ processed: 1000, rotated: 900, alreadyPrimary: 100 })],
+          failures: [],
+          cancelled: false,
+          elapsedMs: 10,
+        },
       },
     ]);
     const frame = render(<ReencryptProgress state={dry} color={false} />).lastFrame()!;
@@ -67,7 +106,15 @@ describe('ReencryptProgress', () => {
 
     const stopped = reduceProgress(dry, {
       type: 'run-done',
-      summary: { kind: 'live', mode: 'reencrypt', primaryKeyId: 'kek-v2', tables: [], failures: [], cancelled: true, elapsedMs: 10 },
+      summary: {
+        kind: 'live',
+        mode: 'reencrypt',
+        primaryKeyId: 'kek-v2',
+        tables: [],
+        failures: [],
+        cancelled: true,
+        elapsedMs: 10,
+      },
     });
     expect(render(<ReencryptProgress state={stopped} color={false} />).lastFrame()).toContain('— stopped');
   });
@@ -83,14 +130,37 @@ describe('the progress line at 80 columns', () => {
   it('never wraps, even at 300,000 rows with a six-digit rate, and a paused run shows no rate or ETA', async () => {
     const { renderInk, widestLine } = await import('./render-ink.js');
     let state = initialProgress;
-    state = reduceProgress(state, { type: 'run-start', kind: 'live', mode: 'reencrypt', primaryKeyId: 'kek-v2', keyIds: ['kek-v2', 'kek-v1'], tables: [{ table: 'llm_providers.api_key_encrypted', total: 300_000 }] });
+    state = reduceProgress(state, {
+      type: 'run-start',
+      kind: 'live',
+      mode: 'reencrypt',
+      primaryKeyId: 'kek-v2',
+      keyIds: ['kek-v2', 'kek-v1'],
+      tables: [{ table: 'llm_providers.api_key_encrypted', total: 300_000 }],
+    });
     state = reduceProgress(state, { type: 'table-start', table: 'llm_providers.api_key_encrypted', total: 300_000 });
-    const counts = { table: 'llm_providers.api_key_encrypted', total: 300_000, processed: 123_456, rotated: 123_456, alreadyPrimary: 0, nulls: 0, failed: 0, retried: 0, skippedLocked: 0, vanished: 0, byKeyId: {} };
+    const counts = {
+      table: 'llm_providers.api_key_encrypted',
+      total: 300_000,
+      processed: 123_456,
+      rotated: 123_456,
+      alreadyPrimary: 0,
+      nulls: 0,
+      failed: 0,
+      retried: 0,
+      skippedLocked: 0,
+      vanished: 0,
+      byKeyId: {},
+    };
     state = reduceProgress(state, { type: 'progress', counts, rowsPerSecond: 165_432, etaSeconds: 1234 });
     const running = renderInk(<ReencryptProgress state={state} color={false} columns={80} />, { columns: 80 });
     const f = await running.waitFor((t) => t.includes('rows/s'));
     // One line from the bar to the ETA: Ink would wrap a longer one.
-    expect(f.split('\n').some((line) => /^ {2}\S.* 41% 123,456\/300,000 rows {2}165,432 rows\/s {2}ETA \S+$/.test(line.trimEnd()))).toBe(true);
+    expect(
+      f
+        .split('\n')
+        .some((line) => /^ {2}\S.* 41% 123,456\/300,000 rows {2}165,432 rows\/s {2}ETA \S+$/.test(line.trimEnd())),
+    ).toBe(true);
     expect(widestLine(f)).toBeLessThanOrEqual(80);
     running.unmount();
     const paused = renderInk(<ReencryptProgress state={state} color={false} columns={80} paused />, { columns: 80 });

@@ -12,7 +12,9 @@ let stopActor: (() => void) | undefined;
 afterEach(() => stopActor?.());
 
 function start(world: FakeWorld, input: { emergency?: boolean } = {}) {
-  const actor = createActor(createRunbookMachine(fakeEffects(world)), { input: { rotationId: 'test-rotation', ...input } });
+  const actor = createActor(createRunbookMachine(fakeEffects(world)), {
+    input: { rotationId: 'test-rotation', ...input },
+  });
   stopActor = () => actor.stop();
   const term = createFakeTerminal({ columns: 80, rows: 24 });
   const exit = runInteractive({
@@ -231,7 +233,11 @@ describe('runInteractive without a terminal', () => {
     const term = createFakeTerminal();
     term.stdin.isTTY = false;
     const { UserError } = await import('../../src/errors.js');
-    const attempt = runInteractive({ actor, stdin: term.stdin as unknown as NodeJS.ReadStream, stdout: term.stdout as unknown as NodeJS.WriteStream });
+    const attempt = runInteractive({
+      actor,
+      stdin: term.stdin as unknown as NodeJS.ReadStream,
+      stdout: term.stdout as unknown as NodeJS.WriteStream,
+    });
     await expect(attempt).rejects.toBeInstanceOf(UserError);
     await expect(attempt).rejects.toMatchObject({ hint: expect.stringContaining('kek-rotate reencrypt') });
     expect(actor.getSnapshot().status).toBe('active');

@@ -22,12 +22,20 @@ const NEW_B64 = NEW.bytes.toString('base64');
 const OLD_B64 = OLD.bytes.toString('base64');
 
 let current: Rendered | undefined;
-const show = (tree: React.ReactElement, size?: { columns?: number; rows?: number }) => (current = renderInk(tree, size));
+const show = (tree: React.ReactElement, size?: { columns?: number; rows?: number }) =>
+  (current = renderInk(tree, size));
 afterEach(() => current?.unmount());
 
 describe('Header and PhaseBar', () => {
   it('name the rotation and mark the current phase with a marker, not only colour', async () => {
-    const phases = ['Preflight', 'Generate the new key', 'Deploy with both keys', 'Re-encrypt', 'Verify', 'Remove the old key'].map((title, i) => ({ id: `p${i}`, title }));
+    const phases = [
+      'Preflight',
+      'Generate the new key',
+      'Deploy with both keys',
+      'Re-encrypt',
+      'Verify',
+      'Remove the old key',
+    ].map((title, i) => ({ id: `p${i}`, title }));
     const r = show(
       <>
         <Header rotation="kek-v1 → kek-v2" target="postgres://app:****@db/prod" emergency />
@@ -55,7 +63,13 @@ describe('Header and PhaseBar', () => {
 });
 
 describe('StepText', () => {
-  const step = { title: 'Deploy with both keys', does: 'Deploys kek-v2.', why: 'Replicas must read both.', risks: 'A replica misses it.', undo: 'Redeploy the old config.' };
+  const step = {
+    title: 'Deploy with both keys',
+    does: 'Deploys kek-v2.',
+    why: 'Replicas must read both.',
+    risks: 'A replica misses it.',
+    undo: 'Redeploy the old config.',
+  };
   it('shows what it does, and why, the risks and undo only when expanded', async () => {
     const r = show(<StepText step={step} />);
     let f = await r.waitFor((t) => t.includes('Deploys kek-v2.'));
@@ -73,7 +87,15 @@ describe('InventoryTable', () => {
   it('lists rows per key id with roles, NULLs, invalid rows and warnings, control characters stripped', async () => {
     const r = show(
       <InventoryTable
-        columns={[{ label: 'llm_providers.api_key_encrypted', total: 1210, nulls: 7, invalid: 3, byKeyId: { 'kek-v1': 1000, 'kek-v10': 150, 'kek-v0': 50 } }]}
+        columns={[
+          {
+            label: 'llm_providers.api_key_encrypted',
+            total: 1210,
+            nulls: 7,
+            invalid: 3,
+            byKeyId: { 'kek-v1': 1000, 'kek-v10': 150, 'kek-v0': 50 },
+          },
+        ]}
         primaryKeyId="kek-v10"
         previousKeyId="kek-v1"
         warnings={['column public.tokens.secret_encrypted is not registered\u001b[2J']}
@@ -148,7 +170,14 @@ describe('ConfirmPrompt', () => {
   it('typed: a wrong id is refused, the exact id confirms, Esc cancels', async () => {
     const onConfirm = vi.fn();
     const onCancel = vi.fn();
-    const r = show(<ConfirmPrompt question="Remove kek-v1 for good?" typeToConfirm="kek-v1" onConfirm={onConfirm} onCancel={onCancel} />);
+    const r = show(
+      <ConfirmPrompt
+        question="Remove kek-v1 for good?"
+        typeToConfirm="kek-v1"
+        onConfirm={onConfirm}
+        onCancel={onCancel}
+      />,
+    );
     await r.waitFor((t) => t.includes('Type kek-v1 and press Enter'));
     await r.press('y');
     await r.press(KEYS.enter);
@@ -161,7 +190,9 @@ describe('ConfirmPrompt', () => {
 
     const cancelled = vi.fn();
     current?.unmount();
-    const r2 = show(<ConfirmPrompt question="Remove?" typeToConfirm="kek-v1" onConfirm={() => {}} onCancel={cancelled} />);
+    const r2 = show(
+      <ConfirmPrompt question="Remove?" typeToConfirm="kek-v1" onConfirm={() => {}} onCancel={cancelled} />,
+    );
     await r2.waitFor((t) => t.includes('Type kek-v1'));
     await r2.press(KEYS.escape);
     await vi.waitFor(() => expect(cancelled).toHaveBeenCalledTimes(1));
@@ -169,7 +200,11 @@ describe('ConfirmPrompt', () => {
 });
 
 describe('FailureList', () => {
-  const failures = Array.from({ length: 12 }, (_, i) => ({ id: `0190-${i}`, reason: i === 0 ? 'tampered\u001b]0;pwned\u0007 value' : `reason ${i}`, table: 'llm_providers.api_key_encrypted' }));
+  const failures = Array.from({ length: 12 }, (_, i) => ({
+    id: `0190-${i}`,
+    reason: i === 0 ? 'tampered\u001b]0;pwned\u0007 value' : `reason ${i}`,
+    table: 'llm_providers.api_key_encrypted',
+  }));
   it('scrolls a window of failures and strips control characters', async () => {
     const r = show(<FailureList failures={failures} height={5} totalCount={40} />);
     let f = await r.waitFor((t) => t.includes('40 failed rows (showing 1–5 of 12; first 12 listed)'));
@@ -192,10 +227,20 @@ describe('FailureList', () => {
 
 describe('VerifyTable', () => {
   it('marks rows left on the old key and shows the SQL', async () => {
-    const sql = "SELECT key_id, count(*) FROM llm_providers GROUP BY 1;";
+    const sql = 'SELECT key_id, count(*) FROM llm_providers GROUP BY 1;';
     const r = show(
       <VerifyTable
-        columns={[{ label: 'llm_providers.api_key_encrypted', sql, total: 10, nulls: 1, invalid: 0, byKeyId: { 'kek-v2': 7, 'kek-v1': 2 }, deep: { checked: 9, failed: 0 } }]}
+        columns={[
+          {
+            label: 'llm_providers.api_key_encrypted',
+            sql,
+            total: 10,
+            nulls: 1,
+            invalid: 0,
+            byKeyId: { 'kek-v2': 7, 'kek-v1': 2 },
+            deep: { checked: 9, failed: 0 },
+          },
+        ]}
         primaryKeyId="kek-v2"
         passed={false}
         problems={['2 rows are still on kek-v1']}
@@ -212,7 +257,9 @@ describe('VerifyTable', () => {
 
 describe('ErrorBox, Checklist, KeyHelp', () => {
   it('ErrorBox shows message, hint and the tail of a failed command', async () => {
-    const r = show(<ErrorBox message="could not connect" hint="Check DATABASE_URL." tail={['line 1', 'ERROR boom\u001b[31m']} />);
+    const r = show(
+      <ErrorBox message="could not connect" hint="Check DATABASE_URL." tail={['line 1', 'ERROR boom\u001b[31m']} />,
+    );
     const f = await r.waitFor((t) => t.includes('→ Check DATABASE_URL.'));
     expect(f).toContain('could not connect');
     expect(f).toContain('│ ERROR boom\uFFFD[31m');
@@ -220,11 +267,18 @@ describe('ErrorBox, Checklist, KeyHelp', () => {
   it('the checklist groups credentials by provider, shows whole names, moves and ticks', async () => {
     const long = `Production key for the billing service ${'x'.repeat(60)} END`;
     const credentials = [
-      ...Array.from({ length: 7 }, (_, i) => ({ table: 't.c', id: `id-${i}`, name: `Provider ${i}`, providerType: 'openai' })),
+      ...Array.from({ length: 7 }, (_, i) => ({
+        table: 't.c',
+        id: `id-${i}`,
+        name: `Provider ${i}`,
+        providerType: 'openai',
+      })),
       { table: 't.c', id: 'id-long', name: long, providerType: 'anthropic' },
     ];
     const ticks: string[] = [];
-    const r = show(<CredentialChecklist credentials={credentials} ticked={['t.c\0id-1']} onTick={(k) => ticks.push(k)} height={5} />);
+    const r = show(
+      <CredentialChecklist credentials={credentials} ticked={['t.c\0id-1']} onTick={(k) => ticks.push(k)} height={5} />,
+    );
     let f = await r.waitFor((t) => t.includes('(8, 1 ticked)'));
     expect(f).toContain('openai (7, 1 ticked)');
     expect(f).toContain('› [ ] Provider 0');
@@ -243,7 +297,14 @@ describe('ErrorBox, Checklist, KeyHelp', () => {
     expect(ticks).toEqual(['t.c\0id-0', 't.c\0id-2', 't.c\0id-long']);
   });
   it('KeyHelp joins bindings on one line', async () => {
-    const r = show(<KeyHelp bindings={[{ keys: 'y', action: 'confirm' }, { keys: 'q', action: 'quit' }]} />);
+    const r = show(
+      <KeyHelp
+        bindings={[
+          { keys: 'y', action: 'confirm' },
+          { keys: 'q', action: 'quit' },
+        ]}
+      />,
+    );
     await r.waitFor((t) => t.includes('y confirm · q quit'));
   });
 });

@@ -7,7 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { kubernetesSnippet, renderSnippet, shellSnippet, type KeyConfig, type SnippetFormat } from '../../src/deploy/index.js';
+import {
+  kubernetesSnippet,
+  renderSnippet,
+  shellSnippet,
+  type KeyConfig,
+  type SnippetFormat,
+} from '../../src/deploy/index.js';
 import { SecretKey, type RunbookContext, type UiEventType } from '../../src/machine/contract.js';
 import { App } from '../../src/ui/App.js';
 import { createActivityFeed } from '../../src/ui/activity-feed.js';
@@ -36,9 +42,15 @@ afterEach(() => r?.unmount());
 
 const redact = (text: string) => text.replace(/[A-Za-z0-9+/]{43}=/g, '<32 bytes>');
 const hasMaterial = (text: string) => MATERIAL.some((m) => text.includes(m));
-const snippet = (format: SnippetFormat, config: KeyConfig, mask: boolean) => renderSnippet(format, config, { mask }).replace(/\n$/, '').split('\n');
+const snippet = (format: SnippetFormat, config: KeyConfig, mask: boolean) =>
+  renderSnippet(format, config, { mask }).replace(/\n$/, '').split('\n');
 
-function open(value: RunbookSnapshot['value'], accepts: readonly UiEventType[], size: { columns: number; rows: number }, ctx: Partial<RunbookContext> = KEYS_CTX) {
+function open(
+  value: RunbookSnapshot['value'],
+  accepts: readonly UiEventType[],
+  size: { columns: number; rows: number },
+  ctx: Partial<RunbookContext> = KEYS_CTX,
+) {
   const actor = fakeActor(value, ctx, accepts);
   r = renderInk(<App actor={actor} />, size);
   return actor;
@@ -81,7 +93,8 @@ function rawLines(frame: string, label: string): string[] {
 async function toFormat(label: string): Promise<string> {
   for (let i = 0; i < 4; i++) {
     const frame = r!.frame();
-    if (frame.includes(`[${label}]`) || frame.startsWith(rawHeader(label)) || frame.includes(`\n${rawHeader(label)}`)) return frame;
+    if (frame.includes(`[${label}]`) || frame.startsWith(rawHeader(label)) || frame.includes(`\n${rawHeader(label)}`))
+      return frame;
     await r!.press(KEYS.right);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -103,7 +116,10 @@ describe('snippet lines on the deploy screen', () => {
     expect(exports).toHaveLength(2);
     for (const row of exports) expect(row.endsWith('…') && row.length === 80, redact(row)).toBe(true);
     // No row holds the rest of a line: nothing was wrapped.
-    expect(rows.some((row) => /^[A-Za-z0-9+/]*=?'?$/.test(row) && row.length > 0), 'a continuation row').toBe(false);
+    expect(
+      rows.some((row) => /^[A-Za-z0-9+/]*=?'?$/.test(row) && row.length > 0),
+      'a continuation row',
+    ).toBe(false);
     everyFrameFits();
   });
 
@@ -112,25 +128,39 @@ describe('snippet lines on the deploy screen', () => {
     await screen('Both keys, runbook order');
     await r!.press('k');
     await screen('k mask keys');
-    for (const [format, label] of [['dotenv', '.env'], ['shell', 'shell export'], ['kubernetes', 'Kubernetes Secret'], ['docker', 'docker run']] as const) {
+    for (const [format, label] of [
+      ['dotenv', '.env'],
+      ['shell', 'shell export'],
+      ['kubernetes', 'Kubernetes Secret'],
+      ['docker', 'docker run'],
+    ] as const) {
       await toFormat(label);
       const frame = await screen(`[${label}]`);
       expect(frame).not.toContain('…');
       const rows = frame.split('\n');
       const first = rows.indexOf('# primary kek-v2, previous kek-v1 (decrypt only)');
       const expected = snippet(format, BOTH, false);
-      expect(rows.slice(first, first + expected.length).join('\n') === expected.join('\n'), `${label}: the rows are the snippet`).toBe(true);
+      expect(
+        rows.slice(first, first + expected.length).join('\n') === expected.join('\n'),
+        `${label}: the rows are the snippet`,
+      ).toBe(true);
     }
   });
 
   it('the preview takes the rows the screen leaves: at 80x24 most of the final manifest, in a rehearsal too, within 24 rows', async () => {
     for (const activity of [undefined, createActivityFeed()]) {
       const actor = fakeActor({ remove: 'confirmDeploy' }, KEYS_CTX, ['CONFIRM', 'QUIT']);
-      r = renderInk(<App actor={actor} activity={activity} sandbox={activity !== undefined} />, { columns: 80, rows: 24 });
+      r = renderInk(<App actor={actor} activity={activity} sandbox={activity !== undefined} />, {
+        columns: 80,
+        rows: 24,
+      });
       await screen('Remove kek-v1');
       await toFormat('Kubernetes Secret');
       // Measured after the first frame: the preview grows into the rows left, and stops at the screen's edge.
-      const frame = await frameWhere((f) => f.includes('↕ lines 1–') && f.split('\n').length >= (activity ? 22 : 23), 'a preview filling the screen');
+      const frame = await frameWhere(
+        (f) => f.includes('↕ lines 1–') && f.split('\n').length >= (activity ? 22 : 23),
+        'a preview filling the screen',
+      );
       const [, shown, total] = /↕ lines 1–(\d+) of (\d+)/.exec(frame)!;
       expect(Number(total)).toBe(snippet('kubernetes', FINAL, true).length);
       // Before: 6 lines of 11 at 80x24, 3 in a rehearsal (its activity panel takes 3 rows).
@@ -182,7 +212,10 @@ describe('the raw view (v)', () => {
       for (const row of (await screen('[Kubernetes Secret]')).split('\n')) seen.add(row);
       await r!.press(KEYS.down);
     }
-    expect(expected.every((line) => seen.has(cut(line))), 'every line reached in the preview').toBe(true);
+    expect(
+      expected.every((line) => seen.has(cut(line))),
+      'every line reached in the preview',
+    ).toBe(true);
     await r!.press('v');
     await frameWhere((f) => f.includes(rawHeader('Kubernetes Secret')), 'the raw view');
     const raw = new Set<string>();
@@ -192,18 +225,30 @@ describe('the raw view (v)', () => {
       for (const line of rawLines(frame, 'Kubernetes Secret')) raw.add(line);
       await r!.press(KEYS.down);
     }
-    expect(expected.every((line) => raw.has(line)), 'every line reached whole in the raw view').toBe(true);
+    expect(
+      expected.every((line) => raw.has(line)),
+      'every line reached whole in the raw view',
+    ).toBe(true);
   });
 
   it('without every key: masked, v still shows the raw lines, and nothing offers to copy or write', async () => {
-    open({ deploy: 'both' }, ['CONFIRM', 'QUIT'], { columns: 80, rows: 24 }, { ...KEYS_CTX, secretKeys: { 'kek-v2': NEW } });
+    open(
+      { deploy: 'both' },
+      ['CONFIRM', 'QUIT'],
+      { columns: 80, rows: 24 },
+      { ...KEYS_CTX, secretKeys: { 'kek-v2': NEW } },
+    );
     const frame = await screen('kek-rotate does not hold kek-v1');
     expect(frame).not.toContain('c copy');
     expect(frame).not.toContain('w write');
     await r!.press('c');
     await r!.press('v');
     const raw = await frameWhere((f) => f.includes(rawHeader('.env')), 'the raw view');
-    expect(rawLines(raw, '.env')).toEqual(['# primary kek-v2, previous kek-v1 (decrypt only)', 'SECRETS_ENCRYPTION_KEY=kek-v2:••••••••••••', 'SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1:••••••••••••']);
+    expect(rawLines(raw, '.env')).toEqual([
+      '# primary kek-v2, previous kek-v1 (decrypt only)',
+      'SECRETS_ENCRYPTION_KEY=kek-v2:••••••••••••',
+      'SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1:••••••••••••',
+    ]);
     expect(r!.stdout.frames.some((f) => OSC52.test(f))).toBe(false);
   });
 });

@@ -19,8 +19,18 @@ const steps = [...snapshotPerStep({ rotationId: 'keys' }).entries()].filter(([st
 
 function recorder(snapshot: Snap): RunbookActor & { sent: UiEvent[] } {
   const sent: UiEvent[] = [];
-  const view = { value: snapshot.value as string, context: snapshot.context, status: 'active' as const, can: (e: UiEvent) => snapshot.can(e) };
-  return { sent, getSnapshot: () => view, subscribe: () => ({ unsubscribe: () => undefined }), send: (e) => sent.push(e) };
+  const view = {
+    value: snapshot.value as string,
+    context: snapshot.context,
+    status: 'active' as const,
+    can: (e: UiEvent) => snapshot.can(e),
+  };
+  return {
+    sent,
+    getSnapshot: () => view,
+    subscribe: () => ({ unsubscribe: () => undefined }),
+    send: (e) => sent.push(e),
+  };
 }
 
 const flat = (s: string) => s.replace(/\s+/g, ' ');
@@ -39,55 +49,63 @@ describe('the keys of the README on every step', () => {
     expect(steps.length).toBeGreaterThan(50);
   });
 
-  it.each(steps)('%s', async (step: StepId, snapshot: Snap) => {
-    const specs = actionsFor(step, snapshot.context, (e) => snapshot.can(e));
+  it.each(steps)(
+    '%s',
+    async (step: StepId, snapshot: Snap) => {
+      const specs = actionsFor(step, snapshot.context, (e) => snapshot.can(e));
 
-    // ?: the help, with the keys of this screen; ? again returns.
-    await draw(snapshot);
-    await r!.press('?');
-    let f = await r!.waitFor((t) => t.includes('Keys on this screen'), `${step}: ? shows the keys`);
-    expect(flat(f)).toMatch(/\bq\b/);
-    await r!.press('?');
-    await r!.waitFor((t) => !t.includes('Keys on this screen'), `${step}: ? again returns`);
+      // ?: the help, with the keys of this screen; ? again returns.
+      await draw(snapshot);
+      await r!.press('?');
+      let f = await r!.waitFor((t) => t.includes('Keys on this screen'), `${step}: ? shows the keys`);
+      expect(flat(f)).toMatch(/\bq\b/);
+      await r!.press('?');
+      await r!.waitFor((t) => !t.includes('Keys on this screen'), `${step}: ? again returns`);
 
-    // q: quits; during a live run it asks first.
-    let actor = await draw(snapshot);
-    await r!.press('q');
-    if (LIVE_STEPS.includes(step)) {
-      await r!.waitFor((t) => t.includes('Quit while rows are being re-encrypted?'), `${step}: q asks`);
-      expect(actor.sent).toEqual([]);
-    } else {
-      await settle();
-      expect(actor.sent, `${step}: q quits`).toEqual([{ type: 'QUIT' }]);
-    }
+      // q: quits; during a live run it asks first.
+      let actor = await draw(snapshot);
+      await r!.press('q');
+      if (LIVE_STEPS.includes(step)) {
+        await r!.waitFor((t) => t.includes('Quit while rows are being re-encrypted?'), `${step}: q asks`);
+        expect(actor.sent).toEqual([]);
+      } else {
+        await settle();
+        expect(actor.sent, `${step}: q quits`).toEqual([{ type: 'QUIT' }]);
+      }
 
-    // Enter: the main action, or a line that says why there is none.
-    actor = await draw(snapshot);
-    const enter = specs.find((s) => keysOf(s).includes('enter'));
-    // The README: Enter is the same as y wherever y confirms.
-    if (snapshot.can({ type: 'CONFIRM' })) expect(enter?.event, `${step}: Enter confirms`).toEqual({ type: 'CONFIRM' });
-    await r!.press(KEYS.enter);
-    if (!enter) {
-      f = await r!.waitFor((t) => t.includes('Enter: '), `${step}: Enter says why it does nothing`);
-      expect(flat(f)).toContain(flat(`Enter: ${enterHintFor(step, specs)!}`).slice(0, 40));
-    } else if (enter.typeToConfirm) {
-      await r!.waitFor((t) => t.includes(`Type ${enter.typeToConfirm}`), `${step}: Enter asks for the typed confirmation`);
-    } else if (enter.event.type === 'WRITE_KEY_FILE' || enter.event.type === 'LOAD_KEY_FILE') {
-      await r!.waitFor((t) => t.includes('Enter to'), `${step}: Enter opens the path prompt`);
-    } else {
-      await settle();
-      expect(actor.sent, `${step}: Enter does ${enter.label}`).toEqual([enter.event]);
-    }
+      // Enter: the main action, or a line that says why there is none.
+      actor = await draw(snapshot);
+      const enter = specs.find((s) => keysOf(s).includes('enter'));
+      // The README: Enter is the same as y wherever y confirms.
+      if (snapshot.can({ type: 'CONFIRM' }))
+        expect(enter?.event, `${step}: Enter confirms`).toEqual({ type: 'CONFIRM' });
+      await r!.press(KEYS.enter);
+      if (!enter) {
+        f = await r!.waitFor((t) => t.includes('Enter: '), `${step}: Enter says why it does nothing`);
+        expect(flat(f)).toContain(flat(`Enter: ${enterHintFor(step, specs)!}`).slice(0, 40));
+      } else if (enter.typeToConfirm) {
+        await r!.waitFor(
+          (t) => t.includes(`Type ${enter.typeToConfirm}`),
+          `${step}: Enter asks for the typed confirmation`,
+        );
+      } else if (enter.event.type === 'WRITE_KEY_FILE' || enter.event.type === 'LOAD_KEY_FILE') {
+        await r!.waitFor((t) => t.includes('Enter to'), `${step}: Enter opens the path prompt`);
+      } else {
+        await settle();
+        expect(actor.sent, `${step}: Enter does ${enter.label}`).toEqual([enter.event]);
+      }
 
-    // Esc: back where the machine allows it, else a line that says why not.
-    actor = await draw(snapshot);
-    await r!.press(KEYS.escape);
-    if (snapshot.can({ type: 'CANCEL' })) {
-      await settle();
-      expect(actor.sent, `${step}: Esc goes back`).toEqual([{ type: 'CANCEL' }]);
-    } else {
-      await r!.waitFor((t) => t.includes('Esc: nothing to go back to'), `${step}: Esc says why not`);
-      expect(actor.sent).toEqual([]);
-    }
-  }, 30_000);
+      // Esc: back where the machine allows it, else a line that says why not.
+      actor = await draw(snapshot);
+      await r!.press(KEYS.escape);
+      if (snapshot.can({ type: 'CANCEL' })) {
+        await settle();
+        expect(actor.sent, `${step}: Esc goes back`).toEqual([{ type: 'CANCEL' }]);
+      } else {
+        await r!.waitFor((t) => t.includes('Esc: nothing to go back to'), `${step}: Esc says why not`);
+        expect(actor.sent).toEqual([]);
+      }
+    },
+    30_000,
+  );
 });

@@ -10,9 +10,17 @@ export interface FakeActor extends RunbookActor {
   set(value: RunbookSnapshot['value'], context?: Partial<RunbookContext>, accepts?: readonly UiEventType[]): void;
 }
 
-export function fakeActor(value: RunbookSnapshot['value'], context: Partial<RunbookContext> = {}, accepts: readonly UiEventType[] = []): FakeActor {
+export function fakeActor(
+  value: RunbookSnapshot['value'],
+  context: Partial<RunbookContext> = {},
+  accepts: readonly UiEventType[] = [],
+): FakeActor {
   const listeners = new Set<() => void>();
-  const make = (v: RunbookSnapshot['value'], ctx: Partial<RunbookContext>, acc: readonly UiEventType[]): RunbookSnapshot => ({
+  const make = (
+    v: RunbookSnapshot['value'],
+    ctx: Partial<RunbookContext>,
+    acc: readonly UiEventType[],
+  ): RunbookSnapshot => ({
     value: v,
     context: { ...initialContext({ rotationId: 'test' }), ...ctx },
     status: 'active',

@@ -18,14 +18,34 @@ describe('preflight with a journal that had lines skipped', () => {
         configured: { primaryKeyId: 'kek-v2', previousKeyId: 'kek-v1' },
         newKeyId: 'kek-v2',
         oldKeyId: 'kek-v1',
-        inventory: [{ label: 'llm_providers.api_key_encrypted', total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }],
+        inventory: [
+          {
+            label: 'llm_providers.api_key_encrypted',
+            total: 10,
+            nulls: 0,
+            invalid: 0,
+            byKeyId: { 'kek-v2': 6, 'kek-v1': 4 },
+          },
+        ],
         resumeTarget: 'reencrypt',
-        resumePoint: { rotationId: 'r', path: 'rotate', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'cancelled', time: 't', finished: false, skippedLines: [3, 7] },
+        resumePoint: {
+          rotationId: 'r',
+          path: 'rotate',
+          phase: 'reencrypt',
+          step: 'reencrypt.live',
+          outcome: 'cancelled',
+          time: 't',
+          finished: false,
+          skippedLines: [3, 7],
+        },
       },
       ['RESUME_FROM_JOURNAL', 'START_FRESH', 'QUIT'],
     );
     r = renderInk(<App actor={actor} />);
-    const frame = await r.waitFor((f) => flat(f).includes('2 journal lines were skipped (lines 3 and 7)'), 'the skipped lines');
+    const frame = await r.waitFor(
+      (f) => flat(f).includes('2 journal lines were skipped (lines 3 and 7)'),
+      'the skipped lines',
+    );
     expect(flat(frame)).toContain('not entries kek-rotate wrote, so nothing in them is shown or trusted.');
   });
 });

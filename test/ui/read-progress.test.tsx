@@ -11,7 +11,15 @@ import { renderInk, widestLine, type Rendered } from './render-ink.js';
 let current: Rendered | undefined;
 afterEach(() => current?.unmount());
 
-const progress = (done: number, finished = false) => ({ column: 'llm_providers.api_key_encrypted', done, total: 300_000, elapsedMs: 1000, rowsPerSecond: 150_000, etaSeconds: (300_000 - done) / 150_000, finished });
+const progress = (done: number, finished = false) => ({
+  column: 'llm_providers.api_key_encrypted',
+  done,
+  total: 300_000,
+  elapsedMs: 1000,
+  rowsPerSecond: 150_000,
+  etaSeconds: (300_000 - done) / 150_000,
+  finished,
+});
 
 describe('read progress on screen', () => {
   it('a working step shows the rows of its read, updated as the feed reports', async () => {
@@ -38,7 +46,9 @@ describe('read progress on screen', () => {
   it('names the column when it fits, and says when the read is done', () => {
     const wide = describeReadProgress({ verb: 'Counting', progress: progress(150_000) }, 200);
     expect(wide).toBe('Counting llm_providers.api_key_encrypted: 150,000 of 300,000 rows · 50% · 150,000/s · ETA 0:01');
-    expect(describeReadProgress({ verb: 'Listing', progress: progress(300_000, true) }, 80)).toBe('Listing: 300,000 of 300,000 rows · done in 0:01');
+    expect(describeReadProgress({ verb: 'Listing', progress: progress(300_000, true) }, 80)).toBe(
+      'Listing: 300,000 of 300,000 rows · done in 0:01',
+    );
   });
 
   it('thins reports to one every 200 ms (first and last always pass) and computes a rate for counts', () => {
@@ -58,7 +68,13 @@ describe('read progress on screen', () => {
     feed.reportCount('verify', 'Decrypting', 't.c', 0, 1000);
     now += 2000;
     feed.reportCount('verify', 'Decrypting', 't.c', 500, 1000);
-    expect(feed.current().verify?.progress).toMatchObject({ done: 500, total: 1000, rowsPerSecond: 250, etaSeconds: 2, finished: false });
+    expect(feed.current().verify?.progress).toMatchObject({
+      done: 500,
+      total: 1000,
+      rowsPerSecond: 250,
+      etaSeconds: 2,
+      finished: false,
+    });
     feed.clear('verify');
     expect(feed.current().verify).toBeUndefined();
   });

@@ -20,7 +20,10 @@ describe('confirm', () => {
     s = reduceConfirm(s, { type: 'char', char: '1' }, 'kek-v1');
     expect(reduceConfirm(s, { type: 'submit' }, 'kek-v1')).toEqual({ kind: 'confirmed' });
     // "y" is just a character in typed mode.
-    expect(reduceConfirm(initialConfirm, { type: 'char', char: 'y' }, 'kek-v1')).toMatchObject({ kind: 'asking', typed: 'y' });
+    expect(reduceConfirm(initialConfirm, { type: 'char', char: 'y' }, 'kek-v1')).toMatchObject({
+      kind: 'asking',
+      typed: 'y',
+    });
   });
   it('typed: control characters are dropped, backspace removes, a settled answer does not change', () => {
     const s = reduceConfirm(initialConfirm, { type: 'char', char: 'a\u001b[2Jb' }, 'x');
@@ -34,10 +37,17 @@ describe('confirm', () => {
 describe('fast or pasted input', () => {
   it('a chunk with a line break types the text, then submits: the Enter is never swallowed', () => {
     expect(reduceConfirm(initialConfirm, { type: 'char', char: 'kek-v1\r' }, 'kek-v1')).toEqual({ kind: 'confirmed' });
-    expect(reduceConfirm(initialConfirm, { type: 'char', char: 'kek-v2\r' }, 'kek-v1')).toEqual({ kind: 'asking', typed: 'kek-v2', mismatch: true });
+    expect(reduceConfirm(initialConfirm, { type: 'char', char: 'kek-v2\r' }, 'kek-v1')).toEqual({
+      kind: 'asking',
+      typed: 'kek-v2',
+      mismatch: true,
+    });
     const half = reduceConfirm(initialConfirm, { type: 'char', char: 'kek' }, 'kek-v1');
     expect(reduceConfirm(half, { type: 'char', char: '-v1\n' }, 'kek-v1')).toEqual({ kind: 'confirmed' });
-    expect(reduceTextInput({ kind: 'editing', value: '' }, { type: 'char', char: '/secure/k.key\r' })).toEqual({ kind: 'submitted', value: '/secure/k.key' });
+    expect(reduceTextInput({ kind: 'editing', value: '' }, { type: 'char', char: '/secure/k.key\r' })).toEqual({
+      kind: 'submitted',
+      value: '/secure/k.key',
+    });
   });
 });
 
@@ -70,7 +80,9 @@ describe('tabs and reveal', () => {
 describe('phase times', () => {
   it('lists each phase with the time until the next one started, in order', async () => {
     const { phaseTimes } = await import('../../src/ui/app/view-models.js');
-    expect(phaseTimes({ generate: 12_000, preflight: 0, deploy: 77_000, done: 80_400 })).toBe('preflight 0:12 · generate 1:05 · deploy 0:03');
+    expect(phaseTimes({ generate: 12_000, preflight: 0, deploy: 77_000, done: 80_400 })).toBe(
+      'preflight 0:12 · generate 1:05 · deploy 0:03',
+    );
     expect(phaseTimes({ preflight: 5 })).toBeUndefined();
   });
 });

@@ -8,7 +8,10 @@ import type { ReactElement } from 'react';
 class FakeStdout extends EventEmitter {
   frames: string[] = [];
   isTTY = true;
-  constructor(public columns: number, public rows: number) {
+  constructor(
+    public columns: number,
+    public rows: number,
+  ) {
     super();
   }
   write = (frame: string) => {

@@ -59,12 +59,24 @@ describe('preflight', () => {
       {
         configured: { primaryKeyId: 'kek-v2' },
         inventory: [{ label: COLUMN, total: 50, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 50 } }],
-        keyProofs: [{ keyId: 'kek-v2', source: 'SECRETS_ENCRYPTION_KEY', tried: 50, decrypted: 0, unwrappedOnly: 0, keyRejected: 50, failures: [] }],
+        keyProofs: [
+          {
+            keyId: 'kek-v2',
+            source: 'SECRETS_ENCRYPTION_KEY',
+            tried: 50,
+            decrypted: 0,
+            unwrappedOnly: 0,
+            keyRejected: 50,
+            failures: [],
+          },
+        ],
       },
       ['RETRY', 'QUIT'],
     );
     r = renderInk(<App actor={actor} />);
-    const frame = await see('Blocked: SECRETS_ENCRYPTION_KEY (kek-v2) decrypts none of the 50 rows labelled kek-v2 that were tried: this is not the key these rows were written with');
+    const frame = await see(
+      'Blocked: SECRETS_ENCRYPTION_KEY (kek-v2) decrypts none of the 50 rows labelled kek-v2 that were tried: this is not the key these rows were written with',
+    );
     expect(flat(frame)).toContain('Repair: Set SECRETS_ENCRYPTION_KEY to the key the application uses for kek-v2');
     expect(flat(frame)).toContain(`r ${label('preflight.wrongKey', 'RETRY')}`);
     expect(flat(frame)).not.toContain(`enter ${label('preflight.ready', 'CHOOSE_PATH')}`);
@@ -80,13 +92,23 @@ describe('preflight', () => {
         ...KEYS_CTX,
         inventory: [{ label: COLUMN, total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }],
         resumeTarget: 'reencrypt',
-        resumePoint: { rotationId: 'r', path: 'rotate', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'cancelled', time: 't', finished: false },
+        resumePoint: {
+          rotationId: 'r',
+          path: 'rotate',
+          phase: 'reencrypt',
+          step: 'reencrypt.live',
+          outcome: 'cancelled',
+          time: 't',
+          finished: false,
+        },
       },
       ['RESUME_FROM_JOURNAL', 'START_FRESH', 'QUIT'],
     );
     r = renderInk(<App actor={actor} />);
     const frame = await see('A rotation is under way (journal: last step reencrypt.live); it can continue');
-    expect(frame).toContain(`c ${label('preflight.resumeOffer', 'RESUME_FROM_JOURNAL')} · n ${label('preflight.resumeOffer', 'START_FRESH')}`);
+    expect(frame).toContain(
+      `c ${label('preflight.resumeOffer', 'RESUME_FROM_JOURNAL')} · n ${label('preflight.resumeOffer', 'START_FRESH')}`,
+    );
     await r.press('c');
     expect(actor.sent).toEqual([{ type: 'RESUME_FROM_JOURNAL' }]);
   });
@@ -101,14 +123,29 @@ describe('preflight: the rotation under way lacks its new key', () => {
         newKeyId: 'kek-v2',
         oldKeyId: 'kek-v1',
         inventory: [{ label: COLUMN, total: 44, nulls: 0, invalid: 0, byKeyId: { 'kek-v1': 31, 'kek-v2': 13 } }],
-        resumePoint: { rotationId: 'r', path: 'rotate', phase: 'reencrypt', step: 'reencrypt.live', outcome: 'cancelled', time: '2026-12-03T08:00:00Z', newKeyId: 'kek-v2', oldKeyId: 'kek-v1', finished: false, keyFile: '/secure/kek-v2.key' },
+        resumePoint: {
+          rotationId: 'r',
+          path: 'rotate',
+          phase: 'reencrypt',
+          step: 'reencrypt.live',
+          outcome: 'cancelled',
+          time: '2026-12-03T08:00:00Z',
+          newKeyId: 'kek-v2',
+          oldKeyId: 'kek-v1',
+          finished: false,
+          keyFile: '/secure/kek-v2.key',
+        },
         resumeTarget: 'load-key',
       },
       ['LOAD_KEY_FILE', 'QUIT'],
     );
     r = renderInk(<App actor={actor} />);
-    const frame = await see('A rotation kek-v1 → kek-v2 is under way (journal: reencrypt.live at 2026-12-03T08:00:00Z)');
-    expect(flat(frame)).toContain('The application must run with SECRETS_ENCRYPTION_KEY=kek-v2 and SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1');
+    const frame = await see(
+      'A rotation kek-v1 → kek-v2 is under way (journal: reencrypt.live at 2026-12-03T08:00:00Z)',
+    );
+    expect(flat(frame)).toContain(
+      'The application must run with SECRETS_ENCRYPTION_KEY=kek-v2 and SECRETS_ENCRYPTION_KEY_PREVIOUS=kek-v1',
+    );
     expect(flat(frame)).toContain('This tool holds only kek-v1: the tool wrote it to /secure/kek-v2.key');
     expect(flat(frame)).not.toMatch(/kek-v2 → kek-v1|roll back/);
     await r.press('l');
@@ -121,7 +158,11 @@ describe('preflight: the rotation under way lacks its new key', () => {
 
 describe('generate', () => {
   it('masked until the machine says revealed; r asks the machine to reveal', async () => {
-    const actor = fakeActor({ generate: 'show' }, { ...KEYS_CTX, keyRevealed: false }, ['REVEAL_KEY', 'WRITE_KEY_FILE', 'QUIT']);
+    const actor = fakeActor({ generate: 'show' }, { ...KEYS_CTX, keyRevealed: false }, [
+      'REVEAL_KEY',
+      'WRITE_KEY_FILE',
+      'QUIT',
+    ]);
     r = renderInk(<App actor={actor} />);
     await see('kek-v2:••••');
     expect(r.allFrames()).not.toContain(NEW_B64);
@@ -153,7 +194,12 @@ describe('generate', () => {
 
 describe('deploy', () => {
   it('stage 2a: old primary, new decrypt-only previous; k shows the values, y confirms', async () => {
-    const actor = fakeActor({ deploy: 'stageA' }, { ...KEYS_CTX, deployPlan: 'staged' }, ['CONFIRM', 'CANCEL', 'ABORT', 'QUIT']);
+    const actor = fakeActor({ deploy: 'stageA' }, { ...KEYS_CTX, deployPlan: 'staged' }, [
+      'CONFIRM',
+      'CANCEL',
+      'ABORT',
+      'QUIT',
+    ]);
     r = renderInk(<App actor={actor} />);
     let frame = await see('Step 2a of 2: add kek-v2 as decrypt-only previous');
     expect(frame).toContain('SECRETS_ENCRYPTION_KEY=kek-v1:••••');
@@ -198,12 +244,34 @@ describe('deploy', () => {
 });
 
 describe('re-encrypt', () => {
-  const counts = { table: COLUMN, total: 1000, processed: 400, rotated: 390, alreadyPrimary: 5, nulls: 2, failed: 3, retried: 1, skippedLocked: 0, vanished: 0, byKeyId: {} };
-  const failures = Array.from({ length: 12 }, (_, i) => ({ table: COLUMN, id: `0190-${i}`, keyId: 'kek-v1', problem: 'bad-base64' as const, reason: `tampered \u001b[31mvalue ${i}` }));
+  const counts = {
+    table: COLUMN,
+    total: 1000,
+    processed: 400,
+    rotated: 390,
+    alreadyPrimary: 5,
+    nulls: 2,
+    failed: 3,
+    retried: 1,
+    skippedLocked: 0,
+    vanished: 0,
+    byKeyId: {},
+  };
+  const failures = Array.from({ length: 12 }, (_, i) => ({
+    table: COLUMN,
+    id: `0190-${i}`,
+    keyId: 'kek-v1',
+    problem: 'bad-base64' as const,
+    reason: `tampered \u001b[31mvalue ${i}`,
+  }));
   it('live: progress with rate and ETA, failures scroll, p pauses', async () => {
     const actor = fakeActor(
       { reencrypt: 'live' },
-      { ...KEYS_CTX, engine: { kind: 'live', tables: [counts], rowsPerSecond: 2500, etaSeconds: 75, paused: false, warnings: [] }, failures },
+      {
+        ...KEYS_CTX,
+        engine: { kind: 'live', tables: [counts], rowsPerSecond: 2500, etaSeconds: 75, paused: false, warnings: [] },
+        failures,
+      },
       ['PAUSE', 'ABORT', 'QUIT'],
     );
     r = renderInk(<App actor={actor} />);
@@ -222,7 +290,10 @@ describe('re-encrypt', () => {
   it('live: q asks before quitting; n keeps running, the other keys are off while asked; y quits', async () => {
     const actor = fakeActor(
       { reencrypt: 'live' },
-      { ...KEYS_CTX, engine: { kind: 'live', tables: [counts], rowsPerSecond: 2500, etaSeconds: 75, paused: false, warnings: [] } },
+      {
+        ...KEYS_CTX,
+        engine: { kind: 'live', tables: [counts], rowsPerSecond: 2500, etaSeconds: 75, paused: false, warnings: [] },
+      },
       ['PAUSE', 'ABORT', 'QUIT'],
     );
     r = renderInk(<App actor={actor} />);
@@ -263,7 +334,11 @@ describe('re-encrypt', () => {
   it('stopped: both keys work, nothing to roll back, rows per key id', async () => {
     const actor = fakeActor(
       { stopped: 'safe' },
-      { ...KEYS_CTX, inventory: [{ label: COLUMN, total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }], countsReadAt: undefined },
+      {
+        ...KEYS_CTX,
+        inventory: [{ label: COLUMN, total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }],
+        countsReadAt: undefined,
+      },
       ['RESUME', 'QUIT'],
     );
     r = renderInk(<App actor={actor} />);
@@ -272,7 +347,11 @@ describe('re-encrypt', () => {
     expect(frame).not.toMatch(/kek-v1\s+4 rows/);
     actor.set(
       { stopped: 'safe' },
-      { ...KEYS_CTX, inventory: [{ label: COLUMN, total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }], countsReadAt: Date.UTC(2026, 11, 3, 9, 30, 5) },
+      {
+        ...KEYS_CTX,
+        inventory: [{ label: COLUMN, total: 10, nulls: 0, invalid: 0, byKeyId: { 'kek-v2': 6, 'kek-v1': 4 } }],
+        countsReadAt: Date.UTC(2026, 11, 3, 9, 30, 5),
+      },
       ['RESUME', 'QUIT'],
     );
     frame = await see('Rows per key, read at');
@@ -286,13 +365,32 @@ describe('re-encrypt', () => {
 describe('verify and after removal', () => {
   const longSql = Array.from({ length: 40 }, (_, i) => `-- line ${i}`).join('\n');
   const report = {
-    columns: [{ label: COLUMN, table: '"public"."llm_providers"', valueType: 'bytea', sql: longSql, total: 10, nulls: 1, invalid: 0, byKeyId: { 'kek-v2': 7, 'kek-v1': 2 } }],
+    columns: [
+      {
+        label: COLUMN,
+        table: '"public"."llm_providers"',
+        valueType: 'bytea',
+        sql: longSql,
+        total: 10,
+        nulls: 1,
+        invalid: 0,
+        byKeyId: { 'kek-v2': 7, 'kek-v1': 2 },
+      },
+    ],
     primaryKeyId: 'kek-v2',
     passed: false,
     problems: ['2 rows are still on kek-v1'],
   };
   it('refused: rows left on the old key are marked, s shows the SQL inside the screen', async () => {
-    const actor = fakeActor({ verify: 'refused' }, { ...KEYS_CTX, verifySql: report, refusals: ['2 rows are still on kek-v1: re-encrypt again before removing it.'] }, ['RETRY', 'ABORT', 'QUIT']);
+    const actor = fakeActor(
+      { verify: 'refused' },
+      {
+        ...KEYS_CTX,
+        verifySql: report,
+        refusals: ['2 rows are still on kek-v1: re-encrypt again before removing it.'],
+      },
+      ['RETRY', 'ABORT', 'QUIT'],
+    );
     r = renderInk(<App actor={actor} />);
     const frame = await see('✗ 2 rows are still on kek-v1: re-encrypt again');
     expect(frame).toMatch(/✗ kek-v1\s+2\s+must be 0/);
@@ -302,14 +400,22 @@ describe('verify and after removal', () => {
     await see('of 40 (↑/↓ PgUp/PgDn)');
   });
   it('after removal, rows left on the removed key: offers the rollback', async () => {
-    const actor = fakeActor({ remove: 'notMigrated' }, { ...KEYS_CTX, verifySql: report, refusals: ['2 rows are on kek-v1, which is no longer configured.'] }, ['START_ROLLBACK', 'QUIT']);
+    const actor = fakeActor(
+      { remove: 'notMigrated' },
+      { ...KEYS_CTX, verifySql: report, refusals: ['2 rows are on kek-v1, which is no longer configured.'] },
+      ['START_ROLLBACK', 'QUIT'],
+    );
     r = renderInk(<App actor={actor} />);
     await see(`b ${label('remove.notMigrated', 'START_ROLLBACK')}`);
     await r.press('b');
     expect(actor.sent).toEqual([{ type: 'START_ROLLBACK' }]);
   });
   it('an effect failed: the error and its hint are shown with retry', async () => {
-    const actor = fakeActor({ verify: 'failed' }, { ...KEYS_CTX, error: { message: 'connection reset', hint: 'Check the database and retry.' } }, ['RETRY', 'ABORT', 'QUIT']);
+    const actor = fakeActor(
+      { verify: 'failed' },
+      { ...KEYS_CTX, error: { message: 'connection reset', hint: 'Check the database and retry.' } },
+      ['RETRY', 'ABORT', 'QUIT'],
+    );
     r = renderInk(<App actor={actor} />);
     const frame = await see('→ Check the database and retry.');
     expect(frame).toContain('connection reset');

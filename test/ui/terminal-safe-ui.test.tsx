@@ -16,7 +16,16 @@ describe('Ink components', () => {
   it('a failure list and an error box show no bidi control or line separator from a row', async () => {
     r = renderInk(
       <>
-        <FailureList failures={[{ table: 'llm_providers.api_key_encrypted', id: 'id-1', keyId: HOSTILE, reason: `encrypted under ${HOSTILE}` }]} />
+        <FailureList
+          failures={[
+            {
+              table: 'llm_providers.api_key_encrypted',
+              id: 'id-1',
+              keyId: HOSTILE,
+              reason: `encrypted under ${HOSTILE}`,
+            },
+          ]}
+        />
         <ErrorBox message={`row on ${HOSTILE}`} />
       </>,
     );

@@ -27,7 +27,9 @@ describe('typed keys', () => {
 
   it('six quick backspaces delete six characters of a path', async () => {
     let submitted = '';
-    current = renderInk(<TextPrompt label="Path" initial="abcdefghij" onSubmit={(v) => (submitted = v)} onCancel={() => {}} />);
+    current = renderInk(
+      <TextPrompt label="Path" initial="abcdefghij" onSubmit={(v) => (submitted = v)} onCancel={() => {}} />,
+    );
     await current.waitFor((t) => t.includes('abcdefghij'));
     await current.press('\u007f'.repeat(6));
     await current.waitFor((t) => t.includes('Path abcd '));
@@ -38,7 +40,14 @@ describe('typed keys', () => {
 
   it('a typed confirmation survives a typo fixed fast and a pasted Enter', async () => {
     let confirmed = false;
-    current = renderInk(<ConfirmPrompt question="Remove?" typeToConfirm="kek-v1" onConfirm={() => (confirmed = true)} onCancel={() => {}} />);
+    current = renderInk(
+      <ConfirmPrompt
+        question="Remove?"
+        typeToConfirm="kek-v1"
+        onConfirm={() => (confirmed = true)}
+        onCancel={() => {}}
+      />,
+    );
     await current.waitFor((t) => t.includes('Type kek-v1'));
     await current.press('kek-v2\u007f1\r');
     await current.waitFor(() => confirmed);

@@ -21,9 +21,25 @@ import { chooseDatabase, connect, databaseRequired, loadEnv, prepareColumns } fr
 const FORMATS = ['text', 'markdown', 'csv'] as const;
 
 const FLAGS: readonly FlagSpec[] = [
-  { name: 'key-id', type: 'string', valueName: 'ID', description: 'The key whose credentials to list (the leaked one, e.g. kek-v1); required' },
-  { name: 'format', type: 'string', valueName: 'FORMAT', description: 'text (default), markdown (a tick box each) or csv' },
-  { name: 'output', short: 'o', type: 'string', valueName: 'FILE', description: 'Write to a new file (mode 0600) instead of stdout' },
+  {
+    name: 'key-id',
+    type: 'string',
+    valueName: 'ID',
+    description: 'The key whose credentials to list (the leaked one, e.g. kek-v1); required',
+  },
+  {
+    name: 'format',
+    type: 'string',
+    valueName: 'FORMAT',
+    description: 'text (default), markdown (a tick box each) or csv',
+  },
+  {
+    name: 'output',
+    short: 'o',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'Write to a new file (mode 0600) instead of stdout',
+  },
   TABLE,
   JSON_OUTPUT,
   DATABASE_URL,
@@ -45,22 +61,39 @@ export const credentialsCommand: Command = {
     'list the runbook took).',
   ].join('\n'),
   flags: FLAGS,
-  examples: ['kek-rotate credentials --key-id kek-v1', 'kek-rotate credentials --key-id kek-v1 --format csv --output leaked-kek-v1.csv'],
+  examples: [
+    'kek-rotate credentials --key-id kek-v1',
+    'kek-rotate credentials --key-id kek-v1 --format csv --output leaked-kek-v1.csv',
+  ],
   async run({ flags }, ctx) {
     const json = flags.json === true;
     const out = makeOutput(ctx.io, { json, target: 'kek_rotate' });
     const keyId = stringFlag(flags, 'key-id');
     if (keyId === undefined) {
-      throw new UserError('--key-id is required: the id of the key whose credentials to list (the leaked one)', 'For example: kek-rotate credentials --key-id kek-v1. `kek-rotate verify` shows the key ids in use.');
+      throw new UserError(
+        '--key-id is required: the id of the key whose credentials to list (the leaked one)',
+        'For example: kek-rotate credentials --key-id kek-v1. `kek-rotate verify` shows the key ids in use.',
+      );
     }
     const idCheck = keyIdSchema.safeParse(keyId);
-    if (!idCheck.success) throw new UserError(`--key-id ${JSON.stringify(keyId)} is not a key id: ${idCheck.error.issues[0]?.message ?? 'invalid'}`, 'Give the id as it appears before ":" in the key, e.g. kek-v1.');
+    if (!idCheck.success)
+      throw new UserError(
+        `--key-id ${JSON.stringify(keyId)} is not a key id: ${idCheck.error.issues[0]?.message ?? 'invalid'}`,
+        'Give the id as it appears before ":" in the key, e.g. kek-v1.',
+      );
     const format = choiceFlag(flags, 'format', FORMATS, 'text');
-    if (json && flags.format !== undefined) throw new UserError('--json and --format cannot be used together', 'Use --json for one JSON object, or --format for text, markdown or csv.');
+    if (json && flags.format !== undefined)
+      throw new UserError(
+        '--json and --format cannot be used together',
+        'Use --json for one JSON object, or --format for text, markdown or csv.',
+      );
     const target = stringFlag(flags, 'output');
     // Refused before the table is read, not after: the file is never overwritten.
     if (target !== undefined && existsSync(path.resolve(ctx.io.cwd, target))) {
-      throw new UserError(`refusing to overwrite ${path.resolve(ctx.io.cwd, target)}: the file already exists`, 'Give a new file name, or move the old file away.');
+      throw new UserError(
+        `refusing to overwrite ${path.resolve(ctx.io.cwd, target)}: the file already exists`,
+        'Give a new file name, or move the old file away.',
+      );
     }
     const env = loadEnv(ctx.io, flags, out);
     const choice = chooseDatabase(env, flags);
@@ -69,9 +102,11 @@ export const credentialsCommand: Command = {
     try {
       const { columns } = await prepareColumns(db, flags, out);
       const onProgress = scanProgressReporter(out, json, 'credentials', `Listing rows on ${keyId} in`);
-      const credentials = await listCredentialsOnKey(db, columns, keyId, ctx.signal, { onProgress }).catch((error: unknown) => {
-        throw asDatabaseError(error, 'listing the credentials failed');
-      });
+      const credentials = await listCredentialsOnKey(db, columns, keyId, ctx.signal, { onProgress }).catch(
+        (error: unknown) => {
+          throw asDatabaseError(error, 'listing the credentials failed');
+        },
+      );
       const groups = groupByProvider(credentials);
       const text = json
         ? `${toJsonLine({ keyId, total: credentials.length, byProviderType: Object.fromEntries(groups.map((g) => [g.providerType, g.items.length])), credentials })}\n`

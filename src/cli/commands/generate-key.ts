@@ -15,7 +15,13 @@ import { chooseDatabase, connect, loadEnv, loadRing, prepareColumns } from '../s
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'id', type: 'string', valueName: 'ID', description: 'Key id to use (default: the one after the primary)' },
-  { name: 'out', short: 'o', type: 'string', valueName: 'FILE', description: 'Write the key to FILE (mode 0600) instead of stdout' },
+  {
+    name: 'out',
+    short: 'o',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'Write the key to FILE (mode 0600) instead of stdout',
+  },
   ...CONNECTION_FLAGS,
   HELP,
 ];
@@ -30,7 +36,10 @@ export const generateKeyCommand: Command = {
     'or writes it to a new file only you can read with --out.',
   ].join('\n'),
   flags: FLAGS,
-  examples: ['kek-rotate generate-key --out kek-v2.key', 'kek-rotate generate-key --id kek-v7 --database-url "$DATABASE_URL"'],
+  examples: [
+    'kek-rotate generate-key --out kek-v2.key',
+    'kek-rotate generate-key --id kek-v7 --database-url "$DATABASE_URL"',
+  ],
   async run({ flags }, ctx) {
     const out = makeOutput(ctx.io, { json: false, target: 'kek_rotate' });
     const env = loadEnv(ctx.io, flags, out);
@@ -54,9 +63,16 @@ export const generateKeyCommand: Command = {
         await db.close().catch(() => undefined);
       }
     } else {
-      out.warn('No database given: key ids on rows were not checked (give --database-url or set DATABASE_URL to check them).');
+      out.warn(
+        'No database given: key ids on rows were not checked (give --database-url or set DATABASE_URL to check them).',
+      );
     }
-    const id = chooseNewKeyId({ ring, currentPrimaryId: ring?.primary.id, idsInDatabase, requested: stringFlag(flags, 'id') });
+    const id = chooseNewKeyId({
+      ring,
+      currentPrimaryId: ring?.primary.id,
+      idsInDatabase,
+      requested: stringFlag(flags, 'id'),
+    });
     const key = generateKek(id, ring);
     const file = stringFlag(flags, 'out');
     if (file !== undefined) {
@@ -64,7 +80,9 @@ export const generateKeyCommand: Command = {
       out.info(`Wrote new key ${id} to ${file} (mode 0600). Store it in your secrets manager, then delete the file.`);
       return;
     }
-    out.warn(`The line on stdout is the secret key ${id}. Store it in your secrets manager; do not paste it into chats or tickets.`);
+    out.warn(
+      `The line on stdout is the secret key ${id}. Store it in your secrets manager; do not paste it into chats or tickets.`,
+    );
     ctx.io.stdout.write(`${formatKey(key)}\n`);
   },
 };

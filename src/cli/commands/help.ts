@@ -20,7 +20,8 @@ export function makeHelpCommand(lookup: (name: string) => Command | undefined, g
         return;
       }
       const command = lookup(name);
-      if (!command) throw new UserError(`unknown command ${JSON.stringify(name)}`, 'Run `kek-rotate --help` to see the commands.');
+      if (!command)
+        throw new UserError(`unknown command ${JSON.stringify(name)}`, 'Run `kek-rotate --help` to see the commands.');
       ctx.io.stdout.write(`${commandHelp(command)}\n`);
     },
   };

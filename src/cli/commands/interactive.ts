@@ -11,9 +11,23 @@ import { UserError } from '../../errors.js';
 import { defaultJournalPath } from '../../journal/index.js';
 import type { Command } from '../command.js';
 import { CONNECTION_FLAGS, HELP } from '../common-flags.js';
-import { BATCH_SIZE_FLAG, CONCURRENCY_FLAG, ENGINE_FLAGS, parseBatchSize, parseConcurrency, parseEngine } from '../engine-flags.js';
+import {
+  BATCH_SIZE_FLAG,
+  CONCURRENCY_FLAG,
+  ENGINE_FLAGS,
+  parseBatchSize,
+  parseConcurrency,
+  parseEngine,
+} from '../engine-flags.js';
 import { choiceFlag, positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
-import { endOfSession, inkColor, reportJournal, sessionJournal, terminalStreams, ttyOf } from '../interactive-session.js';
+import {
+  endOfSession,
+  inkColor,
+  reportJournal,
+  sessionJournal,
+  terminalStreams,
+  ttyOf,
+} from '../interactive-session.js';
 import { requireTty } from '../require-tty.js';
 import { WAIT_FLAG } from '../engine-flags.js';
 import { chooseDatabase, loadEnv } from '../setup.js';
@@ -31,7 +45,12 @@ function sameCommand(flags: Record<string, string | boolean | undefined>): strin
   return parts.join(' ');
 }
 
-export const JOURNAL_FLAG: FlagSpec = { name: 'journal', type: 'string', valueName: 'FILE', description: 'Journal file (default: $XDG_STATE_HOME/kek-rotate/journal.jsonl)' };
+export const JOURNAL_FLAG: FlagSpec = {
+  name: 'journal',
+  type: 'string',
+  valueName: 'FILE',
+  description: 'Journal file (default: $XDG_STATE_HOME/kek-rotate/journal.jsonl)',
+};
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'emergency', type: 'boolean', description: 'The key leaked: take the emergency path at once' },
@@ -63,7 +82,11 @@ export const interactiveCommand: Command = {
     'emergency path; every step journaled (see `kek-rotate report`).',
   ].join('\n'),
   flags: FLAGS,
-  examples: ['kek-rotate --database-url "$DATABASE_URL"', 'kek-rotate --emergency', 'kek-rotate --engine container --image everruns-admin:1.4'],
+  examples: [
+    'kek-rotate --database-url "$DATABASE_URL"',
+    'kek-rotate --emergency',
+    'kek-rotate --engine container --image everruns-admin:1.4',
+  ],
   async run({ flags }, ctx) {
     const { io } = ctx;
     const mode = choiceFlag<RotationMode>(flags, 'mode', ['reencrypt', 'rewrap'], 'reencrypt');
@@ -108,7 +131,9 @@ export const interactiveCommand: Command = {
       reportJournal(io, journal);
       if (end === 'cancelled' && ended && mayHaveChanged(ended.lastStep)) {
         // Left mid-rotation: what moved, and where the rows stand now, read after the screen closed.
-        const counts = await effects.readCounts({ signal: new AbortController().signal }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+        const counts = await effects
+          .readCounts({ signal: new AbortController().signal })
+          .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
         for (const line of leftSummary(ended.context, counts, new Date())) io.stderr.write(`${line}\n`);
       }
       if (end === 'cancelled') throw sessionLeftError(sameCommand(flags), ended?.lastStep, ended?.context);

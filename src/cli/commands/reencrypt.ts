@@ -13,7 +13,14 @@ import { makeOutput, type Output } from '../output.js';
 import { chooseRendererKind, createRenderer } from '../renderers/renderer.js';
 import { dryRunBreakdown, liveBreakdown, summaryLine, totals } from '../report-run.js';
 import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, logKeyRing, prepareColumns } from '../setup.js';
-import { BATCH_SIZE_FLAG, CONCURRENCY_FLAG, ENGINE_FLAGS, parseBatchSize, parseConcurrency, parseEngine } from '../engine-flags.js';
+import {
+  BATCH_SIZE_FLAG,
+  CONCURRENCY_FLAG,
+  ENGINE_FLAGS,
+  parseBatchSize,
+  parseConcurrency,
+  parseEngine,
+} from '../engine-flags.js';
 import { runExternal } from '../../effects/external-run.js';
 import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { UserError } from '../../errors.js';
@@ -66,7 +73,9 @@ function shardLines(summary: ShardedRunSummary, shard: ShardSpec): { before: str
     if (recount) {
       after.push(
         `Recount of shard ${shardLabel(shard)}'s range of ${c.table}: ${recount.count} row(s) not on ${summary.primaryKeyId}` +
-          (shard.count > 1 ? ' (the other shards recount theirs; `kek-rotate verify --only-primary` checks the whole column once every shard has finished)' : ''),
+          (shard.count > 1
+            ? ' (the other shards recount theirs; `kek-rotate verify --only-primary` checks the whole column once every shard has finished)'
+            : ''),
       );
     }
   }
@@ -115,7 +124,9 @@ function outcome(summary: RunSummary, shard: ShardSpec | undefined): void {
       [
         'Keep the old key configured.',
         ...(writtenMeanwhile
-          ? [`Rows were written under an old key during the run: check that every replica of the application runs with ${summary.primaryKeyId} as its primary key.`]
+          ? [
+              `Rows were written under an old key during the run: check that every replica of the application runs with ${summary.primaryKeyId} as its primary key.`,
+            ]
           : []),
         'Fix the rows listed above (or wait for the locks to clear) and run the same command again: it only touches rows not yet on the primary key.',
       ].join(' '),
@@ -134,12 +145,12 @@ export const reencryptCommand: Command = {
   description: [
     'Moves every value of every registered column onto the primary key',
     '(SECRETS_ENCRYPTION_KEY), reading old values with SECRETS_ENCRYPTION_KEY_PREVIOUS.',
-    'Loads ./.env. Same flags and summary line as the application\'s reencrypt-secrets.',
+    "Loads ./.env. Same flags and summary line as the application's reencrypt-secrets.",
     '',
     'With --shard I/N, N processes share each column: the first one records the id',
     `boundaries in table ${SHARD_PLAN_TABLE} and every shard rotates its own range.`,
     'Instead of the flag: KEK_ROTATE_SHARD=I/N, or KEK_ROTATE_SHARD_COUNT=N with',
-    'Kubernetes\' JOB_COMPLETION_INDEX (docs/kubernetes-shards.md).',
+    "Kubernetes' JOB_COMPLETION_INDEX (docs/kubernetes-shards.md).",
   ].join('\n'),
   flags: FLAGS,
   examples: [
@@ -161,10 +172,13 @@ export const reencryptCommand: Command = {
     if (shard && engine.type !== 'builtin') {
       throw new UserError(
         `--shard (or KEK_ROTATE_SHARD) splits the work of the built-in engine; --engine ${engine.type} runs the application's own tool, which cannot take a part of a table`,
-        'Drop --engine to use the built-in engine, or run the application\'s tool once, without --shard.',
+        "Drop --engine to use the built-in engine, or run the application's tool once, without --shard.",
       );
     }
-    if (engine.type !== 'builtin' && (mode !== 'reencrypt' || maxRate !== undefined || concurrency !== undefined || flags.table !== undefined)) {
+    if (
+      engine.type !== 'builtin' &&
+      (mode !== 'reencrypt' || maxRate !== undefined || concurrency !== undefined || flags.table !== undefined)
+    ) {
       throw new UserError(
         `--engine ${engine.type} runs the application's own tool, which has no --mode rewrap, --max-rate, --concurrency or --table`,
         'Drop those options, or use the built-in engine (the default).',
@@ -184,15 +198,29 @@ export const reencryptCommand: Command = {
     const ring = loadRing(env, flags, out);
     logKeyRing(out, ring);
     if (engine.type !== 'builtin' && choice.databaseUrl === undefined) {
-      throw new UserError(`--engine ${engine.type} needs --database-url URL (or DATABASE_URL)`, 'The application\'s tool connects to the database itself; an embedded --pglite database works with the built-in engine only.');
+      throw new UserError(
+        `--engine ${engine.type} needs --database-url URL (or DATABASE_URL)`,
+        "The application's tool connects to the database itself; an embedded --pglite database works with the built-in engine only.",
+      );
     }
     // A shard's connections say which shard they are, in pg_stat_activity and in a refused run's message.
-    const db = await connect({ ...choice, applicationName: shard ? `kek-rotate reencrypt --shard ${shardLabel(shard)}` : 'kek-rotate reencrypt' }, out);
+    const db = await connect(
+      {
+        ...choice,
+        applicationName: shard ? `kek-rotate reencrypt --shard ${shardLabel(shard)}` : 'kek-rotate reencrypt',
+      },
+      out,
+    );
     try {
       const { columns } = await prepareColumns(db, flags, out);
       await proveConfiguredKeys(db, columns, ring, out);
       const renderer = await createRenderer(
-        chooseRendererKind({ json, stderrIsTTY: Boolean(ctx.io.stderr.isTTY), stderrColumns: ctx.io.stderr.columns, env: ctx.io.env }),
+        chooseRendererKind({
+          json,
+          stderrIsTTY: Boolean(ctx.io.stderr.isTTY),
+          stderrColumns: ctx.io.stderr.columns,
+          env: ctx.io.env,
+        }),
         out,
       );
       let state = initialProgress;
@@ -229,7 +257,8 @@ export const reencryptCommand: Command = {
         if (!ctx.signal.aborted) {
           const failure = asDatabaseError(error, kind === 'dry-run' ? 'dry run failed' : 're-encryption failed');
           // The database went away for good (or a statement failed): what was done so far, then exit 3.
-          if (failure instanceof DatabaseError && state.tables.some((t) => t.counts)) report(partialSummary(state, kind, mode), out, json, shard);
+          if (failure instanceof DatabaseError && state.tables.some((t) => t.counts))
+            report(partialSummary(state, kind, mode), out, json, shard);
           throw failure;
         }
         summary = partialSummary(state, kind, mode);

@@ -23,18 +23,40 @@ import { safeText } from '../../text/terminal-safe.js';
 import type { Command } from '../command.js';
 import { HELP } from '../common-flags.js';
 import { positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
-import { endOfSession, inkColor, reportJournal, sessionJournal, terminalStreams, ttyOf } from '../interactive-session.js';
+import {
+  endOfSession,
+  inkColor,
+  reportJournal,
+  sessionJournal,
+  terminalStreams,
+  ttyOf,
+} from '../interactive-session.js';
 import type { CliIo } from '../output.js';
 import { DEFAULT_WIDTH, renderBriefing, renderDebrief, wrapText } from '../render-debrief.js';
 import { assertFreshDataDir } from '../rehearsal-data-dir.js';
 import { requireTty } from '../require-tty.js';
 
 const FLAGS: readonly FlagSpec[] = [
-  { name: 'scenario', type: 'string', valueName: 'NAME', description: 'Training scenario (default happy-path; see --list-scenarios)' },
+  {
+    name: 'scenario',
+    type: 'string',
+    valueName: 'NAME',
+    description: 'Training scenario (default happy-path; see --list-scenarios)',
+  },
   { name: 'list-scenarios', type: 'boolean', description: 'List the scenarios with their goals and exit' },
   { name: 'rows', type: 'string', valueName: 'N', description: `Fixture providers to seed (default ${DEFAULT_ROWS})` },
-  { name: 'data', type: 'string', valueName: 'DIR', description: 'Create the embedded database in DIR, new or empty (default: a temporary one)' },
-  { name: 'journal', type: 'string', valueName: 'FILE', description: 'Journal file (default: a new file under $XDG_STATE_HOME/kek-rotate/rehearsals/)' },
+  {
+    name: 'data',
+    type: 'string',
+    valueName: 'DIR',
+    description: 'Create the embedded database in DIR, new or empty (default: a temporary one)',
+  },
+  {
+    name: 'journal',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'Journal file (default: a new file under $XDG_STATE_HOME/kek-rotate/rehearsals/)',
+  },
   HELP,
 ];
 
@@ -90,14 +112,18 @@ export const rehearseCommand: Command = {
   usage: 'kek-rotate rehearse [options]',
   description: [
     'No database or configuration needed. Creates an embedded PostgreSQL (PGlite) with the',
-    'application\'s schema and fixture providers under a fresh kek-v1, starts a simulated',
+    "application's schema and fixture providers under a fresh kek-v1, starts a simulated",
     'application, opens the interactive runbook (deploys apply to the simulated replicas),',
     'then prints a debrief. Exit 0 when the scenario passed, 1 when it did not.',
     'The temporary database is removed at the end; one in --data DIR is kept for inspection,',
     'so the next rehearsal needs another (or an emptied) directory.',
   ].join('\n'),
   flags: FLAGS,
-  examples: ['kek-rotate rehearse', 'kek-rotate rehearse --scenario rolling-deploy', 'kek-rotate rehearse --list-scenarios'],
+  examples: [
+    'kek-rotate rehearse',
+    'kek-rotate rehearse --scenario rolling-deploy',
+    'kek-rotate rehearse --list-scenarios',
+  ],
   async run({ flags }, ctx) {
     const { io } = ctx;
     if (flags['list-scenarios'] === true) {
@@ -105,14 +131,24 @@ export const rehearseCommand: Command = {
       return;
     }
     const name = stringFlag(flags, 'scenario') ?? 'happy-path';
-    if (!findScenario(name)) throw new UserError(`there is no scenario named "${name}"`, `Scenarios: ${scenarioNames().join(', ')} (see --list-scenarios).`);
+    if (!findScenario(name))
+      throw new UserError(
+        `there is no scenario named "${name}"`,
+        `Scenarios: ${scenarioNames().join(', ')} (see --list-scenarios).`,
+      );
     const rows = positiveInteger(flags.rows, '--rows', DEFAULT_ROWS)!;
     const data = stringFlag(flags, 'data');
     if (data !== undefined) assertFreshDataDir(resolve(io.cwd, data), data);
-    requireTty(ttyOf(io), 'The rehearsal', 'Run `kek-rotate rehearse` in a terminal (it is a hands-on exercise). `kek-rotate rehearse --list-scenarios` works anywhere; the headless commands are listed by `kek-rotate --help`.');
+    requireTty(
+      ttyOf(io),
+      'The rehearsal',
+      'Run `kek-rotate rehearse` in a terminal (it is a hands-on exercise). `kek-rotate rehearse --list-scenarios` works anywhere; the headless commands are listed by `kek-rotate --help`.',
+    );
 
     const journalFlag = stringFlag(flags, 'journal');
-    const journal = sessionJournal(journalFlag !== undefined ? resolve(io.cwd, journalFlag) : rehearsalJournalPath(io, name));
+    const journal = sessionJournal(
+      journalFlag !== undefined ? resolve(io.cwd, journalFlag) : rehearsalJournalPath(io, name),
+    );
     io.stderr.write('Preparing the rehearsal database (embedded PostgreSQL; this takes a few seconds)...\n');
     const sandbox = await createSandbox({ rows, ...(data !== undefined ? { dataDir: resolve(io.cwd, data) } : {}) });
     try {
@@ -124,9 +160,17 @@ export const rehearseCommand: Command = {
       // Timed criteria count from here, not from while the briefing was read.
       state.startedAt = sandbox.now();
       const app = sandbox.startApp();
-      const [{ runInteractive }, { createActivityFeed }] = await Promise.all([import('../../ui/run-interactive.js'), import('../../ui/activity-feed.js')]);
+      const [{ runInteractive }, { createActivityFeed }] = await Promise.all([
+        import('../../ui/run-interactive.js'),
+        import('../../ui/activity-feed.js'),
+      ]);
       const activity = createActivityFeed();
-      app.subscribe((event) => activity.push({ text: safeText(describeAppEvent(event)), level: event.type === 'read-failed' || event.type === 'error' ? 'failure' : 'info' }));
+      app.subscribe((event) =>
+        activity.push({
+          text: safeText(describeAppEvent(event)),
+          level: event.type === 'read-failed' || event.type === 'error' ? 'failure' : 'info',
+        }),
+      );
       // One interactive session; its phase start stamps go to the debrief, so both show the same times.
       const sessions: SessionTiming[] = [];
       const session = async () => {
@@ -166,7 +210,12 @@ export const rehearseCommand: Command = {
       io.stdout.write(`\n${renderDebrief(report, widthOf(io))}`);
       reportJournal(io, journal);
       if (!report.passed) {
-        throw new IncompleteError(`scenario ${name} not passed`, 'Read the criteria marked FAIL and the lesson above, then run `kek-rotate rehearse --scenario ' + name + '` again.');
+        throw new IncompleteError(
+          `scenario ${name} not passed`,
+          'Read the criteria marked FAIL and the lesson above, then run `kek-rotate rehearse --scenario ' +
+            name +
+            '` again.',
+        );
       }
     } finally {
       await sandbox.close().catch(() => undefined);

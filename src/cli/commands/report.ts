@@ -13,7 +13,7 @@ export const reportCommand: Command = {
   summary: 'Render a rotation journal as a Markdown audit report',
   usage: 'kek-rotate report [--journal FILE]',
   description: [
-    'Reads the journal the runbook wrote (default: the user\'s state directory) and prints',
+    "Reads the journal the runbook wrote (default: the user's state directory) and prints",
     'a Markdown report: who did what when, key ids, counts, outcomes. It holds no key material.',
     'A line that is not an entry kek-rotate wrote is skipped and listed by number, never shown.',
     'Exit 0 when every line was read, 1 when lines were skipped, 2 when there is no journal',
@@ -25,11 +25,20 @@ export const reportCommand: Command = {
     const given = stringFlag(flags, 'journal');
     const file = given !== undefined ? path.resolve(ctx.io.cwd, given) : defaultJournalPath(ctx.io.env);
     if (!existsSync(file)) {
-      throw new UserError(`there is no journal at ${file}`, given !== undefined ? 'Check the path given with --journal.' : 'Run the runbook first (`kek-rotate`), or give the journal with --journal FILE.');
+      throw new UserError(
+        `there is no journal at ${file}`,
+        given !== undefined
+          ? 'Check the path given with --journal.'
+          : 'Run the runbook first (`kek-rotate`), or give the journal with --journal FILE.',
+      );
     }
     const { entries, problems } = readJournal(file);
     const skipped = problems.length > 0 ? ` ${skippedLinesSentence(problems.map((p) => p.line))}` : '';
-    if (entries.length === 0) throw new UserError(`${file} holds no journal entries.${skipped}`, 'Give the journal file the runbook wrote (JSON lines).');
+    if (entries.length === 0)
+      throw new UserError(
+        `${file} holds no journal entries.${skipped}`,
+        'Give the journal file the runbook wrote (JSON lines).',
+      );
     const text = renderReport(entries, problems);
     ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     if (problems.length > 0) {

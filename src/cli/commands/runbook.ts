@@ -6,13 +6,16 @@ import { HELP } from '../common-flags.js';
 
 export const runbookCommand: Command = {
   name: 'runbook',
-  summary: 'Print the runbook as Markdown (generated from the tool\'s own steps)',
+  summary: "Print the runbook as Markdown (generated from the tool's own steps)",
   usage: 'kek-rotate runbook --markdown',
   description: [
     'Prints every phase and step of the runbook (what it does, why, what can go wrong,',
     'how to undo it, and the rules that guard it) as one Markdown document on stdout.',
   ].join('\n'),
-  flags: [{ name: 'markdown', type: 'boolean', description: 'Markdown output (the only format, and the default)' }, HELP],
+  flags: [
+    { name: 'markdown', type: 'boolean', description: 'Markdown output (the only format, and the default)' },
+    HELP,
+  ],
   examples: ['kek-rotate runbook --markdown > RUNBOOK.md'],
   async run(_args, ctx) {
     const text = renderRunbookMarkdown();

@@ -14,12 +14,31 @@ import { positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
 import { makeOutput, type Output } from '../output.js';
 
 const FLAGS: readonly FlagSpec[] = [
-  { name: 'database-url', type: 'string', valueName: 'URL', description: 'The staging database (required; $DATABASE_URL is not read, on purpose)' },
+  {
+    name: 'database-url',
+    type: 'string',
+    valueName: 'URL',
+    description: 'The staging database (required; $DATABASE_URL is not read, on purpose)',
+  },
   PGLITE,
   { name: 'rows', type: 'string', valueName: 'N', description: `Fixture providers to add (default ${DEFAULT_ROWS})` },
-  { name: 'force', type: 'boolean', description: 'Add fixtures even if the table holds rows kek-rotate did not create (never modified)' },
-  { name: 'key-out', type: 'string', valueName: 'FILE', description: 'Where to write the new key, mode 0600 (default ./kek-rotate-seed-kek-v1.key)' },
-  { name: 'key-file', type: 'string', valueName: 'FILE', description: 'Encrypt under the key in FILE (from an earlier seed) instead of a new one' },
+  {
+    name: 'force',
+    type: 'boolean',
+    description: 'Add fixtures even if the table holds rows kek-rotate did not create (never modified)',
+  },
+  {
+    name: 'key-out',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'Where to write the new key, mode 0600 (default ./kek-rotate-seed-kek-v1.key)',
+  },
+  {
+    name: 'key-file',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'Encrypt under the key in FILE (from an earlier seed) instead of a new one',
+  },
   { name: 'print-key', type: 'boolean', description: 'Also print the new key on stdout (it is a secret)' },
   HELP,
 ];
@@ -28,7 +47,11 @@ function readOneKey(file: string, out: Output) {
   const open = keyFileWarning(file);
   if (open) out.warn(open);
   const keys = readKeysFile(file);
-  if (keys.length !== 1) throw new UserError(`${file} holds ${keys.length} keys; --key-file needs exactly one`, 'Give the file the earlier seed wrote.');
+  if (keys.length !== 1)
+    throw new UserError(
+      `${file} holds ${keys.length} keys; --key-file needs exactly one`,
+      'Give the file the earlier seed wrote.',
+    );
   return keys[0]!;
 }
 
@@ -37,27 +60,40 @@ export const seedCommand: Command = {
   summary: 'Prepare a staging database for a rehearsal (schema and fixture providers)',
   usage: 'kek-rotate seed --database-url URL [options]',
   description: [
-    'Creates the application\'s llm_providers table if it is absent and adds fixture',
+    "Creates the application's llm_providers table if it is absent and adds fixture",
     'providers encrypted under a new kek-v1, written to a file only you can read. Refuses',
     'a table holding rows it did not create unless --force.',
   ].join('\n'),
   flags: FLAGS,
-  examples: ['kek-rotate seed --database-url postgres://app@staging/app --rows 500', 'kek-rotate seed --pglite ./rehearsal-db'],
+  examples: [
+    'kek-rotate seed --database-url postgres://app@staging/app --rows 500',
+    'kek-rotate seed --pglite ./rehearsal-db',
+  ],
   async run({ flags }, ctx) {
     const out = makeOutput(ctx.io, { json: false, target: 'kek_rotate' });
     const url = stringFlag(flags, 'database-url');
     const pgliteDir = stringFlag(flags, 'pglite');
     if ((url === undefined || url.trim() === '') && pgliteDir === undefined) {
-      throw new UserError('seed needs --database-url URL (or --pglite DIR)', 'Name the staging database explicitly: seed never reads DATABASE_URL, so it cannot touch production by accident.');
+      throw new UserError(
+        'seed needs --database-url URL (or --pglite DIR)',
+        'Name the staging database explicitly: seed never reads DATABASE_URL, so it cannot touch production by accident.',
+      );
     }
-    if (url !== undefined && pgliteDir !== undefined) throw new UserError('--pglite and --database-url both name a database', 'Give one of them.');
+    if (url !== undefined && pgliteDir !== undefined)
+      throw new UserError('--pglite and --database-url both name a database', 'Give one of them.');
     const rows = positiveInteger(flags.rows, '--rows', DEFAULT_ROWS)!;
     const keyFile = stringFlag(flags, 'key-file');
     const keyOut = stringFlag(flags, 'key-out');
-    if (keyFile !== undefined && keyOut !== undefined) throw new UserError('--key-file and --key-out exclude each other', 'With --key-file no new key is made, so there is nothing to write.');
+    if (keyFile !== undefined && keyOut !== undefined)
+      throw new UserError(
+        '--key-file and --key-out exclude each other',
+        'With --key-file no new key is made, so there is nothing to write.',
+      );
     const key = keyFile !== undefined ? readOneKey(resolve(ctx.io.cwd, keyFile), out) : undefined;
 
-    const db = await openDatabase(url !== undefined ? { databaseUrl: url } : { pgliteDir: resolve(ctx.io.cwd, pgliteDir!) });
+    const db = await openDatabase(
+      url !== undefined ? { databaseUrl: url } : { pgliteDir: resolve(ctx.io.cwd, pgliteDir!) },
+    );
     try {
       const result = await seedStagingDatabase({
         db,
@@ -68,8 +104,12 @@ export const seedCommand: Command = {
       });
       const lines = [
         `Seeded ${result.database}: ${result.createdSchema ? 'created the llm_providers table, ' : ''}inserted ${result.inserted} providers (${result.withoutKey} without an API key) under ${result.keyId}.`,
-        result.earlierFixtureRows + result.otherRows > 0 ? `Already there: ${result.earlierFixtureRows} fixture rows from earlier seeds, ${result.otherRows} other rows (left untouched).` : undefined,
-        result.keyFile ? `The key ${result.keyId} is in ${result.keyFile} (mode 0600). Keep it: the rows cannot be read without it.` : `Used the key ${result.keyId} from ${keyFile}.`,
+        result.earlierFixtureRows + result.otherRows > 0
+          ? `Already there: ${result.earlierFixtureRows} fixture rows from earlier seeds, ${result.otherRows} other rows (left untouched).`
+          : undefined,
+        result.keyFile
+          ? `The key ${result.keyId} is in ${result.keyFile} (mode 0600). Keep it: the rows cannot be read without it.`
+          : `Used the key ${result.keyId} from ${keyFile}.`,
         `Next: SECRETS_ENCRYPTION_KEY="$(cat ${result.keyFile ?? keyFile})" kek-rotate ${url !== undefined ? '--database-url URL' : `--pglite ${pgliteDir}`}`,
       ];
       for (const line of lines) if (line) out.data(line);

@@ -18,7 +18,12 @@ import { makeOutput } from '../output.js';
 import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, prepareColumns } from '../setup.js';
 
 const FLAGS: readonly FlagSpec[] = [
-  { name: 'journal', type: 'string', valueName: 'FILE', description: 'Journal file (default: $XDG_STATE_HOME/kek-rotate/journal.jsonl)' },
+  {
+    name: 'journal',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'Journal file (default: $XDG_STATE_HOME/kek-rotate/journal.jsonl)',
+  },
   TABLE,
   JSON_OUTPUT,
   ...CONNECTION_FLAGS,
@@ -57,16 +62,28 @@ function proofWords(p: KeyProof): string {
   }
 }
 
-function renderText(proofs: readonly KeyProof[], columns: readonly ColumnInventory[], a: StageAssessment, journal: ResumePoint | undefined): string[] {
+function renderText(
+  proofs: readonly KeyProof[],
+  columns: readonly ColumnInventory[],
+  a: StageAssessment,
+  journal: ResumePoint | undefined,
+): string[] {
   const lines = ['Keys:'];
   for (const p of proofs) lines.push(`  ${p.source.padEnd(32)} ${p.keyId.padEnd(10)} ${proofWords(p)}`);
   for (const c of columns) {
     lines.push(`Rows in ${c.label} (${number.format(c.total)}):`);
-    for (const [keyId, rows] of Object.entries(c.byKeyId)) lines.push(`  ${safeText(keyId).padEnd(20)} ${number.format(rows).padStart(12)}`);
-    lines.push(`  ${'NULL'.padEnd(20)} ${number.format(c.nulls).padStart(12)}`, `  ${'invalid'.padEnd(20)} ${number.format(c.invalid).padStart(12)}`);
+    for (const [keyId, rows] of Object.entries(c.byKeyId))
+      lines.push(`  ${safeText(keyId).padEnd(20)} ${number.format(rows).padStart(12)}`);
+    lines.push(
+      `  ${'NULL'.padEnd(20)} ${number.format(c.nulls).padStart(12)}`,
+      `  ${'invalid'.padEnd(20)} ${number.format(c.invalid).padStart(12)}`,
+    );
   }
   lines.push(`Stage: ${stageLine(a)}: ${safeText(a.detail)}`);
-  if (journal) lines.push(`Journal: last step ${safeText(journal.step)} (${safeText(journal.outcome)}) at ${safeText(journal.time)}`);
+  if (journal)
+    lines.push(
+      `Journal: last step ${safeText(journal.step)} (${safeText(journal.outcome)}) at ${safeText(journal.time)}`,
+    );
   lines.push(`Next: ${a.next}`);
   return lines;
 }
@@ -95,15 +112,29 @@ export const statusCommand: Command = {
     const db = await connect(choice, out);
     try {
       const { columns } = await prepareColumns(db, flags, out);
-      const [proofs, counts] = await Promise.all([proveKeys(db, columns, ring), readColumnInventory(db, columns, ctx.signal, { onProgress: scanProgressReporter(out, json, 'inventory', 'Counting') })]).catch((error: unknown) => {
+      const [proofs, counts] = await Promise.all([
+        proveKeys(db, columns, ring),
+        readColumnInventory(db, columns, ctx.signal, {
+          onProgress: scanProgressReporter(out, json, 'inventory', 'Counting'),
+        }),
+      ]).catch((error: unknown) => {
         throw asDatabaseError(error, 'reading where the rotation stands');
       });
-      const configured = { primaryKeyId: ring.primary.id, ...(ring.previous ? { previousKeyId: ring.previous.id } : {}) };
+      const configured = {
+        primaryKeyId: ring.primary.id,
+        ...(ring.previous ? { previousKeyId: ring.previous.id } : {}),
+      };
       const assessment = assessRotation(configured, counts, journal, proofs);
       if (json) {
         ctx.io.stdout.write(
           `${jsonLine({
-            keys: proofs.map((p) => ({ variable: p.source, keyId: p.keyId, verdict: verdictOf(p), tried: p.tried, decrypted: p.decrypted })),
+            keys: proofs.map((p) => ({
+              variable: p.source,
+              keyId: p.keyId,
+              verdict: verdictOf(p),
+              tried: p.tried,
+              decrypted: p.decrypted,
+            })),
             columns: counts,
             stage: assessment.stage,
             percentOnNew: assessment.percentOnNew,
@@ -111,7 +142,9 @@ export const statusCommand: Command = {
             oldKeyId: assessment.oldKeyId,
             detail: assessment.detail,
             next: assessment.next,
-            journal: journal ? { rotationId: journal.rotationId, step: journal.step, outcome: journal.outcome, time: journal.time } : null,
+            journal: journal
+              ? { rotationId: journal.rotationId, step: journal.step, outcome: journal.outcome, time: journal.time }
+              : null,
           })}\n`,
         );
       } else {

@@ -50,7 +50,8 @@ export const verifyCommand: Command = {
       const { columns } = await prepareColumns(db, flags, out);
       // Decrypting every value with a key that is not the rows' key would report every row as
       // damaged; say what is wrong instead (exit 2), as reencrypt does.
-      if (ring && (flags.deep === true || flags['only-primary'] === true)) await proveConfiguredKeys(db, columns, ring, out);
+      if (ring && (flags.deep === true || flags['only-primary'] === true))
+        await proveConfiguredKeys(db, columns, ring, out);
       let lastLine = Date.now();
       const report = await verifyColumns({
         db,

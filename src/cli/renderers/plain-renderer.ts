@@ -11,7 +11,12 @@ function tableName(label: string): string {
   return label.split('.')[0] ?? label;
 }
 
-export function progressLine(counts: TableCounts, rowsPerSecond: number, etaSeconds: number | undefined, dryRun: boolean): string {
+export function progressLine(
+  counts: TableCounts,
+  rowsPerSecond: number,
+  etaSeconds: number | undefined,
+  dryRun: boolean,
+): string {
   const total = Math.max(counts.total, counts.processed);
   const pct = total === 0 ? 100 : Math.floor((counts.processed / total) * 100);
   const need = dryRun ? 'need re-encryption' : 're-encrypted';

@@ -8,8 +8,7 @@ import { UserError } from '../../errors.js';
 import type { RunKind } from '../events.js';
 
 export type ExternalEngine =
-  | { type: 'container'; image: string; dockerPath?: string | undefined }
-  | { type: 'command'; command: string };
+  { type: 'container'; image: string; dockerPath?: string | undefined } | { type: 'command'; command: string };
 
 export interface ExternalEnv {
   DATABASE_URL: string;
@@ -30,7 +29,8 @@ export interface ExternalCommand {
 }
 
 function toolArgs(kind: RunKind, batchSize: number): string[] {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   return [...(kind === 'dry-run' ? ['--dry-run'] : []), '--batch-size', String(batchSize)];
 }
 
@@ -48,7 +48,10 @@ function childEnv(env: ExternalEnv, parentEnv: NodeJS.ProcessEnv): Record<string
     if (value !== undefined && value !== '') result[name] = value;
   }
   if (!result.DATABASE_URL || !result.SECRETS_ENCRYPTION_KEY) {
-    throw new UserError('the application tool needs DATABASE_URL and SECRETS_ENCRYPTION_KEY', 'Set both (in the environment, .env or --env-file) before running it.');
+    throw new UserError(
+      'the application tool needs DATABASE_URL and SECRETS_ENCRYPTION_KEY',
+      'Set both (in the environment, .env or --env-file) before running it.',
+    );
   }
   return result;
 }
@@ -65,11 +68,24 @@ export function buildExternalCommand(
     const containerName = `kek-rotate-reencrypt-${randomBytes(4).toString('hex')}`;
     const passes = PASSED_VARIABLES.filter((name) => childVars[name] !== undefined).flatMap((name) => ['-e', name]);
     const file = engine.dockerPath ?? 'docker';
-    const args = ['run', '--rm', '--name', containerName, ...passes, engine.image, 'reencrypt', ...toolArgs(run.kind, run.batchSize)];
+    const args = [
+      'run',
+      '--rm',
+      '--name',
+      containerName,
+      ...passes,
+      engine.image,
+      'reencrypt',
+      ...toolArgs(run.kind, run.batchSize),
+    ];
     command = { file, args, env: childVars, description: [file, ...args].join(' '), containerName };
   } else {
     const [first, ...rest] = parseCommandString(engine.command.trim());
-    if (!first) throw new UserError('the command for the application tool is empty', 'Give the path of reencrypt-secrets with --command.');
+    if (!first)
+      throw new UserError(
+        'the command for the application tool is empty',
+        'Give the path of reencrypt-secrets with --command.',
+      );
     // A relative path is the operator's, from where they stand; the tool itself runs elsewhere (see run-external).
     const file = first.includes('/') ? path.resolve(first) : first;
     const args = [...rest, ...toolArgs(run.kind, run.batchSize)];
@@ -84,6 +100,9 @@ function assertNoSecretInArgs(command: ExternalCommand, env: ExternalEnv): void 
   const values = PASSED_VARIABLES.map((name) => env[name]).filter((v): v is string => v !== undefined && v.length >= 8);
   const material = values.flatMap((v) => [v, v.slice(v.indexOf(':') + 1)]).filter((v) => v.length >= 8);
   if ([command.file, ...command.args].some((arg) => material.some((secret) => arg.includes(secret)))) {
-    throw new UserError('refusing to run the application tool: a secret would appear on its command line', 'Pass keys and the database URL only through the environment.');
+    throw new UserError(
+      'refusing to run the application tool: a secret would appear on its command line',
+      'Pass keys and the database URL only through the environment.',
+    );
   }
 }

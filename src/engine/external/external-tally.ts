@@ -37,7 +37,9 @@ export class ExternalTally {
     switch (line.type) {
       case 'initialized':
         if (line.primaryKeyId !== this.o.primaryKeyId) {
-          this.o.onFatal(`the tool's primary key is ${line.primaryKeyId}, but this rotation is onto ${this.o.primaryKeyId}`);
+          this.o.onFatal(
+            `the tool's primary key is ${line.primaryKeyId}, but this rotation is onto ${this.o.primaryKeyId}`,
+          );
         }
         return;
       case 'loaded-dotenv':
@@ -48,7 +50,8 @@ export class ExternalTally {
         return;
       case 'row': {
         const tally = this.tally(line.label);
-        if (line.kind !== this.o.kind) this.warn(`the tool printed a ${line.kind} line during a ${this.o.kind} run (id=${line.id})`);
+        if (line.kind !== this.o.kind)
+          this.warn(`the tool printed a ${line.kind} line during a ${this.o.kind} run (id=${line.id})`);
         if (line.kind === 'live' && line.toKeyId !== this.o.primaryKeyId) {
           this.o.onFatal(`the tool re-encrypted row ${line.id} onto ${line.toKeyId}, not ${this.o.primaryKeyId}`);
         }
@@ -59,14 +62,21 @@ export class ExternalTally {
       }
       case 'row-failed': {
         const reason = scrubSecrets(line.reason);
-        const failure: RowFailure = { table: line.label, id: line.id, keyId: keyIdFromReason(reason), problem: problemFromReason(reason), reason };
+        const failure: RowFailure = {
+          table: line.label,
+          id: line.id,
+          keyId: keyIdFromReason(reason),
+          problem: problemFromReason(reason),
+          reason,
+        };
         this.tally(line.label).fail(failure);
         return;
       }
       case 'progress': {
         // Rows it processed but did not list were on the primary key already, or NULL: its output does not tell them apart.
         const tally = this.current;
-        if (tally && line.processed > tally.counts.processed) tally.add('alreadyPrimary', line.processed - tally.counts.processed);
+        if (tally && line.processed > tally.counts.processed)
+          tally.add('alreadyPrimary', line.processed - tally.counts.processed);
         tally?.progress(true);
         return;
       }
@@ -114,14 +124,17 @@ export class ExternalTally {
   private reconcile(): void {
     const summary = this.summary;
     if (!summary) {
-      if (!this.sawNoTables) this.warn('the tool exited without its summary line ("... of N records"); its counts could not be checked');
+      if (!this.sawNoTables)
+        this.warn('the tool exited without its summary line ("... of N records"); its counts could not be checked');
       return;
     }
     if (summary.kind !== this.o.kind) this.warn(`the tool reported a ${summary.kind} summary for a ${this.o.kind} run`);
     const all = [...this.tallies.values()];
     const listed = all.reduce((n, t) => n + t.counts.rotated, 0);
     if (listed !== summary.count) {
-      this.warn(`the tool's summary says ${summary.count} rows ${this.o.kind === 'live' ? 'were re-encrypted' : 'would be re-encrypted'}, but it listed ${listed}`);
+      this.warn(
+        `the tool's summary says ${summary.count} rows ${this.o.kind === 'live' ? 'were re-encrypted' : 'would be re-encrypted'}, but it listed ${listed}`,
+      );
     }
     const processed = all.reduce((n, t) => n + t.counts.processed, 0);
     const unlisted = summary.total - processed;
@@ -130,7 +143,8 @@ export class ExternalTally {
     } else if (unlisted > 0) {
       // Its summary is for all tables together; with one table the unlisted rows can only be there.
       if (all.length === 1) all[0]!.add('alreadyPrimary', unlisted);
-      else if (all.length === 0) this.tally(this.labelOf(this.o.columns[0]?.table ?? 'rows')).add('alreadyPrimary', unlisted);
+      else if (all.length === 0)
+        this.tally(this.labelOf(this.o.columns[0]?.table ?? 'rows')).add('alreadyPrimary', unlisted);
     }
   }
 

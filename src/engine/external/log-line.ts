@@ -27,20 +27,41 @@ type Matcher = [RegExp, (m: RegExpExecArray, level: LogLevel) => LogLine | undef
 
 const MESSAGES: Matcher[] = [
   [/^Encryption service initialized\. Primary key: (\S+)$/, (m) => ({ type: 'initialized', primaryKeyId: m[1]! })],
-  [/^Available keys: \[(.*)\]$/, (m) => ({ type: 'available-keys', keyIds: [...m[1]!.matchAll(/"([^"]*)"/g)].map((k) => k[1]!) })],
+  [
+    /^Available keys: \[(.*)\]$/,
+    (m) => ({ type: 'available-keys', keyIds: [...m[1]!.matchAll(/"([^"]*)"/g)].map((k) => k[1]!) }),
+  ],
   [/^Loaded \.env from (.*)$/, (m) => ({ type: 'loaded-dotenv', path: m[1]!.replace(/^"(.*)"$/, '$1') })],
   [/^Connected to database$/, () => ({ type: 'connected' })],
   [/^Processing table: (\S+)$/, (m) => ({ type: 'table', table: m[1]! })],
-  [/^Would re-encrypt (\S+) \(id=([^,)]+), current_key=([^)]*)\)$/, (m) => ({ type: 'row', kind: 'dry-run', label: m[1]!, id: m[2]!, keyId: m[3]! })],
+  [
+    /^Would re-encrypt (\S+) \(id=([^,)]+), current_key=([^)]*)\)$/,
+    (m) => ({ type: 'row', kind: 'dry-run', label: m[1]!, id: m[2]!, keyId: m[3]! }),
+  ],
   [
     /^Re-encrypted (\S+) \(id=([^,)]+), (\S*) -> (\S+)\)$/,
     (m) => ({ type: 'row', kind: 'live', label: m[1]!, id: m[2]!, keyId: m[3]!, toKeyId: m[4]! }),
   ],
-  [/^Failed to re-encrypt (\S+) \(id=([^)]+)\): (.*)$/, (m) => ({ type: 'row-failed', stage: 'reencrypt', label: m[1]!, id: m[2]!, reason: m[3]! })],
-  [/^Failed to check key for (\S+) \(id=([^)]+)\): (.*)$/, (m) => ({ type: 'row-failed', stage: 'check', label: m[1]!, id: m[2]!, reason: m[3]! })],
-  [/^Progress: (\d+) processed, (\d+) need re-encryption$/, (m) => ({ type: 'progress', processed: Number(m[1]), needing: Number(m[2]) })],
-  [/^DRY RUN: Would re-encrypt (\d+) of (\d+) records$/, (m) => ({ type: 'summary', kind: 'dry-run', count: Number(m[1]), total: Number(m[2]) })],
-  [/^Re-encrypted (\d+) of (\d+) records$/, (m) => ({ type: 'summary', kind: 'live', count: Number(m[1]), total: Number(m[2]) })],
+  [
+    /^Failed to re-encrypt (\S+) \(id=([^)]+)\): (.*)$/,
+    (m) => ({ type: 'row-failed', stage: 'reencrypt', label: m[1]!, id: m[2]!, reason: m[3]! }),
+  ],
+  [
+    /^Failed to check key for (\S+) \(id=([^)]+)\): (.*)$/,
+    (m) => ({ type: 'row-failed', stage: 'check', label: m[1]!, id: m[2]!, reason: m[3]! }),
+  ],
+  [
+    /^Progress: (\d+) processed, (\d+) need re-encryption$/,
+    (m) => ({ type: 'progress', processed: Number(m[1]), needing: Number(m[2]) }),
+  ],
+  [
+    /^DRY RUN: Would re-encrypt (\d+) of (\d+) records$/,
+    (m) => ({ type: 'summary', kind: 'dry-run', count: Number(m[1]), total: Number(m[2]) }),
+  ],
+  [
+    /^Re-encrypted (\d+) of (\d+) records$/,
+    (m) => ({ type: 'summary', kind: 'live', count: Number(m[1]), total: Number(m[2]) }),
+  ],
   [/^No tables with encrypted fields found$/, () => ({ type: 'no-tables' })],
 ];
 

@@ -8,7 +8,12 @@ import { DEFAULT_COLUMNS, type EncryptedColumn } from '../../db/column.js';
 import { ExternalProcessError, UserError } from '../../errors.js';
 import { plainLine } from '../../text/terminal-safe.js';
 import type { EngineEventListener, RunKind, RunSummary } from '../events.js';
-import { buildExternalCommand, type ExternalCommand, type ExternalEngine, type ExternalEnv } from './external-command.js';
+import {
+  buildExternalCommand,
+  type ExternalCommand,
+  type ExternalEngine,
+  type ExternalEnv,
+} from './external-command.js';
 import { columnLabel, ExternalTally } from './external-tally.js';
 import { parseLogLine } from './log-line.js';
 import { scrubSecrets } from './scrub.js';
@@ -53,8 +58,18 @@ export async function runExternalReencrypt(o: ExternalReencryptOptions): Promise
   const started = now();
   const columns = o.columns ?? DEFAULT_COLUMNS;
   const command = buildExternalCommand(o.engine, { kind: o.kind, batchSize: o.batchSize }, o.env);
-  const summaryOf = (tables: RunSummary['tables'], failures: RunSummary['failures'], cancelled: boolean): RunSummary => ({
-    kind: o.kind, mode: 'reencrypt', primaryKeyId: o.primaryKeyId, tables, failures, cancelled, elapsedMs: now() - started,
+  const summaryOf = (
+    tables: RunSummary['tables'],
+    failures: RunSummary['failures'],
+    cancelled: boolean,
+  ): RunSummary => ({
+    kind: o.kind,
+    mode: 'reencrypt',
+    primaryKeyId: o.primaryKeyId,
+    tables,
+    failures,
+    cancelled,
+    elapsedMs: now() - started,
   });
   const keyIds = [o.env.SECRETS_ENCRYPTION_KEY, o.env.SECRETS_ENCRYPTION_KEY_PREVIOUS]
     .filter((k): k is string => !!k && k.includes(':'))
@@ -76,7 +91,12 @@ export async function runExternalReencrypt(o: ExternalReencryptOptions): Promise
     terminating = terminate();
   };
   const tally = new ExternalTally({
-    kind: o.kind, primaryKeyId: o.primaryKeyId, totalRows: o.totalRows, columns, onEvent: o.onEvent, now,
+    kind: o.kind,
+    primaryKeyId: o.primaryKeyId,
+    totalRows: o.totalRows,
+    columns,
+    onEvent: o.onEvent,
+    now,
     onFatal: (message) => stop({ stoppedBy: 'fatal', message }),
   });
 
@@ -90,7 +110,12 @@ export async function runExternalReencrypt(o: ExternalReencryptOptions): Promise
     killGroup(child?.pid, 'SIGTERM');
     killTimer = setTimeout(() => killGroup(child?.pid, 'SIGKILL'), o.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     // docker forwards SIGTERM to the container, where the tool as PID 1 may ignore it: remove it outright.
-    if (command.containerName) await execa(command.file, ['rm', '-f', command.containerName], { reject: false, stdin: 'ignore', timeout: 30_000 });
+    if (command.containerName)
+      await execa(command.file, ['rm', '-f', command.containerName], {
+        reject: false,
+        stdin: 'ignore',
+        timeout: 30_000,
+      });
   }
   const onAbort = () => stop({ stoppedBy: 'operator' });
 
@@ -153,10 +178,15 @@ function processFailure(command: ExternalCommand, result: Finished, tail: string
   if (code === 'ENOENT' || code === 'EACCES') {
     return new UserError(
       `cannot run ${command.file}: ${code === 'ENOENT' ? 'not found' : 'not executable'}`,
-      command.containerName ? 'Install docker, or give its path; or use --engine builtin.' : 'Give the path of the reencrypt-secrets binary with --command.',
+      command.containerName
+        ? 'Install docker, or give its path; or use --engine builtin.'
+        : 'Give the path of the reencrypt-secrets binary with --command.',
     );
   }
   const last = [...tail].reverse().find((line) => /error/i.test(line)) ?? tail.at(-1);
-  const how = result.exitCode !== undefined ? `exited with code ${result.exitCode}` : `was killed by ${result.signal ?? 'a signal'}`;
+  const how =
+    result.exitCode !== undefined
+      ? `exited with code ${result.exitCode}`
+      : `was killed by ${result.signal ?? 'a signal'}`;
   return new ExternalProcessError(`${command.description} ${how}${last ? `: ${last}` : ''}`, tail, result.exitCode);
 }

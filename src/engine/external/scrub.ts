@@ -7,7 +7,5 @@ const LONG_BASE64 = /[A-Za-z0-9+/]{20,}={0,2}/g;
 
 /** One line with key material and passwords replaced by placeholders. */
 export function scrubSecrets(line: string): string {
-  return maskPasswordsInText(line)
-    .replace(KEY_LIKE, '$1:<redacted>')
-    .replace(LONG_BASE64, '<redacted>');
+  return maskPasswordsInText(line).replace(KEY_LIKE, '$1:<redacted>').replace(LONG_BASE64, '<redacted>');
 }

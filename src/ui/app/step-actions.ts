@@ -46,10 +46,21 @@ function confirmLabel(step: StepId, ctx: RunbookContext): string {
 export type RunbookLabel = (step: StepId, event: UiEvent['type']) => string | undefined;
 
 // These events need a label per choice or per state, which the runbook's single label cannot give.
-const OWN_LABELS: ReadonlySet<UiEvent['type']> = new Set(['CHOOSE_PATH', 'CHOOSE_DEPLOY', 'REVEAL_KEY', 'HIDE_KEY', 'QUIT']);
+const OWN_LABELS: ReadonlySet<UiEvent['type']> = new Set([
+  'CHOOSE_PATH',
+  'CHOOSE_DEPLOY',
+  'REVEAL_KEY',
+  'HIDE_KEY',
+  'QUIT',
+]);
 
 /** Every action a step could offer, in footer order; filtered by `can` and de-duplicated by key. */
-export function actionsFor(step: StepId, ctx: RunbookContext, can: (event: UiEvent) => boolean, runbookLabel?: RunbookLabel): ActionSpec[] {
+export function actionsFor(
+  step: StepId,
+  ctx: RunbookContext,
+  can: (event: UiEvent) => boolean,
+  runbookLabel?: RunbookLabel,
+): ActionSpec[] {
   const typed = TYPED_CONFIRM_STEPS.includes(step) ? (ctx.oldKeyId ?? undefined) : undefined;
   const candidates: ActionSpec[] = [
     { key: 'enter', label: 'rotate', event: { type: 'CHOOSE_PATH', path: 'rotate' } },
@@ -63,14 +74,34 @@ export function actionsFor(step: StepId, ctx: RunbookContext, can: (event: UiEve
       ? { key: KEY_OF.revealKey, label: 'hide key', event: { type: 'HIDE_KEY' } }
       : { key: KEY_OF.revealKey, label: 'reveal key', event: { type: 'REVEAL_KEY' } },
     // The path is asked for on screen; this default is what the prompt starts with.
-    { key: KEY_OF.writeFile, label: 'write key to a file', event: { type: 'WRITE_KEY_FILE', path: `${ctx.newKeyId ?? 'new-key'}.key` } },
+    {
+      key: KEY_OF.writeFile,
+      label: 'write key to a file',
+      event: { type: 'WRITE_KEY_FILE', path: `${ctx.newKeyId ?? 'new-key'}.key` },
+    },
     // The path is asked for on screen, starting from where the journal says the key was written.
-    { key: KEY_OF.loadKey, label: 'load the new key from a file', event: { type: 'LOAD_KEY_FILE', path: ctx.resumePoint?.keyFile ?? `${ctx.newKeyId ?? 'new-key'}.key` } },
+    {
+      key: KEY_OF.loadKey,
+      label: 'load the new key from a file',
+      event: { type: 'LOAD_KEY_FILE', path: ctx.resumePoint?.keyFile ?? `${ctx.newKeyId ?? 'new-key'}.key` },
+    },
     { key: KEY_OF.confirm, label: confirmLabel(step, ctx), event: { type: 'CONFIRM' }, typeToConfirm: typed },
     { key: KEY_OF.pause, label: 'pause', event: { type: 'PAUSE' } },
-    { key: step === 'stopped.safe' ? KEY_OF.continue : KEY_OF.pause, label: step === 'stopped.safe' ? 'continue re-encryption' : 'resume', event: { type: 'RESUME' } },
-    { key: KEY_OF.again, label: step === 'reencrypt.liveReview' ? 'run live again' : 'retry', event: { type: 'RETRY' } },
-    { key: KEY_OF.rollback, label: step === 'preflight.blocked' ? 'repair: re-add that key as previous' : 'roll back (re-add old key)', event: { type: 'START_ROLLBACK' } },
+    {
+      key: step === 'stopped.safe' ? KEY_OF.continue : KEY_OF.pause,
+      label: step === 'stopped.safe' ? 'continue re-encryption' : 'resume',
+      event: { type: 'RESUME' },
+    },
+    {
+      key: KEY_OF.again,
+      label: step === 'reencrypt.liveReview' ? 'run live again' : 'retry',
+      event: { type: 'RETRY' },
+    },
+    {
+      key: KEY_OF.rollback,
+      label: step === 'preflight.blocked' ? 'repair: re-add that key as previous' : 'roll back (re-add old key)',
+      event: { type: 'START_ROLLBACK' },
+    },
     { key: KEY_OF.back, label: 'back', event: { type: 'CANCEL' } },
     { key: KEY_OF.stop, label: 'stop (safe)', event: { type: 'ABORT' } },
     { key: KEY_OF.quit, label: 'quit', event: { type: 'QUIT' } },

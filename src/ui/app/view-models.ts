@@ -66,7 +66,10 @@ export function snippetConfigFor(ctx: RunbookContext, stage: DeployStage): Snipp
 }
 
 /** Verification rows: the SQL report's counts, with the deep check's result for the same column. */
-export function verifyColumnsFor(sql: VerifyReport | undefined, deep: VerifyReport | undefined): VerifyColumn[] | undefined {
+export function verifyColumnsFor(
+  sql: VerifyReport | undefined,
+  deep: VerifyReport | undefined,
+): VerifyColumn[] | undefined {
   if (!sql) return undefined;
   return sql.columns.map((column) => {
     const deepResult = deep?.columns.find((c) => c.label === column.label)?.deep ?? column.deep;

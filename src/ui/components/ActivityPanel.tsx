@@ -17,7 +17,12 @@ export function ActivityPanel({ lines, height = 2 }: ActivityPanelProps) {
   return (
     <Box flexDirection="column">
       <Text color={theme.tone('muted')}>
-        ─ application {failures > 0 ? <Text color={theme.tone('danger')}>({failures} read failures in the last {lines.length})</Text> : null}
+        ─ application{' '}
+        {failures > 0 ? (
+          <Text color={theme.tone('danger')}>
+            ({failures} read failures in the last {lines.length})
+          </Text>
+        ) : null}
       </Text>
       {lines.slice(-height).map((line, i) => (
         <Text key={i} wrap="truncate-end" color={line.level === 'failure' ? theme.tone('danger') : theme.tone('muted')}>

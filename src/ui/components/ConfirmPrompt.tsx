@@ -52,7 +52,8 @@ export function ConfirmPrompt({ question, typeToConfirm, onConfirm, onCancel, is
         {question}
       </Text>
       <Text>
-        Type <Text bold>{typeToConfirm}</Text> and press Enter (Esc cancels): <Text bold>{state.kind === 'asking' ? state.typed : ''}</Text>
+        Type <Text bold>{typeToConfirm}</Text> and press Enter (Esc cancels):{' '}
+        <Text bold>{state.kind === 'asking' ? state.typed : ''}</Text>
         <Text inverse> </Text>
       </Text>
       {state.kind === 'asking' && state.mismatch ? (

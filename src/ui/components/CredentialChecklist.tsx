@@ -21,7 +21,13 @@ export interface CredentialChecklistProps {
 
 const number = new Intl.NumberFormat('en-US');
 
-export function CredentialChecklist({ credentials, ticked, onTick, height = 8, isActive = true }: CredentialChecklistProps) {
+export function CredentialChecklist({
+  credentials,
+  ticked,
+  onTick,
+  height = 8,
+  isActive = true,
+}: CredentialChecklistProps) {
   const theme = useTheme();
   const rows = useMemo(() => checklistRows(credentials, new Set(ticked)), [credentials, ticked]);
   const items = rows.filter((r) => r.kind === 'item').length;
@@ -59,11 +65,14 @@ export function CredentialChecklist({ credentials, ticked, onTick, height = 8, i
       <Text bold color={theme.tone('warn')}>
         Rotate these credentials at their providers ({number.format(items)}, {number.format(done)} ticked)
       </Text>
-      {items === 0 ? <Text color={theme.tone('muted')}>  Nothing stored under that key.</Text> : null}
+      {items === 0 ? <Text color={theme.tone('muted')}> Nothing stored under that key.</Text> : null}
       {rows.slice(shown.top, shown.top + shown.count).map((row) =>
         row.kind === 'group' ? (
           <Text key={`g:${row.label}`} bold wrap="truncate-end">
-            {safeText(row.label)} <Text color={theme.tone('muted')}>({number.format(row.count)}, {number.format(row.ticked)} ticked)</Text>
+            {safeText(row.label)}{' '}
+            <Text color={theme.tone('muted')}>
+              ({number.format(row.count)}, {number.format(row.ticked)} ticked)
+            </Text>
           </Text>
         ) : (
           <Text key={row.key} wrap="wrap" inverse={isActive && row.item === cursor}>
@@ -76,7 +85,9 @@ export function CredentialChecklist({ credentials, ticked, onTick, height = 8, i
       {selected ? (
         <Text color={theme.tone('muted')} wrap="truncate-end">
           {'  '}
-          {number.format(cursor + 1)} of {number.format(items)} · {safeText(selected.credential.providerType) || 'no type'} · {safeText(selected.credential.table)} id {safeText(selected.credential.id)}
+          {number.format(cursor + 1)} of {number.format(items)} ·{' '}
+          {safeText(selected.credential.providerType) || 'no type'} · {safeText(selected.credential.table)} id{' '}
+          {safeText(selected.credential.id)}
         </Text>
       ) : null}
     </Box>

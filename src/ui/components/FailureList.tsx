@@ -44,7 +44,7 @@ export function FailureList({ failures, height = 5, totalCount, isActive = true,
           </Text>
         );
       })}
-      {failures.length > height ? <Text color={theme.tone('muted')}>  ↑/↓ PgUp/PgDn scroll</Text> : null}
+      {failures.length > height ? <Text color={theme.tone('muted')}> ↑/↓ PgUp/PgDn scroll</Text> : null}
     </Box>
   );
 }

@@ -28,7 +28,9 @@ export function MaskedKey({ keyId, value, revealed, revealKey = 'k' }: MaskedKey
           <Text bold>
             {keyId}:{MASK}
           </Text>
-          <Text color={theme.tone('muted')}>Masked. Press {revealKey} to reveal it (make sure nobody is watching your screen).</Text>
+          <Text color={theme.tone('muted')}>
+            Masked. Press {revealKey} to reveal it (make sure nobody is watching your screen).
+          </Text>
         </>
       )}
     </Box>

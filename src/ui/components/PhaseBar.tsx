@@ -27,7 +27,11 @@ export function PhaseBar({ phases, currentId, doneIds = [] }: PhaseBarProps) {
         // Markers carry the meaning so the bar reads the same with NO_COLOR.
         const marker = isCurrent ? '▶' : done ? '✓' : ' ';
         return (
-          <Text key={phase.id} bold={isCurrent} color={isCurrent ? theme.tone('accent') : done ? theme.tone('ok') : theme.tone('muted')}>
+          <Text
+            key={phase.id}
+            bold={isCurrent}
+            color={isCurrent ? theme.tone('accent') : done ? theme.tone('ok') : theme.tone('muted')}
+          >
             {`[${marker}${index}] `}
           </Text>
         );

@@ -35,8 +35,8 @@ export function QuitQuestion({ guard, onQuit, children }: QuitQuestionProps) {
             <Text bold color={theme.tone('warn')}>
               ?{' '}
             </Text>
-            Quit while rows are being re-encrypted? The batch in flight commits or rolls back; every row stays on its old key or the new one.{' '}
-            <Text bold>y/q</Text> quit · <Text bold>n/Esc</Text> keep running
+            Quit while rows are being re-encrypted? The batch in flight commits or rolls back; every row stays on its
+            old key or the new one. <Text bold>y/q</Text> quit · <Text bold>n/Esc</Text> keep running
           </Text>
         ) : null}
       </Box>

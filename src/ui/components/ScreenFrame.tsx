@@ -35,7 +35,18 @@ export interface ScreenFrameProps extends ScreenChrome {
   readonly inputCaptured?: boolean;
 }
 
-export function ScreenFrame({ header, phases, step, error, notice, children, actions = [], extraHelp = [], inputCaptured = false, enterHint }: ScreenFrameProps) {
+export function ScreenFrame({
+  header,
+  phases,
+  step,
+  error,
+  notice,
+  children,
+  actions = [],
+  extraHelp = [],
+  inputCaptured = false,
+  enterHint,
+}: ScreenFrameProps) {
   const { columns } = useTerminalSize();
   const [expanded, setExpanded] = useState(false);
   const [pending, setPending] = useState<ScreenAction | undefined>(undefined);
@@ -56,7 +67,11 @@ export function ScreenFrame({ header, phases, step, error, notice, children, act
     { isActive: free },
   );
   const bindings: KeyBinding[] = [...actions.map((a) => ({ keys: keysLabel(a), action: a.label })), ...extraHelp];
-  const help: KeyBinding[] = !free ? [] : expanded ? [{ keys: '?', action: 'back to the step' }] : [...bindings, { keys: '?', action: 'help' }];
+  const help: KeyBinding[] = !free
+    ? []
+    : expanded
+      ? [{ keys: '?', action: 'back to the step' }]
+      : [...bindings, { keys: '?', action: 'help' }];
   return (
     <Box flexDirection="column" width={columns}>
       <Header {...header} />
@@ -87,7 +102,12 @@ export function ScreenFrame({ header, phases, step, error, notice, children, act
         />
       ) : null}
       {hinted === 'enter' && enterHint && !expanded ? <KeyHint name="Enter" text={enterHint} /> : null}
-      {hinted === 'escape' && !expanded ? <KeyHint name="Esc" text="nothing to go back to from this step: what it did stays done (q quits, and kek-rotate offers to continue next time)" /> : null}
+      {hinted === 'escape' && !expanded ? (
+        <KeyHint
+          name="Esc"
+          text="nothing to go back to from this step: what it did stays done (q quits, and kek-rotate offers to continue next time)"
+        />
+      ) : null}
       {help.length > 0 ? (
         <Box marginTop={1}>
           <KeyHelp bindings={help} />
@@ -110,7 +130,13 @@ function KeyHint({ name, text }: { readonly name: string; readonly text: string 
 }
 
 /** The help view's list of every key the screen answers, one per line. */
-function KeyList({ bindings, enterHint }: { readonly bindings: readonly KeyBinding[]; readonly enterHint?: string | undefined }) {
+function KeyList({
+  bindings,
+  enterHint,
+}: {
+  readonly bindings: readonly KeyBinding[];
+  readonly enterHint?: string | undefined;
+}) {
   const theme = useTheme();
   const width = Math.max(...bindings.map((b) => b.keys.length), 5);
   return (

@@ -25,7 +25,11 @@ export function ScrollText({ lines, height, isActive = true, commentPrefix }: Sc
     <Box flexDirection="column">
       {shown.map((line, i) => (
         // Wrapped, never truncated: a cut line would look like a complete key or statement.
-        <Text key={offset + i} wrap="wrap" color={commentPrefix && line.startsWith(commentPrefix) ? theme.tone('muted') : undefined}>
+        <Text
+          key={offset + i}
+          wrap="wrap"
+          color={commentPrefix && line.startsWith(commentPrefix) ? theme.tone('muted') : undefined}
+        >
           {line === '' ? ' ' : line}
         </Text>
       ))}

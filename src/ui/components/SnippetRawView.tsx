@@ -31,7 +31,8 @@ export interface RawWindow {
 export function rawWindow(lines: readonly string[], columns: number, room: number, start: number): RawWindow {
   const heights = lines.map((line) => physicalRows(line, columns));
   let maxStart = Math.max(0, lines.length - 1);
-  for (let used = heights[maxStart] ?? 0; maxStart > 0 && used + heights[maxStart - 1]! <= room; ) used += heights[--maxStart]!;
+  for (let used = heights[maxStart] ?? 0; maxStart > 0 && used + heights[maxStart - 1]! <= room;)
+    used += heights[--maxStart]!;
   const first = Math.max(0, Math.min(start, maxStart));
   let end = first;
   let rows = 0;

@@ -6,7 +6,13 @@
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
 import type { KeyConfig } from '../../deploy/env-entries.js';
-import { renderSnippet, SNIPPET_FORMATS, SNIPPET_LABELS, type SnippetFormat, type SnippetOptions } from '../../deploy/snippets.js';
+import {
+  renderSnippet,
+  SNIPPET_FORMATS,
+  SNIPPET_LABELS,
+  type SnippetFormat,
+  type SnippetOptions,
+} from '../../deploy/snippets.js';
 import { reduceTabs } from '../state/tabs.js';
 import { useTheme } from '../theme.js';
 import { useScrollWindow } from '../use-scroll-window.js';
@@ -42,7 +48,11 @@ export function previewRows(count: number, height: number): number {
 }
 
 export function nextFormat(format: SnippetFormat, step: 1 | -1): SnippetFormat {
-  const index = reduceTabs({ index: SNIPPET_FORMATS.indexOf(format) }, { type: step === 1 ? 'next' : 'previous' }, SNIPPET_FORMATS.length).index;
+  const index = reduceTabs(
+    { index: SNIPPET_FORMATS.indexOf(format) },
+    { type: step === 1 ? 'next' : 'previous' },
+    SNIPPET_FORMATS.length,
+  ).index;
   return SNIPPET_FORMATS[index] ?? 'dotenv';
 }
 
@@ -75,7 +85,12 @@ export function SnippetTabs({
     <Box flexDirection="column">
       <Box>
         {SNIPPET_FORMATS.map((f) => (
-          <Text key={f} bold={f === format} inverse={f === format && theme.color} color={f === format ? theme.tone('accent') : theme.tone('muted')}>
+          <Text
+            key={f}
+            bold={f === format}
+            inverse={f === format && theme.color}
+            color={f === format ? theme.tone('accent') : theme.tone('muted')}
+          >
             {f === format ? `[${SNIPPET_LABELS[f]}]` : ` ${SNIPPET_LABELS[f]} `}{' '}
           </Text>
         ))}

@@ -44,7 +44,9 @@ export function StepText({ step, expanded = false }: StepTextProps) {
       {expanded && step.why ? <Text color={theme.tone('muted')}>Why: {step.why}</Text> : null}
       {expanded && step.risks ? <Text color={theme.tone('warn')}>What can go wrong: {step.risks}</Text> : null}
       {expanded && step.undo ? <Text>How to undo: {step.undo}</Text> : null}
-      {!expanded && hasMore ? <Text color={theme.tone('muted')}>(? shows why, what can go wrong and how to undo)</Text> : null}
+      {!expanded && hasMore ? (
+        <Text color={theme.tone('muted')}>(? shows why, what can go wrong and how to undo)</Text>
+      ) : null}
     </Box>
   );
 }

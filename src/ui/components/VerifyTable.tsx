@@ -39,10 +39,21 @@ export function VerifyTable({ columns, primaryKeyId, showSql = true, passed, pro
               const onPrimary = keyId === primaryKeyId;
               const bad = !onPrimary && rows > 0;
               return (
-                <CountRow key={keyId} tone={bad ? 'danger' : 'ok'} label={`${bad ? '✗' : '✓'} ${safeText(keyId)}`} value={number.format(rows)} note={onPrimary ? '(new primary)' : bad ? 'must be 0' : ''} />
+                <CountRow
+                  key={keyId}
+                  tone={bad ? 'danger' : 'ok'}
+                  label={`${bad ? '✗' : '✓'} ${safeText(keyId)}`}
+                  value={number.format(rows)}
+                  note={onPrimary ? '(new primary)' : bad ? 'must be 0' : ''}
+                />
               );
             })}
-          <CountRow tone={column.invalid > 0 ? 'danger' : undefined} label={`${column.invalid > 0 ? '✗' : '✓'} invalid`} value={number.format(column.invalid)} note={column.invalid > 0 ? 'must be 0' : ''} />
+          <CountRow
+            tone={column.invalid > 0 ? 'danger' : undefined}
+            label={`${column.invalid > 0 ? '✗' : '✓'} invalid`}
+            value={number.format(column.invalid)}
+            note={column.invalid > 0 ? 'must be 0' : ''}
+          />
           <CountRow tone="muted" label="  NULL" value={number.format(column.nulls)} />
           {column.deep ? (
             <CountRow
@@ -74,7 +85,17 @@ export function VerifyTable({ columns, primaryKeyId, showSql = true, passed, pro
  * One line of counts: label, number right-aligned, note, each in its own box, so the columns stay
  * aligned whatever the lengths (a long key id no longer runs into its number).
  */
-function CountRow({ label, value, note = '', tone }: { readonly label: string; readonly value: string; readonly note?: string; readonly tone?: 'ok' | 'danger' | 'muted' | undefined }) {
+function CountRow({
+  label,
+  value,
+  note = '',
+  tone,
+}: {
+  readonly label: string;
+  readonly value: string;
+  readonly note?: string;
+  readonly tone?: 'ok' | 'danger' | 'muted' | undefined;
+}) {
   const theme = useTheme();
   const color = tone ? theme.tone(tone) : undefined;
   return (

@@ -62,7 +62,15 @@ export function wrapWords(text: string, width: number): string[] {
   return rows;
 }
 
-export function DeployScreen({ config, stageLabel, notes = [], snippetOptions, missingKeys = [], actions, ...chrome }: DeployScreenProps) {
+export function DeployScreen({
+  config,
+  stageLabel,
+  notes = [],
+  snippetOptions,
+  missingKeys = [],
+  actions,
+  ...chrome
+}: DeployScreenProps) {
   const theme = useTheme();
   const { stdout } = useStdout();
   const { rows, columns } = useTerminalSize();
@@ -105,7 +113,10 @@ export function DeployScreen({ config, stageLabel, notes = [], snippetOptions, m
         if (!mounted.current) return;
         setNotice({
           tone: 'ok',
-          text: [`Wrote the ${label} snippet to ${safeText(path)} (mode 0600).`, ...(keys ? ['It holds the keys: delete it once they are deployed.'] : [])],
+          text: [
+            `Wrote the ${label} snippet to ${safeText(path)} (mode 0600).`,
+            ...(keys ? ['It holds the keys: delete it once they are deployed.'] : []),
+          ],
         });
       },
       (error: unknown) => {
@@ -123,7 +134,9 @@ export function DeployScreen({ config, stageLabel, notes = [], snippetOptions, m
 
   // The machine's keys come first; a key of this screen the step already uses is not offered.
   const own: ScreenAction[] = [
-    ...(canReveal ? [{ key: 'k', label: reveal.revealed ? 'mask keys' : 'show keys', run: () => dispatch({ type: 'toggle' }) }] : []),
+    ...(canReveal
+      ? [{ key: 'k', label: reveal.revealed ? 'mask keys' : 'show keys', run: () => dispatch({ type: 'toggle' }) }]
+      : []),
     { key: 'v', label: 'raw view (to select)', run: () => setMode('raw') },
     ...(canReveal
       ? [
@@ -158,7 +171,9 @@ export function DeployScreen({ config, stageLabel, notes = [], snippetOptions, m
   // screen adds itself (the warning, a notice) are counted before drawing, so no frame outgrows
   // the terminal when they appear.
   const cut = lines.some((line) => lineWidth(line) > columns);
-  const warning = cut ? wrapWords('Lines ending in … are wider than the window: v shows them whole, to select.', columns) : [];
+  const warning = cut
+    ? wrapWords('Lines ending in … are wider than the window: v shows them whole, to select.', columns)
+    : [];
   const noticeRows = notice ? notice.text.flatMap((sentence) => wrapWords(sentence, columns)) : [];
   const frame = useRef<DOMElement>(null);
   const [measured, setMeasured] = useState<{ columns: number; rows: number; other?: number }>({ columns, rows });
@@ -191,7 +206,12 @@ export function DeployScreen({ config, stageLabel, notes = [], snippetOptions, m
   }
   return (
     <Box ref={frame} flexDirection="column">
-      <ScreenFrame {...chrome} actions={[...actions, ...own]} extraHelp={[{ keys: '←/→', action: 'format' }]} inputCaptured={mode === 'ask-path'}>
+      <ScreenFrame
+        {...chrome}
+        actions={[...actions, ...own]}
+        extraHelp={[{ keys: '←/→', action: 'format' }]}
+        inputCaptured={mode === 'ask-path'}
+      >
         <Box flexDirection="column">
           {stageLabel ? <Text bold>{safeText(stageLabel)}</Text> : null}
           {notes.map((note, i) => (

@@ -20,10 +20,20 @@ export interface GenerateScreenProps extends ScreenChrome {
   readonly actions: readonly ScreenAction[];
 }
 
-export function GenerateScreen({ newKey, revealed, keyFile, onWriteFile, defaultPath = 'new-key.key', actions, ...chrome }: GenerateScreenProps) {
+export function GenerateScreen({
+  newKey,
+  revealed,
+  keyFile,
+  onWriteFile,
+  defaultPath = 'new-key.key',
+  actions,
+  ...chrome
+}: GenerateScreenProps) {
   const theme = useTheme();
   const [askingPath, setAskingPath] = useState(false);
-  const all: ScreenAction[] = onWriteFile ? [...actions, { key: 'w', label: 'write to a file', run: () => setAskingPath(true) }] : [...actions];
+  const all: ScreenAction[] = onWriteFile
+    ? [...actions, { key: 'w', label: 'write to a file', run: () => setAskingPath(true) }]
+    : [...actions];
   return (
     <ScreenFrame {...chrome} actions={all} inputCaptured={askingPath}>
       {!newKey ? <Text color={theme.tone('muted')}>Generating the new key…</Text> : null}
@@ -33,7 +43,9 @@ export function GenerateScreen({ newKey, revealed, keyFile, onWriteFile, default
           Written to <Text bold>{keyFile}</Text> (mode 0600). Move it into your secrets manager, then delete the file.
         </Text>
       ) : null}
-      {newKey ? <Text color={theme.tone('warn')}>kek-rotate shows this key only here: it is in no journal or log.</Text> : null}
+      {newKey ? (
+        <Text color={theme.tone('warn')}>kek-rotate shows this key only here: it is in no journal or log.</Text>
+      ) : null}
       {askingPath && onWriteFile ? (
         <TextPrompt
           label="Write the key to (a new file, mode 0600):"

@@ -25,14 +25,32 @@ export interface PreflightScreenProps extends ScreenChrome {
   readonly actions: readonly ScreenAction[];
 }
 
-export function PreflightScreen({ inventory, primaryKeyId, previousKeyId, warnings = [], assessment, blocked, onLoadKeyFile, loadKeyPath, actions, ...chrome }: PreflightScreenProps) {
+export function PreflightScreen({
+  inventory,
+  primaryKeyId,
+  previousKeyId,
+  warnings = [],
+  assessment,
+  blocked,
+  onLoadKeyFile,
+  loadKeyPath,
+  actions,
+  ...chrome
+}: PreflightScreenProps) {
   const theme = useTheme();
   const [askingPath, setAskingPath] = useState(false);
-  const all: ScreenAction[] = onLoadKeyFile ? [{ key: 'l', label: 'load the new key from a file', run: () => setAskingPath(true) }, ...actions] : [...actions];
+  const all: ScreenAction[] = onLoadKeyFile
+    ? [{ key: 'l', label: 'load the new key from a file', run: () => setAskingPath(true) }, ...actions]
+    : [...actions];
   return (
     <ScreenFrame {...chrome} actions={all} inputCaptured={askingPath}>
       {inventory ? (
-        <InventoryTable columns={inventory} primaryKeyId={primaryKeyId} previousKeyId={previousKeyId} warnings={warnings} />
+        <InventoryTable
+          columns={inventory}
+          primaryKeyId={primaryKeyId}
+          previousKeyId={previousKeyId}
+          warnings={warnings}
+        />
       ) : (
         <Text color={theme.tone('muted')}>Reading the inventory…</Text>
       )}

@@ -19,7 +19,14 @@ export interface ReencryptScreenProps extends ScreenChrome {
   readonly actions: readonly ScreenAction[];
 }
 
-export function ReencryptScreen({ progress, paused = false, failures, outcome, actions, ...chrome }: ReencryptScreenProps) {
+export function ReencryptScreen({
+  progress,
+  paused = false,
+  failures,
+  outcome,
+  actions,
+  ...chrome
+}: ReencryptScreenProps) {
   const theme = useTheme();
   const { columns } = useTerminalSize();
   const list = failures ?? progress.failures;
@@ -31,7 +38,14 @@ export function ReencryptScreen({ progress, paused = false, failures, outcome, a
           ⏸ Paused: the batch in flight finished; every row is readable with the configured keys.
         </Text>
       ) : null}
-      {list.length > 0 ? <FailureList failures={list} height={5} totalCount={Math.max(progress.failureCount, list.length)} width={columns} /> : null}
+      {list.length > 0 ? (
+        <FailureList
+          failures={list}
+          height={5}
+          totalCount={Math.max(progress.failureCount, list.length)}
+          width={columns}
+        />
+      ) : null}
       {outcome ? <Text bold>→ {outcome}</Text> : null}
     </ScreenFrame>
   );

@@ -31,7 +31,9 @@ export function StoppedScreen({ newKeyId, oldKeyId, rowsByKeyId, readAt, actions
           whichever key it is on. Keep this configuration deployed until the re-encryption is finished.
         </Text>
         {rowsByKeyId === undefined ? <Text color={theme.tone('muted')}>Reading the rows per key now…</Text> : null}
-        {rowsByKeyId !== undefined && readAt ? <Text color={theme.tone('muted')}>Rows per key, read at {readAt.toLocaleTimeString('en-GB')}:</Text> : null}
+        {rowsByKeyId !== undefined && readAt ? (
+          <Text color={theme.tone('muted')}>Rows per key, read at {readAt.toLocaleTimeString('en-GB')}:</Text>
+        ) : null}
         {Object.entries(rowsByKeyId ?? {}).map(([keyId, rows]) => (
           <Text key={keyId}>
             {'  '}

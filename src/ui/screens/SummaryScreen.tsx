@@ -37,8 +37,17 @@ export function SummaryScreen({ title, lines, checklist, reminders = [], actions
   const theme = useTheme();
   const { rows, columns } = useTerminalSize();
   const linesOf = (text: string) => Math.max(1, Math.ceil(text.length / Math.max(20, columns)));
-  const around = [...lines, ...(checklist?.notes.map((n) => n.text) ?? []), ...reminders].reduce((n, t) => n + linesOf(t), 0);
-  const extraHelp = checklist && checklist.credentials.length > 0 ? [{ keys: '↑/↓', action: 'move' }, { keys: 'Space', action: 'tick' }] : [];
+  const around = [...lines, ...(checklist?.notes.map((n) => n.text) ?? []), ...reminders].reduce(
+    (n, t) => n + linesOf(t),
+    0,
+  );
+  const extraHelp =
+    checklist && checklist.credentials.length > 0
+      ? [
+          { keys: '↑/↓', action: 'move' },
+          { keys: 'Space', action: 'tick' },
+        ]
+      : [];
   return (
     <ScreenFrame {...chrome} actions={actions} extraHelp={extraHelp}>
       <Box flexDirection="column">

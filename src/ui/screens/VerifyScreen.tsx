@@ -26,17 +26,33 @@ export function VerifyScreen({ columns, primaryKeyId, passed, problems = [], act
     if (input === 's') setShowSql((s) => !s);
   });
   return (
-    <ScreenFrame {...chrome} actions={actions} extraHelp={columns ? [{ keys: 's', action: showSql ? 'hide SQL' : 'show SQL' }] : []}>
+    <ScreenFrame
+      {...chrome}
+      actions={actions}
+      extraHelp={columns ? [{ keys: 's', action: showSql ? 'hide SQL' : 'show SQL' }] : []}
+    >
       {columns && showSql ? (
         // The SQL is long; it replaces the table rather than pushing the prompt off screen.
         <Box flexDirection="column">
           <Text bold>The statements that produced these counts (paste into psql):</Text>
-          <ScrollText lines={columns.flatMap((c) => c.sql.trim().split('\n'))} height={Math.max(4, rows - 12)} commentPrefix="--" />
+          <ScrollText
+            lines={columns.flatMap((c) => c.sql.trim().split('\n'))}
+            height={Math.max(4, rows - 12)}
+            commentPrefix="--"
+          />
         </Box>
       ) : columns ? (
-        <VerifyTable columns={columns} primaryKeyId={primaryKeyId} showSql={false} passed={passed} problems={problems} />
+        <VerifyTable
+          columns={columns}
+          primaryKeyId={primaryKeyId}
+          showSql={false}
+          passed={passed}
+          problems={problems}
+        />
       ) : (
-        <Text color={theme.tone('muted')}>Verifying: counting rows per key id and decrypting every value with {primaryKeyId} alone…</Text>
+        <Text color={theme.tone('muted')}>
+          Verifying: counting rows per key id and decrypting every value with {primaryKeyId} alone…
+        </Text>
       )}
     </ScreenFrame>
   );

@@ -5,14 +5,32 @@ import type { CredentialRef } from '../../journal/entry.js';
 
 export type ChecklistRow =
   | { readonly kind: 'group'; readonly label: string; readonly count: number; readonly ticked: number }
-  | { readonly kind: 'item'; readonly key: string; readonly credential: CredentialRef; readonly ticked: boolean; readonly item: number };
+  | {
+      readonly kind: 'item';
+      readonly key: string;
+      readonly credential: CredentialRef;
+      readonly ticked: boolean;
+      readonly item: number;
+    };
 
 export function checklistRows(list: readonly CredentialRef[], ticked: ReadonlySet<string>): ChecklistRow[] {
   const rows: ChecklistRow[] = [];
   let item = 0;
   for (const group of groupByProvider(list)) {
-    rows.push({ kind: 'group', label: providerLabel(group.providerType), count: group.items.length, ticked: group.items.filter((c) => ticked.has(credentialKey(c))).length });
-    for (const c of group.items) rows.push({ kind: 'item', key: credentialKey(c), credential: c, ticked: ticked.has(credentialKey(c)), item: item++ });
+    rows.push({
+      kind: 'group',
+      label: providerLabel(group.providerType),
+      count: group.items.length,
+      ticked: group.items.filter((c) => ticked.has(credentialKey(c))).length,
+    });
+    for (const c of group.items)
+      rows.push({
+        kind: 'item',
+        key: credentialKey(c),
+        credential: c,
+        ticked: ticked.has(credentialKey(c)),
+        item: item++,
+      });
   }
   return rows;
 }
@@ -29,7 +47,13 @@ export function rowLines(row: ChecklistRow, columns: number): number {
  * is the first of its group, the group's heading) fits in `budget` terminal lines, moving the
  * window as little as possible from `top`.
  */
-export function fitWindow(rows: readonly ChecklistRow[], cursor: number, top: number, budget: number, columns: number): { top: number; count: number } {
+export function fitWindow(
+  rows: readonly ChecklistRow[],
+  cursor: number,
+  top: number,
+  budget: number,
+  columns: number,
+): { top: number; count: number } {
   const lines = (from: number, to: number) => rows.slice(from, to + 1).reduce((n, r) => n + rowLines(r, columns), 0);
   const at = rows.findIndex((r) => r.kind === 'item' && r.item === cursor);
   let first = Math.max(0, Math.min(top, rows.length - 1));
@@ -40,7 +64,12 @@ export function fitWindow(rows: readonly ChecklistRow[], cursor: number, top: nu
   }
   // Fill the window downwards; at the end of the list, upwards, so no space is left empty.
   let count = 0;
-  for (let used = 0; first + count < rows.length && used + rowLines(rows[first + count]!, columns) <= Math.max(1, budget); count++) used += rowLines(rows[first + count]!, columns);
+  for (
+    let used = 0;
+    first + count < rows.length && used + rowLines(rows[first + count]!, columns) <= Math.max(1, budget);
+    count++
+  )
+    used += rowLines(rows[first + count]!, columns);
   while (first > 0 && first + count >= rows.length && lines(first - 1, rows.length - 1) <= budget) {
     first--;
     count++;

@@ -8,10 +8,7 @@ export type ConfirmState =
   | { readonly kind: 'declined' };
 
 export type ConfirmAction =
-  | { type: 'char'; char: string }
-  | { type: 'backspace' }
-  | { type: 'submit' }
-  | { type: 'cancel' };
+  { type: 'char'; char: string } | { type: 'backspace' } | { type: 'submit' } | { type: 'cancel' };
 
 export const initialConfirm: ConfirmState = { kind: 'asking', typed: '', mismatch: false };
 

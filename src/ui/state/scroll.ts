@@ -5,12 +5,7 @@ export interface ScrollState {
 }
 
 export type ScrollAction =
-  | { type: 'up' }
-  | { type: 'down' }
-  | { type: 'page-up' }
-  | { type: 'page-down' }
-  | { type: 'home' }
-  | { type: 'end' };
+  { type: 'up' } | { type: 'down' } | { type: 'page-up' } | { type: 'page-down' } | { type: 'home' } | { type: 'end' };
 
 export interface ScrollBounds {
   readonly total: number;

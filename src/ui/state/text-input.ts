@@ -6,7 +6,8 @@ export type TextInputState =
   | { readonly kind: 'submitted'; readonly value: string }
   | { readonly kind: 'cancelled' };
 
-export type TextInputAction = { type: 'char'; char: string } | { type: 'backspace' } | { type: 'submit' } | { type: 'cancel' };
+export type TextInputAction =
+  { type: 'char'; char: string } | { type: 'backspace' } | { type: 'submit' } | { type: 'cancel' };
 
 export function reduceTextInput(state: TextInputState, action: TextInputAction): TextInputState {
   if (state.kind !== 'editing') return state;
@@ -15,7 +16,10 @@ export function reduceTextInput(state: TextInputState, action: TextInputAction):
       // A chunk with a line break (pasted, or typed fast) is the text, then Enter.
       const enter = action.char.search(/[\r\n]/);
       const text = enter < 0 ? action.char : action.char.slice(0, enter);
-      const edited: TextInputState = { kind: 'editing', value: (state.value + safeText(text, { replacement: '' })).slice(0, 1024) };
+      const edited: TextInputState = {
+        kind: 'editing',
+        value: (state.value + safeText(text, { replacement: '' })).slice(0, 1024),
+      };
       return enter < 0 ? edited : reduceTextInput(edited, { type: 'submit' });
     }
     case 'backspace':

@@ -5,12 +5,17 @@
 // dropped), runs of other characters are typed.
 import type { Key } from 'ink';
 
-export type TypedAction = { type: 'char'; char: string } | { type: 'backspace' } | { type: 'submit' } | { type: 'cancel' };
+export type TypedAction =
+  { type: 'char'; char: string } | { type: 'backspace' } | { type: 'submit' } | { type: 'cancel' };
 
-export function typedActions(input: string, key: Pick<Key, 'escape' | 'return' | 'backspace' | 'delete' | 'ctrl' | 'meta'>): TypedAction[] {
+export function typedActions(
+  input: string,
+  key: Pick<Key, 'escape' | 'return' | 'backspace' | 'delete' | 'ctrl' | 'meta'>,
+): TypedAction[] {
   if (key.escape) return [{ type: 'cancel' }];
   if (key.return) return [{ type: 'submit' }];
-  if ((key.backspace || key.delete) && !/[^\u007f\b]/.test(input)) return Array.from({ length: Math.max(1, input.length) }, () => ({ type: 'backspace' as const }));
+  if ((key.backspace || key.delete) && !/[^\u007f\b]/.test(input))
+    return Array.from({ length: Math.max(1, input.length) }, () => ({ type: 'backspace' as const }));
   if (!input || key.ctrl || key.meta) return [];
   const out: TypedAction[] = [];
   let run = '';
