@@ -84,6 +84,28 @@ describe('StepText', () => {
 });
 
 describe('InventoryTable', () => {
+  it('shows a long column name whole (wrapped), with its counts still aligned', async () => {
+    const label = 'billing_service_credentials.stripe_restricted_api_key_encrypted';
+    const r = show(
+      <InventoryTable
+        columns={[{ label, total: 5, nulls: 1, invalid: 0, byKeyId: { 'kek-v1': 4 } }]}
+        primaryKeyId="kek-v1"
+      />,
+      { columns: 80 },
+    );
+    const f = await r.waitFor((t) => t.includes('primary'));
+    // Wrapped inside its column: the first 40 characters beside the count, the rest below.
+    expect(f).toMatch(new RegExp(`^${label.slice(0, 40)} +5 {2}total$`, 'm'));
+    expect(f).toMatch(new RegExp(`^${label.slice(40)}$`, 'm'));
+    expect(f).toMatch(/^ {2}kek-v1 +4 {2}primary$/m);
+    expect(f).toMatch(/^ {2}NULL \(no value\) +1$/m);
+    const [kekLine, nullLine] = [
+      f.split('\n').find((l) => l.includes('kek-v1'))!,
+      f.split('\n').find((l) => l.includes('NULL'))!,
+    ];
+    expect(kekLine.indexOf('4')).toBe(nullLine.indexOf('1'));
+  });
+
   it('lists rows per key id with roles, NULLs, invalid rows and warnings, control characters stripped', async () => {
     const r = show(
       <InventoryTable

@@ -32,40 +32,31 @@ export function InventoryTable({ columns, primaryKeyId, previousKeyId, warnings 
   const theme = useTheme();
   return (
     <Box flexDirection="column">
-      <Text bold>
-        {'Column / key id'.padEnd(40)}
-        {'rows'.padStart(10)}
-        {'  '}state
-      </Text>
+      <Row label="Column / key id" rows="rows" state="state" bold />
       {columns.map((column) => (
         <Box key={column.label} flexDirection="column">
-          <Text>
-            {safeText(column.label).slice(0, 40).padEnd(40)}
-            {number.format(column.total).padStart(10)}
-            {'  '}total
-          </Text>
+          <Row label={safeText(column.label)} rows={number.format(column.total)} state="total" />
           {Object.entries(column.byKeyId)
             .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
             .map(([keyId, rows]) => {
               const r = role(keyId, primaryKeyId, previousKeyId);
               return (
-                <Text key={keyId}>
-                  {`  ${safeText(keyId)}`.slice(0, 40).padEnd(40)}
-                  {number.format(rows).padStart(10)}
-                  {'  '}
-                  <Text color={theme.tone(r.tone)}>{r.text}</Text>
-                </Text>
+                <Row
+                  key={keyId}
+                  label={`  ${safeText(keyId)}`}
+                  rows={number.format(rows)}
+                  state={r.text}
+                  stateColor={theme.tone(r.tone)}
+                />
               );
             })}
-          <Text color={theme.tone('muted')}>
-            {'  NULL (no value)'.padEnd(40)}
-            {number.format(column.nulls).padStart(10)}
-          </Text>
-          <Text color={column.invalid > 0 ? theme.tone('danger') : theme.tone('muted')}>
-            {'  invalid (not a readable payload)'.padEnd(40)}
-            {number.format(column.invalid).padStart(10)}
-            {column.invalid > 0 ? '  will fail to rotate' : ''}
-          </Text>
+          <Row label="  NULL (no value)" rows={number.format(column.nulls)} color={theme.tone('muted')} />
+          <Row
+            label="  invalid (not a readable payload)"
+            rows={number.format(column.invalid)}
+            state={column.invalid > 0 ? 'will fail to rotate' : ''}
+            color={column.invalid > 0 ? theme.tone('danger') : theme.tone('muted')}
+          />
         </Box>
       ))}
       {warnings.map((warning, index) => (
@@ -73,6 +64,41 @@ export function InventoryTable({ columns, primaryKeyId, previousKeyId, warnings 
           ! {safeText(warning)}
         </Text>
       ))}
+    </Box>
+  );
+}
+
+/**
+ * One line of the table in Ink boxes: the label (wrapped if long, never cut: a column or key id must
+ * read whole), the count right-aligned, the state. Aligned by the boxes, not by padding strings.
+ */
+function Row(props: {
+  readonly label: string;
+  readonly rows: string;
+  readonly state?: string;
+  readonly color?: string | undefined;
+  readonly stateColor?: string | undefined;
+  readonly bold?: boolean;
+}) {
+  return (
+    <Box>
+      <Box width={40} flexShrink={1} marginRight={1}>
+        <Text color={props.color} bold={props.bold}>
+          {props.label}
+        </Text>
+      </Box>
+      <Box width={9} flexShrink={0} justifyContent="flex-end">
+        <Text color={props.color} bold={props.bold}>
+          {props.rows}
+        </Text>
+      </Box>
+      {props.state ? (
+        <Box marginLeft={2}>
+          <Text color={props.stateColor ?? props.color} bold={props.bold}>
+            {props.state}
+          </Text>
+        </Box>
+      ) : null}
     </Box>
   );
 }
