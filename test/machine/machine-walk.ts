@@ -145,6 +145,8 @@ function effectEvents(snapshot: Snap): AnyEventObject[] {
   const events: AnyEventObject[] = [];
   for (const node of (snapshot as unknown as { _nodes: AnyStateNode[] })._nodes) {
     for (const invoke of node.invoke) {
+      // The background listing settles once: after that its invoke sends nothing more.
+      if (invoke.src === 'listCredentials' && ctx.credentialListing !== 'running') continue;
       const done = (output: unknown) => events.push({ type: `xstate.done.actor.${invoke.id}`, output });
       events.push({ type: `xstate.error.actor.${invoke.id}`, error: new Error('boom') });
       switch (invoke.src) {
