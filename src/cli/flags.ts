@@ -3,20 +3,40 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
 
-export interface FlagSpec {
-  readonly name: string;
+export type FlagType = 'boolean' | 'string';
+
+export interface FlagSpec<Name extends string = string, Type extends FlagType = FlagType> {
+  readonly name: Name;
   readonly short?: string;
   /** `boolean` flags take no value; `string` flags take one, shown as `valueName` in help. */
-  readonly type: 'boolean' | 'string';
+  readonly type: Type;
   readonly valueName?: string;
   readonly description: string;
 }
 
-export type ParsedFlags = Record<string, string | boolean | undefined>;
+/**
+ * Declares a flag with its name and type kept as literal types, so a command's parsed flags are
+ * an object with exactly its flags' names: `flags.dry-run` misspelt is a compile error.
+ */
+export function flag<const Name extends string, const Type extends FlagType>(
+  spec: FlagSpec<Name, Type>,
+): FlagSpec<Name, Type> {
+  return spec;
+}
 
-export interface ParsedArgs {
-  flags: ParsedFlags;
+/** The parsed values of a list of flags: a boolean flag is `true` when given, a string flag its text. */
+export type FlagValues<Specs extends readonly FlagSpec[]> = {
+  readonly [Spec in Specs[number] as Spec['name']]?: Spec['type'] extends 'boolean' ? boolean : string;
+};
+
+export interface ParsedArgs<Specs extends readonly FlagSpec[] = readonly FlagSpec[]> {
+  flags: FlagValues<Specs>;
   positionals: string[];
+}
+
+export interface ParsedCommandLine<Specs extends readonly FlagSpec[]> extends ParsedArgs<Specs> {
+  /** `--help` / `-h` was given: print the help, run nothing. */
+  help: boolean;
 }
 
 function helpHint(command: string | undefined): string {
@@ -24,18 +44,19 @@ function helpHint(command: string | undefined): string {
 }
 
 /** Strict parsing: an unknown flag, a missing value or a stray argument is a UserError naming it. */
-export function parseFlags(
+export function parseFlags<const Specs extends readonly FlagSpec[]>(
   argv: readonly string[],
-  specs: readonly FlagSpec[],
+  specs: Specs,
   command: string | undefined,
   allowPositionals = false,
-): ParsedArgs {
+): ParsedCommandLine<Specs> {
   const options: Record<string, { type: 'boolean' | 'string'; short?: string }> = {};
   for (const spec of specs)
     options[spec.name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals });
-    return { flags: values as ParsedFlags, positionals };
+    // parseArgs was given exactly these specs (strict), so its values have exactly their names and types.
+    return { flags: values as FlagValues<Specs>, positionals, help: values['help'] === true };
   } catch (error) {
     throw translateParseError(error, command);
   }
@@ -59,33 +80,30 @@ function translateParseError(error: unknown, command: string | undefined): Error
 }
 
 /** A flag that must be a whole number >= 1 (batch size, rate). */
-export function positiveInteger(
-  value: string | boolean | undefined,
-  flag: string,
-  fallback: number | undefined,
-): number | undefined {
-  if (value === undefined || value === false) return fallback;
-  const text = String(value).trim();
+export function positiveInteger(value: string | undefined, flagName: string, fallback: number): number;
+export function positiveInteger(value: string | undefined, flagName: string, fallback?: undefined): number | undefined;
+export function positiveInteger(value: string | undefined, flagName: string, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  const text = value.trim();
   if (!/^[0-9]+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
     throw new UserError(
-      `${flag} must be a whole number of at least 1, got ${JSON.stringify(String(value))}`,
-      `For example ${flag} 100.`,
+      `${flagName} must be a whole number of at least 1, got ${JSON.stringify(value)}`,
+      `For example ${flagName} 100.`,
     );
   }
   return Number(text);
 }
 
-export function stringFlag(flags: ParsedFlags, name: string): string | undefined {
-  const value = flags[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** One choice out of a fixed list, with an error that lists them. */
-export function choiceFlag<T extends string>(flags: ParsedFlags, name: string, choices: readonly T[], fallback: T): T {
-  const value = stringFlag(flags, name);
+export function choiceFlag<T extends string>(
+  value: string | undefined,
+  flagName: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if (!(choices as readonly string[]).includes(value)) {
-    throw new UserError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+    throw new UserError(`${flagName} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
   }
   return value as T;
 }

@@ -3,10 +3,9 @@
 import { CancelledError, ExternalProcessError, KekRotateError, UserError } from '../errors.js';
 import { maskPasswordsInText } from '../db/mask-url.js';
 import { safeText } from '../text/terminal-safe.js';
-import { commandHelp, type Command, type CommandContext } from './command.js';
+import type { Command, CommandContext } from './command.js';
 import { COMMANDS, NO_COMMAND, findCommand } from './commands.js';
 import { EXIT_CODES, exitKindFor } from './exit-codes.js';
-import { parseFlags } from './flags.js';
 import { formatGlobalHelp } from './global-help.js';
 import { colorAllowed, type CliIo } from './output.js';
 import { abortOnSignals } from './signals.js';
@@ -65,19 +64,9 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<void> {
   return runCommand(command, rest, ctx);
 }
 
-async function runCommand(command: Command, argv: string[], ctx: CommandContext): Promise<void> {
+function runCommand(command: Command, argv: string[], ctx: CommandContext): Promise<void> {
   // The runbook has no command word: its flag errors name plain `kek-rotate`.
-  const args = parseFlags(
-    argv,
-    command.flags,
-    command === NO_COMMAND ? undefined : command.name,
-    command.positionals ?? false,
-  );
-  if (args.flags.help === true) {
-    ctx.io.stdout.write(`${commandHelp(command)}\n`);
-    return;
-  }
-  await command.run(args, ctx);
+  return command.invoke(argv, ctx, command === NO_COMMAND ? undefined : command.name);
 }
 
 /** Runs the command line and returns the exit code; never exits. `--debug` may appear anywhere. */

@@ -12,7 +12,7 @@ import { resolveColumns } from '../db/registry.js';
 import { describeUnregistered, findUnregisteredColumns } from '../db/unregistered-columns.js';
 import type { EncryptedColumn } from '../db/column.js';
 import { UserError } from '../errors.js';
-import { stringFlag, type ParsedFlags } from './flags.js';
+import type { ConnectionFlagValues } from './common-flags.js';
 import type { CliIo, Output } from './output.js';
 
 /**
@@ -20,14 +20,14 @@ import type { CliIo, Output } from './output.js';
  * (an env file other users can open, a key variable with trailing whitespace) go there, once: the
  * interactive runbook passes none and shows them on its preflight screen instead.
  */
-export function loadEnv(io: CliIo, flags: ParsedFlags, out?: Output): Record<string, string | undefined> {
-  const loaded = loadEnvironment({ cwd: io.cwd, envFile: stringFlag(flags, 'env-file'), processEnv: io.env });
+export function loadEnv(io: CliIo, flags: ConnectionFlagValues, out?: Output): Record<string, string | undefined> {
+  const loaded = loadEnvironment({ cwd: io.cwd, envFile: flags['env-file'], processEnv: io.env });
   for (const warning of loaded.warnings) out?.warn(warning);
   return loaded.env;
 }
 
-export function loadRing(env: Record<string, string | undefined>, flags: ParsedFlags, out?: Output): KeyRing {
-  const keysFile = stringFlag(flags, 'keys-file');
+export function loadRing(env: Record<string, string | undefined>, flags: ConnectionFlagValues, out?: Output): KeyRing {
+  const keysFile = flags['keys-file'];
   const ring = keyRingFromEnv({ env, keysFile });
   const warning = keysFile === undefined ? undefined : keyFileWarning(keysFile, 'keys file');
   if (warning) out?.warn(warning);
@@ -57,10 +57,10 @@ export interface DatabaseChoice {
 /** --pglite DIR, else --database-url, else DATABASE_URL; `undefined` when none is given. */
 export function chooseDatabase(
   env: Record<string, string | undefined>,
-  flags: ParsedFlags,
+  flags: ConnectionFlagValues,
 ): DatabaseChoice | undefined {
-  const pgliteDir = stringFlag(flags, 'pglite');
-  const flagUrl = stringFlag(flags, 'database-url');
+  const pgliteDir = flags.pglite;
+  const flagUrl = flags['database-url'];
   if (pgliteDir !== undefined && flagUrl !== undefined) {
     throw new UserError('--pglite and --database-url both name a database', 'Give one of them.');
   }
@@ -93,9 +93,9 @@ export interface ColumnSelection {
 }
 
 /** Registry entries (--config or the default), checked against the database, plus the unregistered-column warning. */
-export async function prepareColumns(db: Db, flags: ParsedFlags, out: Output): Promise<ColumnSelection> {
-  const entries = loadRegistryConfig(stringFlag(flags, 'config'));
-  const columns = await resolveColumns(db, entries, { table: stringFlag(flags, 'table') });
+export async function prepareColumns(db: Db, flags: ConnectionFlagValues, out: Output): Promise<ColumnSelection> {
+  const entries = loadRegistryConfig(flags.config);
+  const columns = await resolveColumns(db, entries, { table: flags.table });
   await warnUnregistered(db, entries, out);
   return { entries, columns };
 }

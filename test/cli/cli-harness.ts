@@ -1,9 +1,11 @@
-// Runs the real built binaries as subprocesses, with a controlled environment and a working
-// directory holding no .env, and seeds databases for them (PostgreSQL schema or a PGlite directory).
+// Runs the real built binaries as subprocesses (or main() in-process, for parsing cases), with a
+// controlled environment and a working directory holding no .env, and seeds databases for them (PostgreSQL schema or a PGlite directory).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/output.js';
 import { encryptValue } from '../../src/crypto/envelope.js';
 import { formatKey, type Kek } from '../../src/crypto/key.js';
 import type { Db } from '../../src/db/db.js';
@@ -49,6 +51,29 @@ export async function cli(
 ): Promise<CliResult> {
   const r = await start(args, env, bin, cwd);
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/**
+ * `main(argv, io)` in this process, with the same controlled environment and empty working
+ * directory as `cli`: for cases about parsing and messages, where a process per case costs a
+ * second and proves nothing more. What only a process shows (exit status, signals, the launcher,
+ * a missing build) stays with `cli`.
+ */
+export async function cliInProcess(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  cwd = emptyDir(),
+): Promise<CliResult> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const io: CliIo = {
+    stdout: { write: (text: string) => stdout.push(text), isTTY: false },
+    stderr: { write: (text: string) => stderr.push(text), isTTY: false },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    cwd,
+  };
+  const exitCode = await main(args, io);
+  return { exitCode, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
 /**

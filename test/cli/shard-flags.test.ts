@@ -2,7 +2,7 @@
 // or JOB_COMPLETION_INDEX with KEK_ROTATE_SHARD_COUNT), and the real binary refusing every malformed
 // or contradictory shard with exit 2 and a message that says what is wrong, before it connects.
 import { describe, expect, it } from 'vitest';
-import { parseShard } from '../../src/cli/engine-flags.js';
+import { parseShard } from '../../src/cli/shard-flag.js';
 import { UserError } from '../../src/errors.js';
 import { cli, emptyDir } from './cli-harness.js';
 

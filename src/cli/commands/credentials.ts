@@ -9,10 +9,10 @@ import { groupByProvider } from '../../emergency/checklist-groups.js';
 import { listCredentialsOnKey } from '../../effects/credentials-sql.js';
 import { UserError } from '../../errors.js';
 import { writePrivateFile } from '../../files/write-private-file.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { DATABASE_URL, CONFIG, ENV_FILE, HELP, JSON_OUTPUT, PGLITE, TABLE } from '../common-flags.js';
 import { asDatabaseError } from '../database-errors.js';
-import { choiceFlag, stringFlag, type FlagSpec } from '../flags.js';
+import { choiceFlag, type FlagSpec } from '../flags.js';
 import { makeOutput } from '../output.js';
 import { toJsonLine } from '../renderers/json-renderer.js';
 import { scanProgressReporter } from '../scan-progress.js';
@@ -20,7 +20,7 @@ import { chooseDatabase, connect, databaseRequired, loadEnv, prepareColumns } fr
 
 const FORMATS = ['text', 'markdown', 'csv'] as const;
 
-const FLAGS: readonly FlagSpec[] = [
+const FLAGS = [
   {
     name: 'key-id',
     type: 'string',
@@ -47,9 +47,9 @@ const FLAGS: readonly FlagSpec[] = [
   ENV_FILE,
   CONFIG,
   HELP,
-];
+] as const satisfies readonly FlagSpec[];
 
-export const credentialsCommand: Command = {
+export const credentialsCommand = defineCommand({
   name: 'credentials',
   summary: 'List the credentials stored under one key, by provider (a leaked key: what to rotate)',
   usage: 'kek-rotate credentials --key-id ID [options]',
@@ -68,7 +68,7 @@ export const credentialsCommand: Command = {
   async run({ flags }, ctx) {
     const json = flags.json === true;
     const out = makeOutput(ctx.io, { json, target: 'kek_rotate' });
-    const keyId = stringFlag(flags, 'key-id');
+    const keyId = flags['key-id'];
     if (keyId === undefined) {
       throw new UserError(
         '--key-id is required: the id of the key whose credentials to list (the leaked one)',
@@ -81,13 +81,13 @@ export const credentialsCommand: Command = {
         `--key-id ${JSON.stringify(keyId)} is not a key id: ${idCheck.error.issues[0]?.message ?? 'invalid'}`,
         'Give the id as it appears before ":" in the key, e.g. kek-v1.',
       );
-    const format = choiceFlag(flags, 'format', FORMATS, 'text');
+    const format = choiceFlag(flags.format, '--format', FORMATS, 'text');
     if (json && flags.format !== undefined)
       throw new UserError(
         '--json and --format cannot be used together',
         'Use --json for one JSON object, or --format for text, markdown or csv.',
       );
-    const target = stringFlag(flags, 'output');
+    const target = flags.output;
     // Refused before the table is read, not after: the file is never overwritten.
     if (target !== undefined && existsSync(path.resolve(ctx.io.cwd, target))) {
       throw new UserError(
@@ -132,4 +132,4 @@ export const credentialsCommand: Command = {
       await db.close().catch(() => undefined);
     }
   },
-};
+});

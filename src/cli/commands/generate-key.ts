@@ -4,16 +4,16 @@ import { chooseNewKeyId, generateKek, writeKeyFile } from '../../crypto/generate
 import { PRIMARY_VAR, type KeyRing } from '../../crypto/key-ring.js';
 import { formatKey } from '../../crypto/key.js';
 import { scanInventory } from '../../db/inventory-scan.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CONNECTION_FLAGS, HELP } from '../common-flags.js';
 import { asDatabaseError } from '../database-errors.js';
-import { stringFlag, type FlagSpec } from '../flags.js';
+import type { FlagSpec } from '../flags.js';
 import { makeOutput } from '../output.js';
 import { scanProgressReporter } from '../scan-progress.js';
 import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { chooseDatabase, connect, loadEnv, loadRing, prepareColumns } from '../setup.js';
 
-const FLAGS: readonly FlagSpec[] = [
+const FLAGS = [
   { name: 'id', type: 'string', valueName: 'ID', description: 'Key id to use (default: the one after the primary)' },
   {
     name: 'out',
@@ -24,9 +24,9 @@ const FLAGS: readonly FlagSpec[] = [
   },
   ...CONNECTION_FLAGS,
   HELP,
-];
+] as const satisfies readonly FlagSpec[];
 
-export const generateKeyCommand: Command = {
+export const generateKeyCommand = defineCommand({
   name: 'generate-key',
   summary: 'Make a new key with the next id (kek-v1 -> kek-v2)',
   usage: 'kek-rotate generate-key [options]',
@@ -71,10 +71,10 @@ export const generateKeyCommand: Command = {
       ring,
       currentPrimaryId: ring?.primary.id,
       idsInDatabase,
-      requested: stringFlag(flags, 'id'),
+      requested: flags.id,
     });
     const key = generateKek(id, ring);
-    const file = stringFlag(flags, 'out');
+    const file = flags.out;
     if (file !== undefined) {
       await writeKeyFile(file, key);
       out.info(`Wrote new key ${id} to ${file} (mode 0600). Store it in your secrets manager, then delete the file.`);
@@ -85,4 +85,4 @@ export const generateKeyCommand: Command = {
     );
     ctx.io.stdout.write(`${formatKey(key)}\n`);
   },
-};
+});

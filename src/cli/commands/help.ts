@@ -1,12 +1,11 @@
 // `kek-rotate help [command]`: the global help, or one command's.
 import { UserError } from '../../errors.js';
-import type { Command } from '../command.js';
-import { commandHelp } from '../command.js';
+import { commandHelp, defineCommand, type Command } from '../command.js';
 import { HELP } from '../common-flags.js';
 
 /** Built by the commands table, which it needs to look commands up (and which lists it). */
 export function makeHelpCommand(lookup: (name: string) => Command | undefined, globalHelp: () => string): Command {
-  return {
+  return defineCommand({
     name: 'help',
     summary: 'Show help for kek-rotate or one command',
     usage: 'kek-rotate help [command]',
@@ -24,5 +23,5 @@ export function makeHelpCommand(lookup: (name: string) => Command | undefined, g
         throw new UserError(`unknown command ${JSON.stringify(name)}`, 'Run `kek-rotate --help` to see the commands.');
       ctx.io.stdout.write(`${commandHelp(command)}\n`);
     },
-  };
+  });
 }

@@ -3,23 +3,14 @@
 import { leftSummary, mayHaveChanged, sessionLeftError, type SessionEndContext } from '../session-end.js';
 import type { StepId } from '../../machine/contract.js';
 import { randomUUID } from 'node:crypto';
-import type { RotationMode } from '../../crypto/envelope.js';
 import { openDatabase } from '../../db/open-database.js';
 import { loadRegistryConfig } from '../../db/registry-config.js';
 import { createProductionEffects } from '../../effects/production-effects.js';
 import { UserError } from '../../errors.js';
 import { defaultJournalPath } from '../../journal/index.js';
-import type { Command } from '../command.js';
-import { CONNECTION_FLAGS, HELP } from '../common-flags.js';
-import {
-  BATCH_SIZE_FLAG,
-  CONCURRENCY_FLAG,
-  ENGINE_FLAGS,
-  parseBatchSize,
-  parseConcurrency,
-  parseEngine,
-} from '../engine-flags.js';
-import { choiceFlag, positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
+import { defineCommand } from '../command.js';
+import { CONNECTION_FLAGS, HELP, JOURNAL } from '../common-flags.js';
+import { flag, type FlagValues } from '../flags.js';
 import {
   endOfSession,
   inkColor,
@@ -29,11 +20,19 @@ import {
   ttyOf,
 } from '../interactive-session.js';
 import { requireTty } from '../require-tty.js';
-import { WAIT_FLAG } from '../engine-flags.js';
+import { TUNING_FLAGS, parseTuning } from '../tuning-flags.js';
 import { chooseDatabase, loadEnv } from '../setup.js';
 
+const FLAGS = [
+  flag({ name: 'emergency', type: 'boolean', description: 'The key leaked: take the emergency path at once' }),
+  JOURNAL,
+  ...TUNING_FLAGS,
+  ...CONNECTION_FLAGS,
+  HELP,
+] as const;
+
 /** The command the operator ran, as far as it matters to run it again (a URL is named, never shown). */
-function sameCommand(flags: Record<string, string | boolean | undefined>): string {
+function sameCommand(flags: FlagValues<typeof FLAGS>): string {
   const parts = ['kek-rotate'];
   if (flags.emergency === true) parts.push('--emergency');
   if (typeof flags.pglite === 'string') parts.push(`--pglite ${flags.pglite}`);
@@ -45,26 +44,6 @@ function sameCommand(flags: Record<string, string | boolean | undefined>): strin
   return parts.join(' ');
 }
 
-export const JOURNAL_FLAG: FlagSpec = {
-  name: 'journal',
-  type: 'string',
-  valueName: 'FILE',
-  description: 'Journal file (default: $XDG_STATE_HOME/kek-rotate/journal.jsonl)',
-};
-
-const FLAGS: readonly FlagSpec[] = [
-  { name: 'emergency', type: 'boolean', description: 'The key leaked: take the emergency path at once' },
-  JOURNAL_FLAG,
-  ...ENGINE_FLAGS,
-  { name: 'mode', type: 'string', valueName: 'MODE', description: 'reencrypt (fresh data key, default) or rewrap' },
-  BATCH_SIZE_FLAG,
-  { name: 'max-rate', type: 'string', valueName: 'N', description: 'At most N rows per second (spare the database)' },
-  CONCURRENCY_FLAG,
-  WAIT_FLAG,
-  ...CONNECTION_FLAGS,
-  HELP,
-];
-
 function noDatabase(): UserError {
   return new UserError(
     'the runbook needs a database: DATABASE_URL is not set',
@@ -72,7 +51,7 @@ function noDatabase(): UserError {
   );
 }
 
-export const interactiveCommand: Command = {
+export const interactiveCommand = defineCommand({
   name: 'kek-rotate',
   summary: 'The interactive runbook (no command, in a terminal)',
   usage: 'kek-rotate [options]',
@@ -89,31 +68,23 @@ export const interactiveCommand: Command = {
   ],
   async run({ flags }, ctx) {
     const { io } = ctx;
-    const mode = choiceFlag<RotationMode>(flags, 'mode', ['reencrypt', 'rewrap'], 'reencrypt');
-    const batchSize = parseBatchSize(flags);
-    const maxRate = positiveInteger(flags['max-rate'], '--max-rate', undefined);
-    const concurrency = parseConcurrency(flags);
-    const engine = parseEngine(flags);
+    const { mode, ...tuning } = parseTuning(flags);
     requireTty(ttyOf(io), 'The interactive runbook');
 
     const env = loadEnv(io, flags);
     const choice = chooseDatabase(env, flags);
     if (!choice) throw noDatabase();
-    const columns = loadRegistryConfig(stringFlag(flags, 'config'));
-    const journal = sessionJournal(stringFlag(flags, 'journal') ?? defaultJournalPath(io.env));
+    const columns = loadRegistryConfig(flags.config);
+    const journal = sessionJournal(flags.journal ?? defaultJournalPath(io.env));
     const db = await openDatabase({ ...choice, applicationName: 'kek-rotate runbook' });
     try {
       const effects = createProductionEffects({
         db,
-        env: { cwd: io.cwd, envFile: stringFlag(flags, 'env-file'), processEnv: io.env },
-        keysFile: stringFlag(flags, 'keys-file'),
+        env: { cwd: io.cwd, envFile: flags['env-file'], processEnv: io.env },
+        keysFile: flags['keys-file'],
         columns,
-        engine,
+        ...tuning,
         databaseUrl: choice.databaseUrl,
-        batchSize,
-        maxRate,
-        concurrency,
-        waitForLock: flags.wait === true,
         journal,
       });
       // Ink and React load only here: headless commands and piped runs never pay for them.
@@ -142,4 +113,4 @@ export const interactiveCommand: Command = {
       await db.close().catch(() => undefined);
     }
   },
-};
+});

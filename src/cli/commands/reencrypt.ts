@@ -5,43 +5,31 @@ import { failureTotal, leftBehindTotal, type RunSummary } from '../../engine/eve
 import { runReencryption } from '../../engine/run-reencryption.js';
 import { CancelledError, DatabaseError, IncompleteError } from '../../errors.js';
 import { initialProgress, reduceProgress, type ProgressState } from '../../ui/reencrypt-progress-state.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CONNECTION_FLAGS, HELP, JSON_OUTPUT, TABLE } from '../common-flags.js';
 import { asDatabaseError } from '../database-errors.js';
-import { choiceFlag, positiveInteger, type FlagSpec } from '../flags.js';
+import type { FlagSpec } from '../flags.js';
 import { makeOutput, type Output } from '../output.js';
 import { chooseRendererKind, createRenderer } from '../renderers/renderer.js';
 import { dryRunBreakdown, liveBreakdown, summaryLine, totals } from '../report-run.js';
 import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, logKeyRing, prepareColumns } from '../setup.js';
-import {
-  BATCH_SIZE_FLAG,
-  CONCURRENCY_FLAG,
-  ENGINE_FLAGS,
-  parseBatchSize,
-  parseConcurrency,
-  parseEngine,
-} from '../engine-flags.js';
+import { TUNING_FLAGS, parseTuning } from '../tuning-flags.js';
 import { runExternal } from '../../effects/external-run.js';
 import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { UserError } from '../../errors.js';
-import { SHARD_FLAG, WAIT_FLAG, parseShard } from '../engine-flags.js';
+import { SHARD_FLAG, parseShard } from '../shard-flag.js';
 import { describeRange, shardLabel, type ShardedRunSummary, type ShardSpec } from '../../engine/shard.js';
 import { SHARD_PLAN_TABLE } from '../../engine/shard-plan.js';
 
-const FLAGS: readonly FlagSpec[] = [
+const FLAGS = [
   { name: 'dry-run', short: 'n', type: 'boolean', description: 'Decrypt every value and report; write nothing' },
-  BATCH_SIZE_FLAG,
   TABLE,
-  { name: 'mode', type: 'string', valueName: 'MODE', description: 'reencrypt (fresh data key, default) or rewrap' },
-  { name: 'max-rate', type: 'string', valueName: 'N', description: 'At most N rows per second (spare the database)' },
-  CONCURRENCY_FLAG,
-  WAIT_FLAG,
+  ...TUNING_FLAGS,
   SHARD_FLAG,
-  ...ENGINE_FLAGS,
   JSON_OUTPUT,
   ...CONNECTION_FLAGS,
   HELP,
-];
+] as const satisfies readonly FlagSpec[];
 
 /** The summary of a run the engine did not get to finish (it threw): rebuilt from the events seen. */
 function partialSummary(state: ProgressState, kind: 'dry-run' | 'live', mode: RotationMode): RunSummary {
@@ -138,7 +126,7 @@ function outcome(summary: RunSummary, shard: ShardSpec | undefined): void {
   );
 }
 
-export const reencryptCommand: Command = {
+export const reencryptCommand = defineCommand({
   name: 'reencrypt',
   summary: 'Re-encrypt every secret under the primary key (drop-in for reencrypt-secrets)',
   usage: 'kek-rotate reencrypt [options]',
@@ -162,11 +150,8 @@ export const reencryptCommand: Command = {
     const json = flags.json === true;
     const out = makeOutput(ctx.io, { json, target: 'reencrypt_secrets' });
     const kind = flags['dry-run'] === true ? 'dry-run' : 'live';
-    const batchSize = parseBatchSize(flags);
-    const maxRate = positiveInteger(flags['max-rate'], '--max-rate', undefined);
-    const mode = choiceFlag<RotationMode>(flags, 'mode', ['reencrypt', 'rewrap'], 'reencrypt');
-    const concurrency = parseConcurrency(flags);
-    const engine = parseEngine(flags);
+    const tuning = parseTuning(flags);
+    const { mode, engine } = tuning;
     const sharding = parseShard(flags, ctx.io.env);
     const shard = sharding.shard;
     if (shard && engine.type !== 'builtin') {
@@ -175,13 +160,10 @@ export const reencryptCommand: Command = {
         "Drop --engine to use the built-in engine, or run the application's tool once, without --shard.",
       );
     }
-    if (
-      engine.type !== 'builtin' &&
-      (mode !== 'reencrypt' || maxRate !== undefined || concurrency !== undefined || flags.table !== undefined)
-    ) {
+    if (engine.type !== 'builtin' && flags.table !== undefined) {
       throw new UserError(
-        `--engine ${engine.type} runs the application's own tool, which has no --mode rewrap, --max-rate, --concurrency or --table`,
-        'Drop those options, or use the built-in engine (the default).',
+        `--engine ${engine.type} runs the application's own tool, which has no --table: it re-encrypts every column it knows`,
+        'Drop --table, or use the built-in engine (the default).',
       );
     }
 
@@ -234,21 +216,28 @@ export const reencryptCommand: Command = {
           engine.type === 'builtin'
             ? await runReencryption({
                 // Absent, the engine picks its own default (2 workers on PostgreSQL, 1 on PGlite).
-                ...(concurrency !== undefined ? { concurrency } : {}),
+                ...(tuning.concurrency !== undefined ? { concurrency: tuning.concurrency } : {}),
                 db,
                 ring,
                 columns,
                 kind,
                 mode,
-                batchSize,
-                maxRate,
+                batchSize: tuning.batchSize,
+                maxRate: tuning.maxRate,
                 signal: ctx.signal,
                 onEvent,
-                waitForLock: flags.wait === true,
+                waitForLock: tuning.waitForLock,
                 ...(shard ? { shard } : {}),
               })
             : await runExternal(
-                { db, databaseUrl: choice.databaseUrl!, engine, batchSize, entries: columns, columns },
+                {
+                  db,
+                  databaseUrl: choice.databaseUrl!,
+                  engine,
+                  batchSize: tuning.batchSize,
+                  entries: columns,
+                  columns,
+                },
                 { kind, mode, signal: ctx.signal, onEvent },
                 ring,
               );
@@ -270,4 +259,4 @@ export const reencryptCommand: Command = {
       await db.close().catch(() => undefined);
     }
   },
-};
+});

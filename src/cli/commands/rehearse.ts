@@ -20,9 +20,9 @@ import {
   type SessionTiming,
 } from '../../sandbox/index.js';
 import { safeText } from '../../text/terminal-safe.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { HELP } from '../common-flags.js';
-import { positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
+import { positiveInteger, type FlagSpec } from '../flags.js';
 import {
   endOfSession,
   inkColor,
@@ -36,7 +36,7 @@ import { DEFAULT_WIDTH, renderBriefing, renderDebrief, wrapText } from '../rende
 import { assertFreshDataDir } from '../rehearsal-data-dir.js';
 import { requireTty } from '../require-tty.js';
 
-const FLAGS: readonly FlagSpec[] = [
+const FLAGS = [
   {
     name: 'scenario',
     type: 'string',
@@ -58,7 +58,7 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'Journal file (default: a new file under $XDG_STATE_HOME/kek-rotate/rehearsals/)',
   },
   HELP,
-];
+] as const satisfies readonly FlagSpec[];
 
 function listText(): string {
   const scenarios = listScenarios();
@@ -106,7 +106,7 @@ function pressEnter(io: CliIo, prompt: string, signal: AbortSignal): Promise<boo
   });
 }
 
-export const rehearseCommand: Command = {
+export const rehearseCommand = defineCommand({
   name: 'rehearse',
   summary: 'Rehearse a rotation on an embedded database with a simulated application',
   usage: 'kek-rotate rehearse [options]',
@@ -130,14 +130,14 @@ export const rehearseCommand: Command = {
       io.stdout.write(listText());
       return;
     }
-    const name = stringFlag(flags, 'scenario') ?? 'happy-path';
+    const name = flags.scenario ?? 'happy-path';
     if (!findScenario(name))
       throw new UserError(
         `there is no scenario named "${name}"`,
         `Scenarios: ${scenarioNames().join(', ')} (see --list-scenarios).`,
       );
-    const rows = positiveInteger(flags.rows, '--rows', DEFAULT_ROWS)!;
-    const data = stringFlag(flags, 'data');
+    const rows = positiveInteger(flags.rows, '--rows', DEFAULT_ROWS);
+    const data = flags.data;
     if (data !== undefined) assertFreshDataDir(resolve(io.cwd, data), data);
     requireTty(
       ttyOf(io),
@@ -145,7 +145,7 @@ export const rehearseCommand: Command = {
       'Run `kek-rotate rehearse` in a terminal (it is a hands-on exercise). `kek-rotate rehearse --list-scenarios` works anywhere; the headless commands are listed by `kek-rotate --help`.',
     );
 
-    const journalFlag = stringFlag(flags, 'journal');
+    const journalFlag = flags.journal;
     const journal = sessionJournal(
       journalFlag !== undefined ? resolve(io.cwd, journalFlag) : rehearsalJournalPath(io, name),
     );
@@ -221,4 +221,4 @@ export const rehearseCommand: Command = {
       await sandbox.close().catch(() => undefined);
     }
   },
-};
+});

@@ -3,12 +3,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { IncompleteError, UserError } from '../../errors.js';
 import { defaultJournalPath, readJournal, renderReport, skippedLinesSentence } from '../../journal/index.js';
-import type { Command } from '../command.js';
-import { HELP } from '../common-flags.js';
-import { stringFlag } from '../flags.js';
-import { JOURNAL_FLAG } from './interactive.js';
+import { defineCommand } from '../command.js';
+import { HELP, JOURNAL } from '../common-flags.js';
 
-export const reportCommand: Command = {
+export const reportCommand = defineCommand({
   name: 'report',
   summary: 'Render a rotation journal as a Markdown audit report',
   usage: 'kek-rotate report [--journal FILE]',
@@ -19,10 +17,10 @@ export const reportCommand: Command = {
     'Exit 0 when every line was read, 1 when lines were skipped, 2 when there is no journal',
     'or no entry in it.',
   ].join('\n'),
-  flags: [JOURNAL_FLAG, HELP],
+  flags: [JOURNAL, HELP],
   examples: ['kek-rotate report > rotation-report.md', 'kek-rotate report --journal ./rehearsal.jsonl'],
   async run({ flags }, ctx) {
-    const given = stringFlag(flags, 'journal');
+    const given = flags.journal;
     const file = given !== undefined ? path.resolve(ctx.io.cwd, given) : defaultJournalPath(ctx.io.env);
     if (!existsSync(file)) {
       throw new UserError(
@@ -48,4 +46,4 @@ export const reportCommand: Command = {
       );
     }
   },
-};
+});

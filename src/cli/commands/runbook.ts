@@ -1,10 +1,10 @@
 // `kek-rotate runbook --markdown`: the whole runbook as a Markdown document, generated from the
 // same source the interactive screens read (runbook/), so the two cannot drift apart.
 import { renderRunbookMarkdown } from '../../../runbook/index.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { HELP } from '../common-flags.js';
 
-export const runbookCommand: Command = {
+export const runbookCommand = defineCommand({
   name: 'runbook',
   summary: "Print the runbook as Markdown (generated from the tool's own steps)",
   usage: 'kek-rotate runbook --markdown',
@@ -21,4 +21,4 @@ export const runbookCommand: Command = {
     const text = renderRunbookMarkdown();
     ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   },
-};
+});

@@ -8,12 +8,12 @@ import { formatKey, parseKey } from '../../crypto/key.js';
 import { openDatabase } from '../../db/open-database.js';
 import { UserError } from '../../errors.js';
 import { DEFAULT_ROWS, seedStagingDatabase } from '../../sandbox/index.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { HELP, PGLITE } from '../common-flags.js';
-import { positiveInteger, stringFlag, type FlagSpec } from '../flags.js';
+import { positiveInteger, type FlagSpec } from '../flags.js';
 import { makeOutput, type Output } from '../output.js';
 
-const FLAGS: readonly FlagSpec[] = [
+const FLAGS = [
   {
     name: 'database-url',
     type: 'string',
@@ -41,7 +41,7 @@ const FLAGS: readonly FlagSpec[] = [
   },
   { name: 'print-key', type: 'boolean', description: 'Also print the new key on stdout (it is a secret)' },
   HELP,
-];
+] as const satisfies readonly FlagSpec[];
 
 function readOneKey(file: string, out: Output) {
   const open = keyFileWarning(file);
@@ -55,7 +55,7 @@ function readOneKey(file: string, out: Output) {
   return keys[0]!;
 }
 
-export const seedCommand: Command = {
+export const seedCommand = defineCommand({
   name: 'seed',
   summary: 'Prepare a staging database for a rehearsal (schema and fixture providers)',
   usage: 'kek-rotate seed --database-url URL [options]',
@@ -71,8 +71,8 @@ export const seedCommand: Command = {
   ],
   async run({ flags }, ctx) {
     const out = makeOutput(ctx.io, { json: false, target: 'kek_rotate' });
-    const url = stringFlag(flags, 'database-url');
-    const pgliteDir = stringFlag(flags, 'pglite');
+    const url = flags['database-url'];
+    const pgliteDir = flags.pglite;
     if ((url === undefined || url.trim() === '') && pgliteDir === undefined) {
       throw new UserError(
         'seed needs --database-url URL (or --pglite DIR)',
@@ -81,9 +81,9 @@ export const seedCommand: Command = {
     }
     if (url !== undefined && pgliteDir !== undefined)
       throw new UserError('--pglite and --database-url both name a database', 'Give one of them.');
-    const rows = positiveInteger(flags.rows, '--rows', DEFAULT_ROWS)!;
-    const keyFile = stringFlag(flags, 'key-file');
-    const keyOut = stringFlag(flags, 'key-out');
+    const rows = positiveInteger(flags.rows, '--rows', DEFAULT_ROWS);
+    const keyFile = flags['key-file'];
+    const keyOut = flags['key-out'];
     if (keyFile !== undefined && keyOut !== undefined)
       throw new UserError(
         '--key-file and --key-out exclude each other',
@@ -121,4 +121,4 @@ export const seedCommand: Command = {
       await db.close().catch(() => undefined);
     }
   },
-};
+});

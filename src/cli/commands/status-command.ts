@@ -10,25 +10,14 @@ import { defaultJournalPath, readJournal, resumePoint } from '../../journal/inde
 import type { ColumnInventory, ResumePoint } from '../../machine/contract.js';
 import { assessRotation, type StageAssessment } from '../../machine/rotation-stage.js';
 import { jsonLine, safeText } from '../../text/terminal-safe.js';
-import type { Command } from '../command.js';
-import { CONNECTION_FLAGS, HELP, JSON_OUTPUT, TABLE } from '../common-flags.js';
+import { defineCommand } from '../command.js';
+import { CONNECTION_FLAGS, HELP, JOURNAL, JSON_OUTPUT, TABLE } from '../common-flags.js';
 import { asDatabaseError } from '../database-errors.js';
-import { stringFlag, type FlagSpec } from '../flags.js';
+import type { FlagSpec } from '../flags.js';
 import { makeOutput } from '../output.js';
 import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, prepareColumns } from '../setup.js';
 
-const FLAGS: readonly FlagSpec[] = [
-  {
-    name: 'journal',
-    type: 'string',
-    valueName: 'FILE',
-    description: 'Journal file (default: $XDG_STATE_HOME/kek-rotate/journal.jsonl)',
-  },
-  TABLE,
-  JSON_OUTPUT,
-  ...CONNECTION_FLAGS,
-  HELP,
-];
+const FLAGS = [JOURNAL, TABLE, JSON_OUTPUT, ...CONNECTION_FLAGS, HELP] as const satisfies readonly FlagSpec[];
 
 const number = new Intl.NumberFormat('en-US');
 
@@ -88,7 +77,7 @@ function renderText(
   return lines;
 }
 
-export const statusCommand: Command = {
+export const statusCommand = defineCommand({
   name: 'status',
   summary: 'Where the rotation stands: keys proven, rows per key, stage, next step',
   usage: 'kek-rotate status [options]',
@@ -107,7 +96,7 @@ export const statusCommand: Command = {
     const choice = chooseDatabase(env, flags);
     if (!choice) throw databaseRequired();
     const ring = loadRing(env, flags, out);
-    const journalPath = stringFlag(flags, 'journal') ?? defaultJournalPath(ctx.io.env);
+    const journalPath = flags.journal ?? defaultJournalPath(ctx.io.env);
     const journal = resumePoint(readJournal(journalPath).entries);
     const db = await connect(choice, out);
     try {
@@ -157,4 +146,4 @@ export const statusCommand: Command = {
       await db.close().catch(() => undefined);
     }
   },
-};
+});

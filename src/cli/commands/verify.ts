@@ -4,7 +4,7 @@ import { PRIMARY_VAR } from '../../crypto/key-ring.js';
 import { IncompleteError } from '../../errors.js';
 import { renderVerifyText } from '../../verify/render-verify-text.js';
 import { verifyColumns } from '../../verify/verify-columns.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CONNECTION_FLAGS, HELP, JSON_OUTPUT, TABLE } from '../common-flags.js';
 import { asDatabaseError } from '../database-errors.js';
 import type { FlagSpec } from '../flags.js';
@@ -15,16 +15,16 @@ import { proveConfiguredKeys } from '../prove-configured-keys.js';
 import { scanProgressReporter } from '../scan-progress.js';
 import { chooseDatabase, connect, databaseRequired, loadEnv, loadRing, logKeyRing, prepareColumns } from '../setup.js';
 
-const FLAGS: readonly FlagSpec[] = [
+const FLAGS = [
   { name: 'deep', type: 'boolean', description: 'Also decrypt every value with the configured keys' },
   { name: 'only-primary', type: 'boolean', description: 'Decrypt every value with the primary key alone' },
   TABLE,
   JSON_OUTPUT,
   ...CONNECTION_FLAGS,
   HELP,
-];
+] as const satisfies readonly FlagSpec[];
 
-export const verifyCommand: Command = {
+export const verifyCommand = defineCommand({
   name: 'verify',
   summary: 'Count rows per key id (and decrypt them with --deep); exit 1 if not clean',
   usage: 'kek-rotate verify [options]',
@@ -83,4 +83,4 @@ export const verifyCommand: Command = {
       await db.close().catch(() => undefined);
     }
   },
-};
+});

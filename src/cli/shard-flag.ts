@@ -1,106 +1,17 @@
-// Which engine runs the re-encryption: the built-in one, the application's admin container, or a
-// local reencrypt-secrets binary. Declared once, shared by the runbook and `reencrypt`.
-import type { EngineChoice } from '../effects/production-effects.js';
+// --shard I/N (and KEK_ROTATE_SHARD, JOB_COMPLETION_INDEX): which part of each column this process
+// rotates when N processes share the work. Only `reencrypt` takes it.
 import { MAX_SHARDS, shardLabel, type ShardSpec } from '../engine/shard.js';
 import { UserError } from '../errors.js';
-import { choiceFlag, positiveInteger, stringFlag, type FlagSpec, type ParsedFlags } from './flags.js';
-
-export const DEFAULT_IMAGE = 'everruns-admin';
-
-export const ENGINE_FLAGS: readonly FlagSpec[] = [
-  {
-    name: 'engine',
-    type: 'string',
-    valueName: 'NAME',
-    description: 'builtin (default), container (docker run IMAGE reencrypt) or command',
-  },
-  {
-    name: 'image',
-    type: 'string',
-    valueName: 'NAME',
-    description: `Admin container image for --engine container (default ${DEFAULT_IMAGE})`,
-  },
-  { name: 'command', type: 'string', valueName: 'PATH', description: 'reencrypt-secrets binary for --engine command' },
-];
-
-export { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../engine/batch-size.js';
-import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../engine/batch-size.js';
-
-export const BATCH_SIZE_FLAG: FlagSpec = {
-  name: 'batch-size',
-  short: 'b',
-  type: 'string',
-  valueName: 'N',
-  description: `Rows per batch (default ${DEFAULT_BATCH_SIZE}, at most ${MAX_BATCH_SIZE})`,
-};
-
-/** --batch-size: a whole number from 1 to MAX_BATCH_SIZE. */
-export function parseBatchSize(flags: ParsedFlags): number {
-  const n = positiveInteger(flags['batch-size'], '--batch-size', DEFAULT_BATCH_SIZE)!;
-  if (n > MAX_BATCH_SIZE) {
-    throw new UserError(
-      `--batch-size must be at most ${MAX_BATCH_SIZE}, got ${n}`,
-      `Each row of a batch is held in memory and locked until its transaction commits; larger batches gain no speed. Use --batch-size ${MAX_BATCH_SIZE} or less (the default is ${DEFAULT_BATCH_SIZE}).`,
-    );
-  }
-  return n;
-}
-
-export const CONCURRENCY_FLAG: FlagSpec = {
-  name: 'concurrency',
-  type: 'string',
-  valueName: 'N',
-  description: 'Workers per column, each on its own connection (built-in engine; default 2, at most 8)',
-};
-
-export function parseEngine(flags: ParsedFlags): EngineChoice {
-  const type = choiceFlag(flags, 'engine', ['builtin', 'container', 'command'] as const, 'builtin');
-  const image = stringFlag(flags, 'image');
-  const command = stringFlag(flags, 'command');
-  if (type !== 'container' && image !== undefined)
-    throw new UserError('--image is only used with --engine container', 'Add --engine container, or drop --image.');
-  if (type !== 'command' && command !== undefined)
-    throw new UserError('--command is only used with --engine command', 'Add --engine command, or drop --command.');
-  if (type === 'builtin') return { type };
-  if (type === 'container') {
-    const name = (image ?? DEFAULT_IMAGE).trim();
-    if (name === '') throw new UserError('--image needs an image name', `For example --image ${DEFAULT_IMAGE}:latest`);
-    return { type, image: name };
-  }
-  if (command === undefined || command.trim() === '') {
-    throw new UserError(
-      '--engine command needs --command PATH',
-      'For example --engine command --command /usr/local/bin/reencrypt-secrets',
-    );
-  }
-  return { type, command };
-}
-
-export function parseConcurrency(flags: ParsedFlags): number | undefined {
-  const n = positiveInteger(flags['concurrency'], '--concurrency', undefined);
-  if (n !== undefined && n > 8)
-    throw new UserError(
-      `--concurrency must be at most 8, got ${n}`,
-      "More workers take more of the application's connections for little gain.",
-    );
-  return n;
-}
-
-/** --wait: another live run holds a column's run lock (src/engine/run-lock.ts); wait for it instead of exiting 2. */
-export const WAIT_FLAG: FlagSpec = {
-  name: 'wait',
-  type: 'boolean',
-  description: 'If another live run is re-encrypting a column, wait for it to finish (default: exit 2)',
-};
+import { flag, type FlagValues } from './flags.js';
 
 /** --shard I/N (src/engine/shard.ts): one of N processes sharing the work on each column. */
-export const SHARD_FLAG: FlagSpec = {
+export const SHARD_FLAG = flag({
   name: 'shard',
   type: 'string',
   valueName: 'I/N',
   description:
     'Only range I of N of each column (I from 0 to N-1), for N processes sharing the work (built-in engine; also KEK_ROTATE_SHARD)',
-};
+});
 
 /** The shard count that goes with Kubernetes' JOB_COMPLETION_INDEX (set it to the Job's completions). */
 export const SHARD_COUNT_VARIABLE = 'KEK_ROTATE_SHARD_COUNT';
@@ -151,10 +62,13 @@ export interface ShardChoice {
  * with KEK_ROTATE_SHARD_COUNT (a Kubernetes Indexed Job). Read from the process environment only,
  * never from .env: a .env file is shared, a shard is one process's. Sources given together must agree.
  */
-export function parseShard(flags: ParsedFlags, env: Record<string, string | undefined>): ShardChoice {
+export function parseShard(
+  flags: FlagValues<[typeof SHARD_FLAG]>,
+  env: Record<string, string | undefined>,
+): ShardChoice {
   const given: { source: string; shard: ShardSpec }[] = [];
-  const flag = stringFlag(flags, 'shard');
-  if (flag !== undefined) given.push({ source: '--shard', shard: parseShardText(flag, '--shard') });
+  const fromFlag = flags.shard;
+  if (fromFlag !== undefined) given.push({ source: '--shard', shard: parseShardText(fromFlag, '--shard') });
   const variable = env.KEK_ROTATE_SHARD;
   if (variable !== undefined && variable.trim() !== '')
     given.push({ source: 'KEK_ROTATE_SHARD', shard: parseShardText(variable, 'KEK_ROTATE_SHARD') });
