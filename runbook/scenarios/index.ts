@@ -1,4 +1,7 @@
-// The rehearsal scenarios, in the order `--list-scenarios` shows them.
+// The rehearsal scenarios, in the order `--list-scenarios` shows them. They live in runbook/, not
+// next to the sandbox, because they are what runbook/ is: data and words for people (briefings,
+// what to watch for, pass criteria, lessons), written and reviewed with the runbook text they teach.
+// The sandbox (src/sandbox/) only interprets them: it seeds their setup and grades their criteria.
 import { compromisedKey } from './compromised-key.js';
 import { happyPath } from './happy-path.js';
 import { removedTooEarly } from './removed-too-early.js';

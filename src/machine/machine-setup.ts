@@ -16,11 +16,11 @@ import {
   type StepId,
 } from './contract.js';
 import { effectActors } from './actors.js';
-import { removalRefusals } from './removal-check.js';
 import { addFailure, applyEngineEvent, emptyProgress } from './engine-progress.js';
 import { journalEntriesFor, type JournalParams } from './journal-entry.js';
-import { sameConfig, toolConfigMismatch } from './deploy-check.js';
-import { verdictOf } from '../engine/prove-keys.js';
+import { toolConfigMismatch } from './deploy-check.js';
+import { machineGuards } from './machine-guards.js';
+import { removalRefusals } from './removal-check.js';
 
 type Ctx = RunbookContext;
 
@@ -105,48 +105,13 @@ export function runbookSetup(effects: Effects) {
       }),
       storeSql: assign((_, params: { report: VerifyReport }) => ({ verifySql: params.report })),
     },
-    guards: {
-      hasStray: ({ context }) => context.stray.length > 0,
-      hasWrongKey: ({ context }) => context.keyProofs.some((proof) => verdictOf(proof) === 'wrong-key'),
-      emergencyCanStart: ({ context }) => context.emergencyRequested && context.configured?.previousKeyId === undefined,
-      hasResumeTarget: ({ context }) => context.resumeTarget !== undefined,
-      canStartFresh: ({ context }) => context.configured?.previousKeyId === undefined,
-      canRollbackStray: ({ context }) => context.stray.length === 1 && context.configured?.previousKeyId === undefined,
-      keySaved: ({ context }) => context.keyShown || context.keyFile !== undefined,
-      removalAllowed: ({ context }) => context.refusals.length === 0 && context.verifyDeep !== undefined,
-      isEmergency: ({ context }) => context.path === 'emergency',
-      credentialListingSettled: ({ context }) =>
-        context.credentialListing === 'done' || context.credentialListing === 'failed',
-      resumeAt: ({ context }, params: { target: Ctx['resumeTarget'] }) => context.resumeTarget === params.target,
-      emergencyResumeAt: ({ context }, params: { target: Ctx['resumeTarget'] }) =>
-        context.path === 'emergency' && context.resumeTarget === params.target,
-      bothDeployed: ({ context }) => sameConfig(context.configured, deployConfigFor(context, 'both')),
-      stageADeployed: ({ context }) => sameConfig(context.configured, deployConfigFor(context, '2a')),
-      hasNewKey: ({ context }) => context.newKeyId !== undefined,
-      deployMatches: ({ context }, params: { stage: DeployStage; toolConfig: KeyConfigIds }) =>
-        sameConfig(params.toolConfig, deployConfigFor(context, params.stage)),
-      verifyClean: ({ context }, params: { report: VerifyReport }) =>
-        removalRefusals({ ...context, verifyDeep: params.report }).length === 0,
-      allOnNewKey: ({ context }, params: { report: VerifyReport }) =>
-        notMigrated(context.newKeyId, params.report) === 0,
-    },
+    guards: machineGuards,
   });
 }
 
 /** Rows the current (or last) pass has written, from its latest progress. */
 export function engineRotated(context: Ctx): number {
   return context.engine.kind === 'live' ? context.engine.tables.reduce((n, t) => n + t.rotated, 0) : 0;
-}
-
-/** Rows not on the new key (or invalid) after removal: data the application can no longer read. */
-export function notMigrated(
-  newKeyId: string | undefined,
-  report: { columns: { byKeyId: Record<string, number>; invalid: number }[] },
-): number {
-  return report.columns.reduce(
-    (n, c) => n + c.invalid + Object.entries(c.byKeyId).reduce((m, [id, rows]) => m + (id === newKeyId ? 0 : rows), 0),
-    0,
-  );
 }
 
 type RunbookMachineConfig = Parameters<ReturnType<typeof runbookSetup>['createMachine']>[0];
