@@ -1,7 +1,7 @@
 // Every step of the machine, on screen, against the README's key table (runbook/keys.ts): `?`
 // shows the help with the keys of the screen, `q` quits (asking first during a live run), Enter is
 // the step's main action or says why there is none, Esc goes back where the machine allows it or
-// says why it cannot. Each step is reached by the machine's own shortest path (xstate/graph) and
+// says why it cannot. Each step is reached by the machine's own shortest path (test/machine/machine-walk.ts) and
 // drawn by the real App at 80x24; key presses go to a recorder, so each check starts from the step.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StepId, UiEvent } from '../../src/machine/contract.js';
