@@ -10,7 +10,7 @@ import { resolveColumns } from '../../src/db/registry.js';
 import { listCredentialsOnKey } from '../../src/effects/credentials-sql.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { BACKENDS } from '../helpers/test-db.js';
-import { PGLITE_START_TIMEOUT_MS, perTestSchema } from './per-test-schema.js';
+import { PGLITE_START_TIMEOUT_MS, perTestSchema } from '../helpers/test-db.js';
 import { MALFORMED, insertProvider, makeKek } from './seed.js';
 
 /** `db`, recording the text of every statement it runs. */

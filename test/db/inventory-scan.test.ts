@@ -18,7 +18,7 @@ import { inventoryRangeSql, inventorySql, summariseInventory } from '../../src/d
 import { resolveColumns } from '../../src/db/registry.js';
 import { CancelledError } from '../../src/errors.js';
 import { BACKENDS } from '../helpers/test-db.js';
-import { PGLITE_START_TIMEOUT_MS, perTestSchema } from './per-test-schema.js';
+import { PGLITE_START_TIMEOUT_MS, perTestSchema } from '../helpers/test-db.js';
 import { MALFORMED, makeKek } from './seed.js';
 
 /** A table with bigint ids, inserted out of order: 1..n, with NULLs, malformed values and two keys. */

@@ -22,7 +22,7 @@ import { resolveColumns } from '../../src/db/registry.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { invalidPayloadBytes, loadVectors } from '../crypto/vectors.js';
 import { BACKENDS } from '../helpers/test-db.js';
-import { PGLITE_START_TIMEOUT_MS, perTestSchema } from './per-test-schema.js';
+import { PGLITE_START_TIMEOUT_MS, perTestSchema } from '../helpers/test-db.js';
 import { MALFORMED, insertEncrypted, insertProvider, makeKek, tamper } from './seed.js';
 
 const RUNBOOK_QUERY = `SELECT COUNT(*)::int AS n FROM llm_providers WHERE api_key_encrypted::text LIKE '%"key_id":"kek-v1"%'`;

@@ -13,7 +13,7 @@ import { describeUnregistered, findUnregisteredColumns } from '../../src/db/unre
 import { UserError } from '../../src/errors.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { BACKENDS } from '../helpers/test-db.js';
-import { PGLITE_START_TIMEOUT_MS, perTestSchema } from './per-test-schema.js';
+import { PGLITE_START_TIMEOUT_MS, perTestSchema } from '../helpers/test-db.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kek-registry-'));
 function configFile(name: string, content: unknown): string {

@@ -3,41 +3,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createActor, waitFor, type Actor } from 'xstate';
 import { formatKey, type Kek } from '../../src/crypto/key.js';
 import type { Db } from '../../src/db/db.js';
-import { stepIdOf, type Effects, type RunbookInput, type StepId, type UiEvent } from '../../src/machine/contract.js';
-import { createRunbookMachine, type RunbookMachine } from '../../src/machine/runbook-machine.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { insertEncrypted, insertProvider, makeKek } from '../db/seed.js';
 
-export interface Operator {
-  actor: Actor<RunbookMachine>;
-  step(): StepId;
-  at(step: StepId, timeout?: number): Promise<void>;
-  send(...events: UiEvent[]): void;
-}
-
-export function operate(effects: Effects, input: Partial<RunbookInput> = {}): Operator {
-  const actor = createActor(createRunbookMachine(effects), { input: { rotationId: 'rot-effects', ...input } });
-  actor.start();
-  const step = () => stepIdOf(actor.getSnapshot().value as string);
-  return {
-    actor,
-    step,
-    async at(target, timeout = 60_000) {
-      try {
-        await waitFor(actor, (s) => stepIdOf(s.value as string) === target, { timeout });
-      } catch {
-        const ctx = actor.getSnapshot().context;
-        throw new Error(
-          `expected step ${target}, but the machine is at ${step()} (error: ${ctx.error?.message ?? 'none'}; hint: ${ctx.error?.hint ?? 'none'})`,
-        );
-      }
-    },
-    send: (...events) => events.forEach((event) => actor.send(event)),
-  };
-}
+export { operate, type Operator } from '../helpers/machine-driver.js';
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'kek-effects-'));

@@ -11,7 +11,7 @@ import { formatKey } from '../../src/crypto/key.js';
 import { DEFAULT_COLUMNS } from '../../src/db/column.js';
 import { createProductionEffects } from '../../src/effects/production-effects.js';
 import { openJournalWriter } from '../../src/journal/index.js';
-import { perTestSchema, PGLITE_START_TIMEOUT_MS } from '../db/per-test-schema.js';
+import { perTestSchema, PGLITE_START_TIMEOUT_MS } from '../helpers/test-db.js';
 import { insertProvider, tamper } from '../db/seed.js';
 import { encryptValue } from '../../src/crypto/envelope.js';
 import type { TestDatabase } from '../helpers/test-db.js';

@@ -9,7 +9,7 @@ import { formatKey } from '../../src/crypto/key.js';
 import { DEFAULT_COLUMNS } from '../../src/db/column.js';
 import { createProductionEffects } from '../../src/effects/production-effects.js';
 import { openJournalWriter, readJournal, renderReport } from '../../src/journal/index.js';
-import { perTestSchema, PGLITE_START_TIMEOUT_MS } from '../db/per-test-schema.js';
+import { perTestSchema, PGLITE_START_TIMEOUT_MS } from '../helpers/test-db.js';
 import { makeKek } from '../db/seed.js';
 import type { TestDatabase } from '../helpers/test-db.js';
 import { BACKENDS } from '../helpers/test-db.js';

@@ -5,10 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSandboxEffects } from '../../src/effects/sandbox-effects.js';
 import { openJournalWriter, readJournal } from '../../src/journal/index.js';
 import { applyScenario, createSandbox, debrief, type JournalEntryLike, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxBackends } from '../sandbox/sandbox-backends.js';
+import { BACKENDS, perTestSchema } from '../helpers/test-db.js';
 import { keyIdCounts, operate, tempDir } from './effects-harness.js';
 
-const backends = sandboxBackends();
+const backends = BACKENDS.map(perTestSchema);
 afterAll(async () => {
   for (const b of backends) await b.closeAll();
 });
@@ -30,7 +30,7 @@ describe.each(backends)('sandbox effects on $name', (backend) => {
       judge,
       done: async () => {
         await sandbox.close();
-        await fresh.done();
+        await fresh.drop();
       },
     };
   }

@@ -58,3 +58,60 @@ export const BACKENDS: { name: string; open: () => Promise<TestDatabase>; availa
   { name: 'postgresql', open: () => freshPg(), available: Boolean(TEST_DATABASE_URL) },
   { name: 'pglite', open: () => freshPglite(), available: true },
 ];
+
+export interface Backend {
+  readonly name: string;
+  readonly available: boolean;
+}
+
+export interface SchemaPerTest extends Backend {
+  /** Opens PGlite up front (call from beforeAll with PGLITE_START_TIMEOUT_MS), so no test pays for it. */
+  prepare(): Promise<void>;
+  /** A fresh schema; the test drops it when it ends (`drop`). */
+  fresh(): Promise<TestDatabase>;
+  /** Closes the file's PGlite. */
+  closeAll(): Promise<void>;
+}
+
+/** PGlite's start-up is CPU-bound: on a busy 2-core machine it can take most of a test's timeout. */
+export const PGLITE_START_TIMEOUT_MS = 180_000;
+
+/**
+ * A fresh schema per test on `backend`, opening PGlite only once per test file (its start-up costs
+ * seconds). PGlite has one connection, so `SET search_path` scopes the whole file's session to the
+ * current test's schema; tests within a file run one after another. The one helper for both
+ * backends: engine, database, effects and sandbox tests all get their databases here.
+ */
+export function perTestSchema(backend: Backend): SchemaPerTest {
+  let lite: Promise<Db> | undefined;
+  return {
+    name: backend.name,
+    available: backend.available,
+    async prepare() {
+      if (backend.name === 'pglite' && backend.available) {
+        lite ??= openPglite();
+        await lite;
+      }
+    },
+    async fresh() {
+      if (backend.name !== 'pglite') return freshPg();
+      lite ??= openPglite();
+      const db = await lite;
+      const schema = `t_${randomBytes(6).toString('hex')}`;
+      await db.query(`CREATE SCHEMA ${schema}`);
+      await db.query(`SET search_path TO ${schema}`);
+      return {
+        db: { ...db, close: async () => undefined },
+        url: undefined,
+        schema,
+        connect: () => db.fork(),
+        drop: async () => {
+          await db.query(`DROP SCHEMA ${schema} CASCADE`);
+        },
+      };
+    },
+    async closeAll() {
+      if (lite) await (await lite).close();
+    },
+  };
+}

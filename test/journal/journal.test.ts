@@ -19,10 +19,8 @@ import {
 } from '../../src/journal/index.js';
 import { MAX_JOURNALED_CREDENTIALS } from '../../src/journal/sanitize.js';
 import { LIVE_PASS_ENDED } from '../../src/journal/live-pass-note.js';
-import { createRunbookMachine } from '../../src/machine/runbook-machine.js';
-import { createActor, waitFor } from 'xstate';
+import { operate } from '../helpers/machine-driver.js';
 import { fakeEffects, makeWorld } from '../machine/fake-effects.js';
-import { stepIdOf } from '../../src/machine/contract.js';
 
 function tempJournal(): string {
   return join(mkdtempSync(join(tmpdir(), 'kek-journal-')), 'state', 'journal.jsonl');
@@ -174,8 +172,7 @@ describe('no key material', () => {
         throw e;
       }),
     };
-    const actor = createActor(createRunbookMachine(effects), { input: { rotationId: 'r-full' } }).start();
-    const at = (step: string) => waitFor(actor, (s) => stepIdOf(s.value as string) === step, { timeout: 2000 });
+    const { actor, at } = operate(effects, { rotationId: 'r-full' }, 2000);
     await at('preflight.ready');
     actor.send({ type: 'CHOOSE_PATH', path: 'rotate' });
     await at('generate.show');
@@ -183,7 +180,12 @@ describe('no key material', () => {
     actor.send({ type: 'CONFIRM' });
     actor.send({ type: 'CHOOSE_DEPLOY', plan: 'runbook' });
     actor.send({ type: 'CONFIRM' });
-    for (const step of ['reencrypt.dryRunReview', 'reencrypt.liveReview', 'verify.passed', 'remove.confirmDeploy']) {
+    for (const step of [
+      'reencrypt.dryRunReview',
+      'reencrypt.liveReview',
+      'verify.passed',
+      'remove.confirmDeploy',
+    ] as const) {
       await at(step);
       actor.send({ type: 'CONFIRM' });
     }

@@ -1,35 +1,14 @@
-// Drives the runbook machine in tests: start it on fake effects, wait for a step, send events.
-import { createActor, waitFor, type Actor } from 'xstate';
-import { createRunbookMachine, type RunbookMachine } from '../../src/machine/runbook-machine.js';
-import { stepIdOf, type RunbookInput, type StepId, type UiEvent } from '../../src/machine/contract.js';
+// Drives the runbook machine on fake effects (test/machine/fake-effects.ts): the world the effects
+// answer from, and the one machine driver (test/helpers/machine-driver.ts) on top of it.
+import type { RunbookInput } from '../../src/machine/contract.js';
+import { operate, type Operator } from '../helpers/machine-driver.js';
 import { fakeEffects, makeWorld, type FakeWorld } from './fake-effects.js';
 
-export interface Driver {
+export interface Driver extends Operator {
   world: FakeWorld;
-  actor: Actor<RunbookMachine>;
-  step(): StepId;
-  at(step: StepId): Promise<void>;
-  send(...events: UiEvent[]): void;
 }
 
 export function drive(partial: Partial<FakeWorld> = {}, input: Partial<RunbookInput> = {}): Driver {
   const world = makeWorld(partial);
-  const actor = createActor(createRunbookMachine(fakeEffects(world)), { input: { rotationId: 'rot-test', ...input } });
-  actor.start();
-  const step = () => stepIdOf(actor.getSnapshot().value as string);
-  return {
-    world,
-    actor,
-    step,
-    at: async (target) => {
-      try {
-        await waitFor(actor, (s) => stepIdOf(s.value as string) === target, { timeout: 2000 });
-      } catch {
-        throw new Error(
-          `expected step ${target}, but the machine is at ${step()} (error: ${actor.getSnapshot().context.error?.message ?? 'none'})`,
-        );
-      }
-    },
-    send: (...events) => events.forEach((event) => actor.send(event)),
-  };
+  return { world, ...operate(fakeEffects(world), input, 2000) };
 }

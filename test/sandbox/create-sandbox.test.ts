@@ -11,9 +11,9 @@ import { peekKeyId } from '../../src/crypto/payload.js';
 import { PRIMARY_VAR } from '../../src/crypto/key-ring.js';
 import { createSandbox } from '../../src/sandbox/sandbox.js';
 import { UserError } from '../../src/errors.js';
-import { sandboxBackends } from './sandbox-backends.js';
+import { BACKENDS, perTestSchema } from '../helpers/test-db.js';
 
-const backends = sandboxBackends();
+const backends = BACKENDS.map(perTestSchema);
 afterAll(async () => {
   for (const b of backends) await b.closeAll();
 });
@@ -35,7 +35,7 @@ describe.each(backends)('createSandbox on $name', (backend) => {
   it.skipIf(!backend.available)(
     'creates the application table exactly, with uuidv7 ids and the updated_at trigger',
     async () => {
-      const { db, done } = await backend.fresh();
+      const { db, drop } = await backend.fresh();
       const sandbox = await createSandbox({ db, rows: 40, seed: 5 });
       try {
         const { rows: columns } = await db.query<{
@@ -77,7 +77,7 @@ describe.each(backends)('createSandbox on $name', (backend) => {
         expect(after[0]!.updated_at.getTime()).toBeGreaterThan(first.updated_at.getTime());
       } finally {
         await sandbox.close();
-        await done();
+        await drop();
       }
     },
   );
@@ -85,7 +85,7 @@ describe.each(backends)('createSandbox on $name', (backend) => {
   it.skipIf(!backend.available)(
     'encrypts every key under a fresh kek-v1, and plaintextOf knows what each row holds',
     async () => {
-      const { db, done } = await backend.fresh();
+      const { db, drop } = await backend.fresh();
       const sandbox = await createSandbox({ db, rows: 60 });
       try {
         expect(sandbox.initialKey.id).toBe('kek-v1');
@@ -107,17 +107,17 @@ describe.each(backends)('createSandbox on $name', (backend) => {
         expect(sandbox.environment()[PRIMARY_VAR]).toMatch(/^kek-v1:[A-Za-z0-9+/]{43}=$/);
       } finally {
         await sandbox.close();
-        await done();
+        await drop();
       }
     },
   );
 
   it.skipIf(!backend.available)('refuses a database whose llm_providers already holds rows', async () => {
-    const { db, done } = await backend.fresh();
+    const { db, drop } = await backend.fresh();
     const first = await createSandbox({ db, rows: 3 });
     await first.close();
     await expect(createSandbox({ db, rows: 3 })).rejects.toBeInstanceOf(UserError);
-    await done();
+    await drop();
   });
 });
 

@@ -15,7 +15,7 @@ import {
   type SessionTiming,
 } from '../../src/sandbox/index.js';
 import { operate, tempDir, type Operator } from '../effects/effects-harness.js';
-import type { Backend } from './sandbox-backends.js';
+import type { SchemaPerTest } from '../helpers/test-db.js';
 
 export interface Rehearsal {
   sandbox: Sandbox;
@@ -33,7 +33,7 @@ export interface Rehearsal {
 let serial = 0;
 
 export async function rehearse(
-  backend: Backend,
+  backend: SchemaPerTest,
   scenario: string,
   options: { rows?: number } = {},
 ): Promise<Rehearsal> {
@@ -72,7 +72,7 @@ export async function rehearse(
       debrief(sandbox, readJournal(journalPath).entries as unknown as JournalEntryLike[], stamps ? { sessions } : {}),
     done: async () => {
       await sandbox.close();
-      await fresh.done();
+      await fresh.drop();
     },
   };
 }

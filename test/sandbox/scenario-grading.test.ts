@@ -9,9 +9,9 @@ import { describeAppEvent, followUpOf, type AppEvent, type Debrief } from '../..
 import type { CriterionResult } from '../../src/sandbox/criteria.js';
 import { phaseTimes } from '../../src/ui/app/view-models.js';
 import { emergency, quit, rehearse, rollback, standardRotation, type Rehearsal } from './machine-session.js';
-import { sandboxBackends } from './sandbox-backends.js';
+import { BACKENDS, perTestSchema } from '../helpers/test-db.js';
 
-const backends = sandboxBackends();
+const backends = BACKENDS.map(perTestSchema);
 afterAll(async () => {
   for (const b of backends) await b.closeAll();
 });

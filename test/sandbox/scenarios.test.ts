@@ -12,10 +12,10 @@ import type { CriterionResult } from '../../src/sandbox/criteria.js';
 import { debrief, type Debrief } from '../../src/sandbox/debrief.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { UserError } from '../../src/errors.js';
-import { sandboxBackends } from './sandbox-backends.js';
+import { BACKENDS, perTestSchema } from '../helpers/test-db.js';
 import { journalFrom, reencrypt, standardRotation } from './scenario-driver.js';
 
-const backends = sandboxBackends();
+const backends = BACKENDS.map(perTestSchema);
 afterAll(async () => {
   for (const b of backends) await b.closeAll();
 });
@@ -64,7 +64,7 @@ describe.each(backends)('scenarios on $name', (backend) => {
       sandbox,
       done: async () => {
         await sandbox.close();
-        await fresh.done();
+        await fresh.drop();
       },
     };
   }

@@ -11,9 +11,9 @@ import { parseKey } from '../../src/crypto/key.js';
 import { UserError } from '../../src/errors.js';
 import { seedStagingDatabase } from '../../src/sandbox/seed-staging.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
-import { sandboxBackends } from './sandbox-backends.js';
+import { BACKENDS, perTestSchema } from '../helpers/test-db.js';
 
-const backends = sandboxBackends();
+const backends = BACKENDS.map(perTestSchema);
 afterAll(async () => {
   for (const b of backends) await b.closeAll();
 });
@@ -24,7 +24,7 @@ describe.each(backends)('seedStagingDatabase on $name', (backend) => {
   const live = it.skipIf(!backend.available);
 
   live('creates the schema, writes the key to a 0600 file, and seeds rows that decrypt with it', async () => {
-    const { db, done } = await backend.fresh();
+    const { db, drop } = await backend.fresh();
     try {
       const path = keyPath();
       const result = await seedStagingDatabase({ db, rows: 25, keyOutPath: path });
@@ -50,12 +50,12 @@ describe.each(backends)('seedStagingDatabase on $name', (backend) => {
       // The result names the file, never the key.
       expect(JSON.stringify(result)).not.toContain(key.bytes.toString('base64'));
     } finally {
-      await done();
+      await drop();
     }
   });
 
   live('refuses a table holding rows it did not create, unless forced (and then never changes them)', async () => {
-    const { db, done } = await backend.fresh();
+    const { db, drop } = await backend.fresh();
     try {
       await createApplicationSchema(db);
       await db.query("INSERT INTO llm_providers (name, provider_type) VALUES ('Real production provider', 'openai')");
@@ -71,12 +71,12 @@ describe.each(backends)('seedStagingDatabase on $name', (backend) => {
       const { rows: after } = await db.query("SELECT * FROM llm_providers WHERE name = 'Real production provider'");
       expect(after).toEqual(before);
     } finally {
-      await done();
+      await drop();
     }
   });
 
   live('adds to its own earlier seed only with the same key', async () => {
-    const { db, done } = await backend.fresh();
+    const { db, drop } = await backend.fresh();
     try {
       const path = keyPath();
       await seedStagingDatabase({ db, rows: 5, keyOutPath: path });
@@ -90,12 +90,12 @@ describe.each(backends)('seedStagingDatabase on $name', (backend) => {
       const again = await seedStagingDatabase({ db, rows: 5, key });
       expect(again).toMatchObject({ inserted: 5, earlierFixtureRows: 5, keyFile: undefined, otherRows: 0 });
     } finally {
-      await done();
+      await drop();
     }
   });
 
   live('refuses a table that is not the application one, and never overwrites a key file', async () => {
-    const { db, done } = await backend.fresh();
+    const { db, drop } = await backend.fresh();
     try {
       await db.query('CREATE TABLE llm_providers (id int)');
       await expect(seedStagingDatabase({ db, rows: 5, keyOutPath: keyPath() })).rejects.toThrow(
@@ -110,9 +110,9 @@ describe.each(backends)('seedStagingDatabase on $name', (backend) => {
       );
       const { rows } = await fresh.db.query("SELECT to_regclass('llm_providers')::text AS t");
       expect(rows[0]).toEqual({ t: null });
-      await fresh.done();
+      await fresh.drop();
     } finally {
-      await done();
+      await drop();
     }
   });
 });

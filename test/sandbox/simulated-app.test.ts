@@ -5,9 +5,9 @@ import { generateKek } from '../../src/crypto/generate-key.js';
 import { peekKeyId } from '../../src/crypto/payload.js';
 import type { AppEvent } from '../../src/sandbox/app-events.js';
 import { createSandbox } from '../../src/sandbox/sandbox.js';
-import { sandboxBackends } from './sandbox-backends.js';
+import { BACKENDS, perTestSchema } from '../helpers/test-db.js';
 
-const backends = sandboxBackends();
+const backends = BACKENDS.map(perTestSchema);
 afterAll(async () => {
   for (const b of backends) await b.closeAll();
 });
@@ -24,7 +24,7 @@ describe.each(backends)('the simulated application on $name', (backend) => {
   it.skipIf(!backend.available)(
     'a replica without the new key fails to read a value written under it; one with it reads',
     async () => {
-      const { db, done } = await backend.fresh();
+      const { db, drop } = await backend.fresh();
       const sandbox = await createSandbox({ db, rows: 20 });
       try {
         // Only the requests this test makes (no half-way request of the deploy's own).
@@ -62,7 +62,7 @@ describe.each(backends)('the simulated application on $name', (backend) => {
         expect(JSON.stringify(events)).not.toContain(secret);
       } finally {
         await sandbox.close();
-        await done();
+        await drop();
       }
     },
   );
@@ -72,7 +72,7 @@ describe.each(backends)('the simulated application on $name', (backend) => {
     async () => {
       const picked: number[] = [];
       for (const plan of ['staged 2a', 'runbook order', 'runbook order again'] as const) {
-        const { db, done } = await backend.fresh();
+        const { db, drop } = await backend.fresh();
         const sandbox = await createSandbox({ db, rows: 20, seed: 3 });
         try {
           const app = sandbox.startApp({ replicas: 3, ratePerSecond: 0 });
@@ -114,7 +114,7 @@ describe.each(backends)('the simulated application on $name', (backend) => {
           expect(events.map((e) => e.type)).toEqual(['deploy', 'deploy', 'deploy']);
         } finally {
           await sandbox.close();
-          await done();
+          await drop();
         }
       }
       // The same seed picks the same row.
@@ -126,7 +126,7 @@ describe.each(backends)('the simulated application on $name', (backend) => {
   it.skipIf(!backend.available)(
     'inserts, re-saves and deletes through ordinary SQL, and the ledger follows',
     async () => {
-      const { db, done } = await backend.fresh();
+      const { db, drop } = await backend.fresh();
       const sandbox = await createSandbox({ db, rows: 10 });
       try {
         const app = sandbox.startApp({ replicas: 1, ratePerSecond: 0 });
@@ -152,13 +152,13 @@ describe.each(backends)('the simulated application on $name', (backend) => {
         expect(rows[0]).toEqual({ n: 10 });
       } finally {
         await sandbox.close();
-        await done();
+        await drop();
       }
     },
   );
 
   it.skipIf(!backend.available)('runs by itself at the given rate and stops cleanly', async () => {
-    const { db, done } = await backend.fresh();
+    const { db, drop } = await backend.fresh();
     const sandbox = await createSandbox({ db, rows: 15 });
     try {
       const app = sandbox.startApp({ replicas: 3, ratePerSecond: 60 });
@@ -174,14 +174,14 @@ describe.each(backends)('the simulated application on $name', (backend) => {
       expect(events.length).toBe(count);
     } finally {
       await sandbox.close();
-      await done();
+      await drop();
     }
   });
 
   it.skipIf(!backend.available)(
     'refuses a configuration with a duplicate key id, as the application does',
     async () => {
-      const { db, done } = await backend.fresh();
+      const { db, drop } = await backend.fresh();
       const sandbox = await createSandbox({ db, rows: 1 });
       try {
         const app = sandbox.startApp({ replicas: 1, ratePerSecond: 0 });
@@ -191,7 +191,7 @@ describe.each(backends)('the simulated application on $name', (backend) => {
         expect(app.replicas()[0]!.keyIds).toEqual(['kek-v1']);
       } finally {
         await sandbox.close();
-        await done();
+        await drop();
       }
     },
   );

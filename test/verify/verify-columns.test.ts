@@ -12,7 +12,7 @@ import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { renderVerifyText } from '../../src/verify/render-verify-text.js';
 import { verifyColumns } from '../../src/verify/verify-columns.js';
 import { BACKENDS } from '../helpers/test-db.js';
-import { PGLITE_START_TIMEOUT_MS, perTestSchema } from '../db/per-test-schema.js';
+import { PGLITE_START_TIMEOUT_MS, perTestSchema } from '../helpers/test-db.js';
 import { MALFORMED, insertProvider, makeKek, tamper } from '../db/seed.js';
 
 const v1 = makeKek('kek-v1');
