@@ -167,6 +167,17 @@ describe('SnippetTabs', () => {
     expect(r.allFrames()).not.toContain(NEW_B64.slice(0, 12));
     expect(r.allFrames()).not.toContain(OLD_B64.slice(0, 12));
   });
+  it('two Tabs that arrive before the next frame move two tabs (key repeat loses nothing)', async () => {
+    const r = show(<SnippetTabs config={{ primary: NEW, previous: OLD }} masked />);
+    await r.waitFor((t) => t.includes('[.env]'));
+    r.stdin.write(KEYS.tab);
+    r.stdin.write(KEYS.tab);
+    await r.waitFor((t) => t.includes('[Kubernetes Secret]'), 'two tabs on');
+    r.stdin.write(KEYS.left);
+    r.stdin.write(KEYS.left);
+    r.stdin.write(KEYS.left);
+    await r.waitFor((t) => t.includes('[docker run]'), 'three tabs back, round the end');
+  });
   it('unmasked shows the exact values', async () => {
     const r = show(<SnippetTabs config={{ primary: NEW }} masked={false} />);
     const f = await r.waitFor((t) => t.includes('SECRETS_ENCRYPTION_KEY='));

@@ -25,7 +25,8 @@ export interface SnippetTabsProps {
   readonly initialFormat?: SnippetFormat;
   /** The selected format, when the parent keeps it (it copies or writes that format); otherwise kept here. */
   readonly format?: SnippetFormat;
-  readonly onFormatChange?: (format: SnippetFormat) => void;
+  /** With `format`: the parent moves its selection by one tab (←/→/Tab), from its latest value. */
+  readonly onFormatStep?: (step: 1 | -1) => void;
   /** Listen to ←/→/Tab and ↑/↓ (false when another control has the keyboard). */
   readonly isActive?: boolean;
   /** Rows for the snippet lines, the scroll note included; longer snippets scroll. */
@@ -62,21 +63,23 @@ export function SnippetTabs({
   options = {},
   initialFormat = 'dotenv',
   format: controlled,
-  onFormatChange,
+  onFormatStep,
   isActive = true,
   maxLines = 12,
 }: SnippetTabsProps) {
   const theme = useTheme();
   const [own, setOwn] = useState<SnippetFormat>(initialFormat);
   const format = controlled ?? own;
-  const select = (next: SnippetFormat) => {
-    setOwn(next);
-    onFormatChange?.(next);
+  // A step, not a format: two Tabs that arrive before the next render both count (a format
+  // computed from this render's value would land on the same tab twice).
+  const step = (delta: 1 | -1) => {
+    if (onFormatStep) onFormatStep(delta);
+    else setOwn((current) => nextFormat(current, delta));
   };
   useInput(
     (_input, key) => {
-      if (key.rightArrow || (key.tab && !key.shift)) select(nextFormat(format, 1));
-      else if (key.leftArrow || (key.tab && key.shift)) select(nextFormat(format, -1));
+      if (key.rightArrow || (key.tab && !key.shift)) step(1);
+      else if (key.leftArrow || (key.tab && key.shift)) step(-1);
     },
     { isActive },
   );

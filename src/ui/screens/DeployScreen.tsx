@@ -127,8 +127,9 @@ export function DeployScreen({
       },
     );
   };
-  const selectFormat = (next: SnippetFormat) => {
-    setFormat(next);
+  // By steps from the latest value, so quick repeated Tabs are never lost (see SnippetTabs).
+  const stepFormat = (step: 1 | -1) => {
+    setFormat((current) => nextFormat(current, step));
     setNotice(undefined);
   };
 
@@ -159,8 +160,8 @@ export function DeployScreen({
       if (key.escape || input === 'v') setMode('screen');
       else if (input === 'k' && canReveal) dispatch({ type: 'toggle' });
       else if (input === 'c' && canReveal) copy();
-      else if (key.rightArrow || (key.tab && !key.shift)) selectFormat(nextFormat(format, 1));
-      else if (key.leftArrow || (key.tab && key.shift)) selectFormat(nextFormat(format, -1));
+      else if (key.rightArrow || (key.tab && !key.shift)) stepFormat(1);
+      else if (key.leftArrow || (key.tab && key.shift)) stepFormat(-1);
     },
     { isActive: mode === 'raw' },
   );
@@ -235,7 +236,7 @@ export function DeployScreen({
           masked={masked}
           options={options}
           format={format}
-          onFormatChange={selectFormat}
+          onFormatStep={stepFormat}
           isActive={mode === 'screen'}
           maxLines={previewHeight}
         />
