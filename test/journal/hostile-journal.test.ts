@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { CredentialSchema, type CredentialRef as JournalCredentialRef } from '../../src/journal/entry.js';
 import { parseJournal, renderReport, resumePoint, REDACTED, sanitizeEntry } from '../../src/journal/index.js';
 import type { CredentialRef } from '../../src/machine/contract.js';
-import { cli, emptyDir } from '../cli/cli-harness.js';
+import { cliInProcess, emptyDir } from '../cli/cli-harness.js';
 
 /** Everything terminal-safe.ts replaces, except the \n that ends each line. */
 const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
@@ -156,7 +156,7 @@ describe('the report of a hand-edited journal', () => {
   it('`kek-rotate report` prints the report, says on stderr how many lines it skipped, and exits 1', async () => {
     const file = join(emptyDir(), 'journal.jsonl');
     writeFileSync(file, hostileJournal());
-    const r = await cli(['report', '--journal', file]);
+    const r = await cliInProcess(['report', '--journal', file]);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('# KEK rotation report');
     expect(r.stdout).toContain('## Journal problems');
@@ -168,7 +168,7 @@ describe('the report of a hand-edited journal', () => {
   it('a journal with no entry at all exits 2 and says how many lines it skipped', async () => {
     const file = join(emptyDir(), 'journal.jsonl');
     writeFileSync(file, `garbage \u001b[2J\n${JSON.stringify({ v: 1, time: 'yesterday' })}\n`);
-    const r = await cli(['report', '--journal', file]);
+    const r = await cliInProcess(['report', '--journal', file]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('holds no journal entries. 2 journal lines were skipped (lines 1 and 2)');
     expect(r.stdout + r.stderr).not.toMatch(RAW_UNSAFE);
