@@ -16,7 +16,6 @@ import {
   describeAppEvent,
   DEFAULT_ROWS,
   followUpOf,
-  type JournalEntryLike,
   type SessionTiming,
 } from '../../sandbox/index.js';
 import { safeText } from '../../text/terminal-safe.js';
@@ -202,11 +201,11 @@ export const rehearseCommand = defineCommand({
         if (await pressEnter(io, followUp.prompt, ctx.signal)) await session();
       }
       // A trainee who quits still gets the debrief: it says what was left undone. Only this
-      // rehearsal's lines count (a --journal file may hold earlier ones). Journal entries are plain
-      // JSON objects: exactly what the debrief's reader takes.
+      // rehearsal's lines count (a --journal file may hold earlier ones). The entries were validated
+      // when read (src/journal/entry.ts), and they have every field the debrief reads.
       const ours = new Set(sessions.map((s) => s.rotationId));
       const entries = readJournal(journal.path).entries.filter((e) => ours.has(e.rotationId));
-      const report = await debrief(sandbox, entries as unknown as readonly JournalEntryLike[], { sessions });
+      const report = await debrief(sandbox, entries, { sessions });
       io.stdout.write(`\n${renderDebrief(report, widthOf(io))}`);
       reportJournal(io, journal);
       if (!report.passed) {
