@@ -10,7 +10,7 @@ import { MEMORY_SMALL_ROWS, runMemory } from './memory.js';
 import { formatInventory, runInventoryBench } from './inventory.js';
 import { HelpRequested, USAGE, parseOptions, type BenchOptions } from './options.js';
 import { gcmCallMicros } from './cpu-budget.js';
-import { formatCpuBudget, formatProfile, formatTable, formatTargets, writeResults } from './report.js';
+import { formatCpuBudget, formatCpuParts, formatProfile, formatTable, formatTargets, writeResults } from './report.js';
 import { setWorkerScript } from './run-engine.js';
 import { resetTable } from './reset.js';
 import { seedRows } from './seed.js';
@@ -58,7 +58,7 @@ async function throughput(o: BenchOptions): Promise<void> {
       console.log(`\nWritten to ${o.out}`);
       return;
     }
-    const r = await runThroughput(db, keys, o, log);
+    const r = await runThroughput(db, keys, o, gcmMicros, log);
     console.log(
       `\nkek-rotate bench — ${o.rows.toLocaleString('en-US')} rows, ${machine.nproc} CPUs, node ${machine.node}, ${machine.postgres.split(' on ')[0]}`,
     );
@@ -81,8 +81,15 @@ async function throughput(o: BenchOptions): Promise<void> {
     console.log(formatCpuBudget(r.ceiling, best, machine.nproc, gcmMicros));
     console.log('  client = the engine process, all threads; GCM floor = AES-256-GCM calls a row needs x one call;');
     console.log('  bound = CPUs / (GCM floor + postgres µs): the most any engine could do here, before its own work.');
-    if (r.profile)
-      console.log(`\nWhere the time goes (batch ${r.chosenBatchSize}, each stage alone):\n${formatProfile(r.profile)}`);
+    if (r.profile) {
+      console.log(
+        `\nWhere the time goes (batch ${r.chosenBatchSize}, each stage alone; client = this process's CPU per row):\n${formatProfile(r.profile.stages)}`,
+      );
+      console.log(
+        `\nClient CPU per re-encrypted row, part by part (each alone, one thread, the first ${r.profile.parts.rows.toLocaleString('en-US')} of the same rows):`,
+      );
+      console.log(formatCpuParts(r.profile, r.best.reencrypt?.cpu?.clientUs));
+    }
     console.log(`\n${inventoryTable}`);
     writeResults(o.out, {
       machine,

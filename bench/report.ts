@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { GCM_CALLS_PER_ROW } from './cpu-budget.js';
 import type { MachineInfo } from './machine-info.js';
 import type { Measurement } from './measurement.js';
-import type { StageTiming } from './profile.js';
+import type { Profile, StageTiming } from './profile.js';
 import type { TargetCheck } from './targets.js';
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -51,9 +51,46 @@ export function formatProfile(stages: readonly StageTiming[]): string {
   return stages
     .map(
       (s) =>
-        `  ${s.stage.padEnd(48)} ${s.seconds.toFixed(2).padStart(7)} s  ${int.format(s.rows / s.seconds).padStart(9)} rows/s`,
+        `  ${s.stage.padEnd(48)} ${s.seconds.toFixed(2).padStart(7)} s  ${int.format(s.rows / s.seconds).padStart(9)} rows/s` +
+        `  client ${s.clientMicrosPerRow.toFixed(1).padStart(5)} µs/row (GC ${s.gcMicrosPerRow.toFixed(1)})`,
     )
     .join('\n');
+}
+
+/**
+ * The engine run's client CPU per row beside its parts, each timed alone: the crypto side (GCM,
+ * parse, serialize, random bytes, the rest of rotateBatch), the hand-off to the crypto workers,
+ * and the driver's fetch and write stages. What the parts do not add up to is the engine's own
+ * scheduling (pages, promises, events) and what running them together costs.
+ */
+export function formatCpuParts(profile: Profile, engineClientUs: number | undefined): string {
+  const stage = (prefix: string) => profile.stages.find((s) => s.stage.startsWith(prefix));
+  const fetch = stage('fetch (engine');
+  const write = stage('write (engine');
+  const rows: [string, number | undefined, number | undefined][] = [
+    ...profile.parts.crypto.map((p): [string, number, number | undefined] => [p.part, p.microsPerRow, undefined]),
+    [profile.parts.handOff.part, profile.parts.handOff.microsPerRow, profile.parts.gcMicrosPerRow['worker hand-off']],
+    ['driver + reader: fetch the pages (pg decode)', fetch?.clientMicrosPerRow, fetch?.gcMicrosPerRow],
+    ['driver + write path: lock + CAS (pg encode)', write?.clientMicrosPerRow, write?.gcMicrosPerRow],
+  ];
+  rows[4]![2] = profile.parts.gcMicrosPerRow['rotateBatch'];
+  const sum = rows.reduce((n, r) => n + (r[1] ?? 0), 0);
+  const us = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1));
+  const lines = rows.map(
+    ([part, micros, gc]) =>
+      `  ${part.padEnd(56)} ${us(micros).padStart(6)} µs${gc === undefined ? '' : `  (GC ${us(gc)})`}`,
+  );
+  lines.push(`  ${'sum of the parts'.padEnd(56)} ${us(sum).padStart(6)} µs`);
+  if (engineClientUs !== undefined) {
+    lines.push(`  ${'the engine run (reencrypt, every thread)'.padEnd(56)} ${us(engineClientUs).padStart(6)} µs`);
+    lines.push(
+      `  ${'not in any part (engine scheduling, running them together)'.padEnd(56)} ${us(engineClientUs - sum).padStart(6)} µs`,
+    );
+  }
+  lines.push(
+    '  GC = main-thread collection pauses inside that part; the rest of rotateBatch GC is the figure beside it.',
+  );
+  return lines.join('\n');
 }
 
 /**
@@ -112,7 +149,7 @@ export interface BenchResults {
   runOrder: string[];
   measurements: Measurement[];
   targets: TargetCheck[];
-  profile?: StageTiming[];
+  profile?: Profile;
   memory?: unknown;
   /** Issue 11's whole-table reads side by side (inventory.ts). */
   inventory?: unknown;

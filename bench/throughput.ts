@@ -2,7 +2,7 @@
 //   1. ceiling   2. reference baseline (spread over the table, crypto precomputed)   3. engine, headless: dry run, rewrap, reencrypt
 //   at every --batch-size   4. reencrypt at the fastest size: headless, then with the Ink
 //   progress display attached (a pair run back to back, so drift between them is small)
-//   5. --profile: the stages alone at that size.
+//   5. --profile: the stages alone at that size, with their client CPU, and the crypto side's parts.
 import type { Db } from '../src/db/db.js';
 import { runReferenceBaseline } from './baseline-reference.js';
 import { toWire, type BenchKeys } from './bench-keys.js';
@@ -11,7 +11,7 @@ import { cpuPerRow, postgresCpuSeconds } from './cpu-budget.js';
 import type { Consumer } from './engine-job.js';
 import { measurement, type Measurement } from './measurement.js';
 import type { BenchOptions } from './options.js';
-import { profileStages, type StageTiming } from './profile.js';
+import { profileStages, type Profile } from './profile.js';
 import { countByKeyId, resetTable } from './reset.js';
 import { runEngineInWorker } from './run-engine.js';
 import { checkTargets, type TargetCheck } from './targets.js';
@@ -24,7 +24,7 @@ export const RUN_ORDER = [
   'baseline: reference algorithm (native crypto: new values precomputed, untimed) on --baseline-rows rows in 4 windows at 0/25/50/75% of the table',
   'engine headless: dry-run, rewrap, reencrypt, each at every --batch-size (own worker process each)',
   'reencrypt at the fastest batch size: headless, then Ink progress attached, --ui-rounds times (UI ratio = best attached / best headless of these pairs)',
-  '--profile: fetch, crypto, write alone at that batch size',
+  '--profile: fetch, crypto, write alone at that batch size (client CPU each); the crypto side part by part',
 ];
 
 export interface ThroughputResults {
@@ -32,7 +32,7 @@ export interface ThroughputResults {
   baseline: Measurement | undefined;
   ceiling: Measurement;
   targets: TargetCheck[];
-  profile: StageTiming[] | undefined;
+  profile: Profile | undefined;
   chosenBatchSize: number;
   /** The fastest headless run of each engine mode. */
   best: Partial<Record<EngineMode, Measurement>>;
@@ -44,6 +44,7 @@ export async function runThroughput(
   db: Db,
   keys: BenchKeys,
   o: BenchOptions,
+  gcmMicros: number,
   log: (line: string) => void,
 ): Promise<ThroughputResults> {
   const measurements: Measurement[] = [];
@@ -171,10 +172,10 @@ export async function runThroughput(
   }
   const uiRatio = bestInk / bestHeadless;
 
-  let profile: StageTiming[] | undefined;
+  let profile: Profile | undefined;
   if (o.profile) {
     log(`profile at batch ${chosenBatchSize}:`);
-    profile = await profileStages(db, keys, chosenBatchSize, log);
+    profile = await profileStages(db, keys, chosenBatchSize, gcmMicros, log);
   }
   return {
     measurements,
