@@ -134,6 +134,16 @@ async function openShared(options: PgOptions, inherited: Shared | undefined): Pr
   pool.on('error', (error) => {
     if (!closed && isConnectionLoss(error)) reconnect.lost(error);
   });
+  // A client handed out is ours until released: a connection error while we hold it reaches the
+  // statement, not the process. The listener goes on in 'acquire', which the pool emits before it
+  // takes its own idle listener off and hands the client over: a new connection's first packet can
+  // carry the server's FATAL right behind its ReadyForQuery, and the driver emits it in the same
+  // tick, before the code that asked for the client runs again (seen as an uncaught 57P01 while
+  // backends were being terminated).
+  pool.on('acquire', (client) => {
+    client.off('error', swallow);
+    client.on('error', swallow);
+  });
 
   if (!inherited) {
     // The first connection is not retried: a wrong URL or a server that is not there must say so at once.
@@ -154,10 +164,7 @@ async function openShared(options: PgOptions, inherited: Shared | undefined): Pr
   const checkout = async (): Promise<pg.PoolClient> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        const client = await pool.connect();
-        // Ours until released: a connection error while we hold it reaches the statement, not the process.
-        client.on('error', swallow);
-        return client;
+        return await pool.connect(); // with its error listener (the 'acquire' handler above)
       } catch (error) {
         if (closed || !isConnectionLoss(error)) throw error;
         await reconnect.backoff(attempt, error);
