@@ -151,6 +151,8 @@ async function main(): Promise<number> {
       process.argv.slice(2).filter((a) => a !== '--shards'),
       process.env,
     );
+    // Alone, the shard scaling is the whole run: three rounds unless told otherwise.
+    if (shards && !process.argv.includes('--shard-rounds')) o = { ...o, shardRounds: 3 };
   } catch (error) {
     if (error instanceof HelpRequested) {
       console.log(`${USAGE}\n${SHARDS_USAGE}`);
@@ -162,7 +164,13 @@ async function main(): Promise<number> {
   const snapshot = snapshotBuild();
   setWorkerScript(snapshot.workerPath);
   try {
-    await (shards ? runShardBench(o, log, snapshot.workerPath) : o.memory ? memory(o) : throughput(o));
+    if (shards) await runShardBench(o, log, snapshot.workerPath);
+    else if (o.memory) await memory(o);
+    else {
+      await throughput(o);
+      // Last: it seeds the table afresh for itself and writes results-shards.json.
+      if (o.shardRounds > 0 && !o.inventory) await runShardBench(o, log, snapshot.workerPath);
+    }
     return 0;
   } catch (error) {
     console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);

@@ -20,6 +20,8 @@ export interface BenchOptions {
   inventory: boolean;
   /** Rounds of the inventory comparison (best of each kind counts). */
   inventoryRounds: number;
+  /** Rounds of 1, 2 and 4 shard processes (shards.ts): after the throughput run, or alone with --shards; 0 = none. */
+  shardRounds: number;
   /** Leave the kek_bench schema in place at the end (for inspection with psql). */
   keep: boolean;
   /** Skip the baseline (it is the slowest part) — ratios vs baseline are then not computed. */
@@ -41,6 +43,8 @@ export const USAGE = `npm run bench -- [options]
   --inventory         only the whole-table reads of issue 11: plain jsonb GROUP BY, the inventory SQL
                       before and now, the inventory as the tool reads it, the emergency listing
   --inventory-rounds N  rounds of those, best of each (default 3)
+  --shard-rounds N    after the throughput run: rounds of 1, 2 and 4 \`reencrypt --shard I/N\` processes (default 1;
+                      3 with --shards; 0 skips them)
   --skip-baseline     do not time the reference algorithm (nor the inventory SQL and listing before issue 11)
   --keep              leave schema kek_bench in place at the end
   --out FILE          results file (default bench/results.json; results-memory.json with --memory, results-inventory.json with --inventory)
@@ -58,6 +62,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   let baselineRows: number | 'all' | undefined;
   let batchSizes = [100, 500, 1000, 2000];
   let profile = false;
+  let shardRounds: number | undefined;
   let memory = false;
   let keep = false;
   // One pair is at the mercy of the noise (a run varies by 10% here): three pairs, best of each.
@@ -108,6 +113,11 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
       case '--inventory-rounds':
         inventoryRounds = positiveInt(flag, value());
         break;
+      case '--shard-rounds': {
+        const raw = value();
+        shardRounds = raw === '0' ? 0 : positiveInt(flag, raw);
+        break;
+      }
       case '--out':
         out = value();
         break;
@@ -131,6 +141,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     skipBaseline,
     inventory,
     inventoryRounds,
+    // The memory and inventory runs measure one thing each; the full run ends with the shard scaling.
+    shardRounds: shardRounds ?? (memory || inventory ? 0 : 1),
     out:
       out ?? (memory ? 'bench/results-memory.json' : inventory ? 'bench/results-inventory.json' : 'bench/results.json'),
     databaseUrl: env.DATABASE_URL || env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL,

@@ -1,5 +1,5 @@
-// `npm run bench -- --shards`: the same freshly seeded table rotated by 1, 2 and 4 processes of the
-// real CLI, `kek-rotate reencrypt --shard I/N` each, all started at once, side by side: rounds of
+// The shard scaling (the end of `npm run bench`, or alone with `--shards`): the same freshly seeded
+// table rotated by 1, 2 and 4 processes of the real CLI, `kek-rotate reencrypt --shard I/N` each, all started at once, side by side: rounds of
 // 1, 2, 4 (in a rotating order, so drift on a shared machine does not favour one count), the table
 // reset from the pristine copy and the shard plan dropped before every measurement (so each one
 // pays for recording its boundaries). Wall time is from the first spawn to the last exit.
@@ -21,9 +21,8 @@ import { countByKeyId, resetTable } from './reset.js';
 import { seedRows } from './seed.js';
 
 export const SHARDS_USAGE =
-  '  --shards            instead: 1, 2 and 4 `reencrypt --shard I/N` processes side by side (bench/shards.ts)';
+  '  --shards            only the shard scaling: 1, 2 and 4 `reencrypt --shard I/N` processes side by side (bench/shards.ts)';
 const COUNTS = [1, 2, 4] as const;
-const ROUNDS = 3;
 
 /** CPU seconds of this process's children that have exited and been reaped (cutime + cstime, proc(5)). */
 function childrenCpuSeconds(): number | undefined {
@@ -55,7 +54,9 @@ function runShard(launcher: string, env: NodeJS.ProcessEnv, cwd: string, args: s
   });
 }
 
+/** 1, 2 and 4 shard processes, `o.shardRounds` rounds; prints their table and writes results-shards.json. */
 export async function runShardBench(o: BenchOptions, log: (line: string) => void, workerPath: string): Promise<void> {
+  const rounds = o.shardRounds;
   const keys: BenchKeys = makeBenchKeys();
   // The snapshot's CLI (build-snapshot.ts): the worker lives in <snapshot>/bench, the CLI in
   // <snapshot>/src/cli, and it imports the runbook too, which the snapshot does not copy: copied
@@ -81,12 +82,12 @@ export async function runShardBench(o: BenchOptions, log: (line: string) => void
     log(`seeding ${o.rows} rows on kek-v1 in schema ${BENCH_SCHEMA}`);
     await seedRows(db, keys.old, o.rows);
     const measurements: Measurement[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       const order = COUNTS.map((_, i) => COUNTS[(i + round) % COUNTS.length]!);
       for (const count of order) {
         await resetTable(db);
         await db.query(`DROP TABLE IF EXISTS ${SHARD_PLAN_TABLE}`);
-        log(`round ${round + 1}/${ROUNDS}: ${count} shard process${count === 1 ? '' : 'es'}, batch ${batchSize}`);
+        log(`round ${round + 1}/${rounds}: ${count} shard process${count === 1 ? '' : 'es'}, batch ${batchSize}`);
         const pgBefore = postgresCpuSeconds();
         const childBefore = childrenCpuSeconds();
         const started = process.hrtime.bigint();
@@ -149,7 +150,7 @@ export async function runShardBench(o: BenchOptions, log: (line: string) => void
       `\nkek-rotate bench --shards — ${o.rows.toLocaleString('en-US')} rows, ${machine.nproc} CPUs, node ${machine.node}, ${machine.postgres.split(' on ')[0]}`,
     );
     console.log(
-      `N processes of the CLI, reencrypt --shard I/N, started together; batch ${batchSize}, other flags default; ${ROUNDS} rounds\n`,
+      `N processes of the CLI, reencrypt --shard I/N, started together; batch ${batchSize}, other flags default; ${rounds} round${rounds === 1 ? '' : 's'}\n`,
     );
     console.log(formatTable(measurements, undefined, undefined));
     const best = (count: number) =>
@@ -177,7 +178,7 @@ export async function runShardBench(o: BenchOptions, log: (line: string) => void
       options: { ...o, databaseUrl: undefined, out },
       runOrder: [
         'seed N rows on kek-v1 (not timed), copy to bench_pristine',
-        `${ROUNDS} rounds of 1, 2 and 4 shard processes (order rotating each round)`,
+        `${rounds} rounds of 1, 2 and 4 shard processes (order rotating each round)`,
         `before every measurement: TRUNCATE + INSERT from bench_pristine, VACUUM ANALYZE, CHECKPOINT, DROP TABLE ${SHARD_PLAN_TABLE}`,
         'N processes of the CLI (reencrypt --shard I/N) started together; wall time from the first spawn to the last exit; every row checked on kek-v2 after',
       ],
