@@ -77,7 +77,8 @@ export async function measureCpuParts(
   const gcMicrosPerRow: Record<string, number> = {};
   // The observer reports asynchronously: let pending GC entries arrive before and after each part.
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-  const timed = async (name: string, work: () => void, rounds = 3) => {
+  // Least of 5 runs each: on a shared 2-core machine one run of a part can cost half as much again.
+  const timed = async (name: string, work: () => void, rounds = 5) => {
     await settle();
     gc.take();
     const micros = cpuMicrosPerRow(rows, work, rounds);
@@ -108,7 +109,7 @@ export async function measureCpuParts(
     () => {
       batches = pages.map((p) => rotateBatch(ring, p, 'reencrypt'));
     },
-    1,
+    5,
   );
   // What crosses to a crypto worker and back for each page, as crypto-pool.ts sends it:
   // packed, cloned (postMessage's structured clone, the values' buffer transferred), unpacked.

@@ -86,7 +86,7 @@ async function throughput(o: BenchOptions): Promise<void> {
         `\nWhere the time goes (batch ${r.chosenBatchSize}, each stage alone; client = this process's CPU per row):\n${formatProfile(r.profile.stages)}`,
       );
       console.log(
-        `\nClient CPU per re-encrypted row, part by part (each alone, one thread, the first ${r.profile.parts.rows.toLocaleString('en-US')} of the same rows):`,
+        `\nClient CPU per re-encrypted row, part by part (each alone, one thread, on the table's first ${r.profile.parts.rows.toLocaleString('en-US')} rows):`,
       );
       console.log(formatCpuParts(r.profile, r.best.reencrypt?.cpu?.clientUs));
     }
