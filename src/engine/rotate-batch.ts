@@ -57,14 +57,14 @@ export function rotateBatch(ring: KeyRing, rows: readonly SourceRow[], mode: Bat
         // Already where it must end up: never rewritten, so a rerun is idempotent. Still decrypted:
         // a row labelled with the primary id but written under other bytes (a forged or mistaken
         // key of the same name) is a failure with its reason, not "already done".
-        decryptValue(ring, row.value);
+        decryptValue(ring, row.value).fill(0); // only whether it opens matters: the plaintext goes at once
         out.alreadyPrimary.push(row.id);
         continue;
       }
       if (mode === 'decrypt') {
         // A dry run writes nothing: decrypting is what tells whether the row can move (the same
         // parse and checks, the same reasons), and it is a third of the work of rotating.
-        decryptValue(ring, row.value);
+        decryptValue(ring, row.value).fill(0);
         out.rotated.push({ id: row.id, fromKeyId: keyId!, old: row.value, next: row.value });
         out.rotatedAt.push(at);
         continue;

@@ -10,7 +10,9 @@ import { resolveColumns } from '../../src/db/registry.js';
 import { CancelledError, UserError } from '../../src/errors.js';
 import { createApplicationSchema } from '../../src/sandbox/schema.js';
 import { renderVerifyText } from '../../src/verify/render-verify-text.js';
+import { deepCheckColumn } from '../../src/verify/deep-check.js';
 import { verifyColumns } from '../../src/verify/verify-columns.js';
+import { inThreadCrypto, openBatchCrypto, type BatchCrypto } from '../../src/engine/crypto-pool.js';
 import { BACKENDS } from '../helpers/test-db.js';
 import { PGLITE_START_TIMEOUT_MS, perTestSchema } from '../helpers/test-db.js';
 import { MALFORMED, insertProvider, makeKek, tamper } from '../db/seed.js';
@@ -53,6 +55,48 @@ describe.each(BACKENDS)('verify on $name', (backend) => {
         expect(column!.deep).toMatchObject({ checked: 4, ok: 4, failed: 0, failures: [], ring: 'primary-only' });
         const pasted = await t.db.query<{ status: string; key_id: string | null; rows: unknown }>(column!.sql);
         expect(summariseInventory(pasted.rows)).toEqual({ total: 6, nulls: 2, invalid: 0, byKeyId: { 'kek-v2': 4 } });
+      } finally {
+        await t.drop();
+      }
+    },
+  );
+
+  it.skipIf(!backend.available)(
+    'the deep check decrypts through the crypto it is given (the workers), every row once, with the same result as this thread',
+    async () => {
+      const t = await dbs.fresh();
+      try {
+        await seedProviders(t.db, 3, 4, 1);
+        await insertProvider(t.db, tamper(encryptValue(v2, `${SECRET}-tampered`)));
+        const [column] = await resolveColumns(t.db, DEFAULT_COLUMNS);
+        const only = makeKeyRing(v2);
+        let rowsThrough = 0;
+        const inThread = inThreadCrypto(only);
+        const counting: BatchCrypto = {
+          ...inThread,
+          rotate: (rows, mode) => {
+            expect(mode).toBe('decrypt');
+            rowsThrough += rows.length;
+            return inThread.rotate(rows, mode);
+          },
+        };
+        const options = {
+          db: t.db,
+          column: column!,
+          ring: ROTATING,
+          decryptWith: only,
+          primaryOnly: true,
+          batchSize: 3,
+        };
+        const viaCrypto = await deepCheckColumn({ ...options, crypto: counting });
+        const { crypto: workers } = openBatchCrypto(only, 2);
+        const viaWorkers = await deepCheckColumn({ ...options, crypto: workers }).finally(() => workers.close());
+        const alone = await deepCheckColumn(options);
+        expect(rowsThrough).toBe(8);
+        expect(viaCrypto).toEqual(alone);
+        expect(viaWorkers).toEqual(alone);
+        // The three kek-v1 rows (readable now, not by the primary alone) and the damaged kek-v2 row.
+        expect(alone).toMatchObject({ checked: 8, ok: 4, failed: 4, unreadableNow: 1, ring: 'primary-only' });
       } finally {
         await t.drop();
       }
