@@ -8,7 +8,7 @@ export interface BenchOptions {
   baselineRows: number;
   /** Batch sizes measured for the engine; the fastest live reencrypt size is then used for the rest. */
   batchSizes: number[];
-  /** Also time fetch / crypto / write separately. */
+  /** Also time fetch / crypto / write separately, and a row's client CPU part by part (default on). */
   profile: boolean;
   /** Peak-RSS comparison at 100k rows and at --rows instead of the throughput run. */
   memory: boolean;
@@ -36,7 +36,8 @@ export const USAGE = `npm run bench -- [options]
   --rows N            rows to seed (default 200000)
   --baseline-rows N   rows the reference baseline is timed on, in 4 windows spread over the table (default 20000)
   --batch-size N[,N]  engine batch sizes to measure (default 100,500,1000,2000)
-  --profile           also time fetch / crypto / write separately
+  --no-profile        skip the profile (on by default): fetch / crypto / write alone, and a row's client CPU part by part
+  --profile           the profile (the default; kept for older command lines)
   --memory            peak RSS of a dry run and a live run at 100000 rows and at --rows (default 1000000 here)
   --ui-rounds N       headless/UI-attached pairs for the UI ratio, best of each (default 3)
   --memory-rounds N   with --memory: runs of each kind at each size, medians compared (default 3)
@@ -61,7 +62,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   let rows: number | undefined;
   let baselineRows: number | 'all' | undefined;
   let batchSizes = [100, 500, 1000, 2000];
-  let profile = false;
+  let profile = true;
   let shardRounds: number | undefined;
   let memory = false;
   let keep = false;
@@ -91,6 +92,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
         break;
       case '--profile':
         profile = true;
+        break;
+      case '--no-profile':
+        profile = false;
         break;
       case '--memory':
         memory = true;
