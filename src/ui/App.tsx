@@ -218,7 +218,15 @@ function StepScreen({
           {...chrome}
           columns={verifyColumnsFor(ctx.verifySql, ctx.verifyDeep)}
           primaryKeyId={ctx.newKeyId ?? ctx.configured?.primaryKeyId ?? '?'}
-          passed={ctx.verifySql ? ctx.refusals.length === 0 && ctx.verifySql.passed : undefined}
+          // "Verified" only once the deep check has answered: the counts alone passing says nothing
+          // yet about whether every value decrypts with the new key (a problem in the counts shows at once).
+          passed={
+            ctx.verifyDeep !== undefined
+              ? ctx.refusals.length === 0
+              : ctx.verifySql && !ctx.verifySql.passed
+                ? false
+                : undefined
+          }
           problems={ctx.refusals.length > 0 ? ctx.refusals : (ctx.verifySql?.problems ?? [])}
           actions={actions}
         />

@@ -381,6 +381,36 @@ describe('verify and after removal', () => {
     passed: false,
     problems: ['2 rows are still on kek-v1'],
   };
+  it('deep check running: clean counts do not say Verified until every value was decrypted', async () => {
+    const clean = {
+      ...report,
+      columns: [{ ...report.columns[0]!, byKeyId: { 'kek-v2': 9 } }],
+      passed: true,
+      problems: [],
+    };
+    const running = fakeActor({ verify: 'deepCheck' }, { ...KEYS_CTX, verifySql: clean, refusals: [] }, ['QUIT']);
+    r = renderInk(<App actor={running} />);
+    await see('kek-v2');
+    expect(r.frame()).not.toContain('Verified: every value');
+    r.unmount();
+    const done = fakeActor(
+      { verify: 'passed' },
+      {
+        ...KEYS_CTX,
+        verifySql: clean,
+        verifyDeep: {
+          ...clean,
+          columns: [
+            { ...clean.columns[0]!, deep: { checked: 9, ok: 9, failed: 0, failures: [], ring: 'primary-only' } },
+          ],
+        },
+        refusals: [],
+      },
+      ['CONFIRM', 'QUIT'],
+    );
+    r = renderInk(<App actor={done} />);
+    await see('✓ Verified: every value is on kek-v2.');
+  });
   it('refused: rows left on the old key are marked, s shows the SQL inside the screen', async () => {
     const actor = fakeActor(
       { verify: 'refused' },
