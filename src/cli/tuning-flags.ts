@@ -8,17 +8,18 @@ import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../engine/batch-size.js';
 import { UserError } from '../errors.js';
 import { choiceFlag, flag, positiveInteger, type FlagValues } from './flags.js';
 
-export const DEFAULT_IMAGE = 'everruns-admin';
+/** The application's admin image (not its server image, src/deploy's DEFAULT_IMAGE). */
+const DEFAULT_ADMIN_IMAGE = 'everruns-admin';
 const MAX_CONCURRENCY = 8;
 
-export const MODE_FLAG = flag({
+const MODE_FLAG = flag({
   name: 'mode',
   type: 'string',
   valueName: 'MODE',
   description: 'reencrypt (fresh data key, default) or rewrap',
 });
 
-export const BATCH_SIZE_FLAG = flag({
+const BATCH_SIZE_FLAG = flag({
   name: 'batch-size',
   short: 'b',
   type: 'string',
@@ -26,14 +27,14 @@ export const BATCH_SIZE_FLAG = flag({
   description: `Rows per batch (default ${DEFAULT_BATCH_SIZE}, at most ${MAX_BATCH_SIZE})`,
 });
 
-export const MAX_RATE_FLAG = flag({
+const MAX_RATE_FLAG = flag({
   name: 'max-rate',
   type: 'string',
   valueName: 'N',
   description: 'At most N rows per second (spare the database)',
 });
 
-export const CONCURRENCY_FLAG = flag({
+const CONCURRENCY_FLAG = flag({
   name: 'concurrency',
   type: 'string',
   valueName: 'N',
@@ -41,13 +42,13 @@ export const CONCURRENCY_FLAG = flag({
 });
 
 /** --wait: another live run holds a column's run lock (src/engine/run-lock.ts); wait for it instead of exiting 2. */
-export const WAIT_FLAG = flag({
+const WAIT_FLAG = flag({
   name: 'wait',
   type: 'boolean',
   description: 'If another live run is re-encrypting a column, wait for it to finish (default: exit 2)',
 });
 
-export const ENGINE_FLAGS = [
+const ENGINE_FLAGS = [
   flag({
     name: 'engine',
     type: 'string',
@@ -58,7 +59,7 @@ export const ENGINE_FLAGS = [
     name: 'image',
     type: 'string',
     valueName: 'NAME',
-    description: `Admin container image for --engine container (default ${DEFAULT_IMAGE})`,
+    description: `Admin container image for --engine container (default ${DEFAULT_ADMIN_IMAGE})`,
   }),
   flag({
     name: 'command',
@@ -132,8 +133,9 @@ function parseEngine(flags: FlagValues<typeof ENGINE_FLAGS>): EngineChoice {
     throw new UserError('--command is only used with --engine command', 'Add --engine command, or drop --command.');
   if (type === 'builtin') return { type };
   if (type === 'container') {
-    const name = (image ?? DEFAULT_IMAGE).trim();
-    if (name === '') throw new UserError('--image needs an image name', `For example --image ${DEFAULT_IMAGE}:latest`);
+    const name = (image ?? DEFAULT_ADMIN_IMAGE).trim();
+    if (name === '')
+      throw new UserError('--image needs an image name', `For example --image ${DEFAULT_ADMIN_IMAGE}:latest`);
     return { type, image: name };
   }
   if (command === undefined || command.trim() === '') {

@@ -86,9 +86,13 @@ function columnProblems(report: ColumnReport, ring: KeyRing | undefined): string
   return out;
 }
 
+/** Below this many values to decrypt, this thread finishes before worker threads would have started. */
+const WORKERS_FROM_ROWS = 5_000;
+
 export async function verifyColumns(opts: VerifyOptions): Promise<VerifyReport> {
-  const { ring } = opts;
+  const { db, ring, signal, onProgress } = opts;
   const deepWanted = Boolean(opts.deep || opts.onlyPrimary);
+  const primaryRows = !deepWanted && opts.primaryRows === true && ring !== undefined;
   if (deepWanted && !ring) {
     throw new UserError(
       `${opts.onlyPrimary ? '--only-primary' : '--deep'} needs the key ring, but no key is configured`,
@@ -98,63 +102,45 @@ export async function verifyColumns(opts: VerifyOptions): Promise<VerifyReport> 
   const decryptWith = ring && opts.onlyPrimary ? makeKeyRing(ring.primary) : ring;
   // The dry run's crypto workers (decrypting on this thread alone ran at about 0.76x its rows/s),
   // opened for the first column big enough to repay starting threads, and kept for the others.
-  let opened: BatchCrypto | undefined;
-  const cryptoFor = (rows: number): BatchCrypto | undefined => {
-    if (rows < WORKERS_FROM_ROWS || !decryptWith) return opened;
-    opened ??= openBatchCrypto(decryptWith, defaultCryptoWorkers()).crypto;
-    return opened;
-  };
-  try {
-    return await verifyEachColumn(opts, decryptWith, cryptoFor);
-  } finally {
-    await opened?.close();
-  }
-}
-
-/** Below this many values to decrypt, this thread finishes before worker threads would have started. */
-const WORKERS_FROM_ROWS = 5_000;
-
-async function verifyEachColumn(
-  opts: VerifyOptions,
-  decryptWith: KeyRing | undefined,
-  cryptoFor: (rows: number) => BatchCrypto | undefined,
-): Promise<VerifyReport> {
-  const { db, ring, signal, onProgress } = opts;
-  const deepWanted = Boolean(opts.deep || opts.onlyPrimary);
-  const primaryRows = !deepWanted && opts.primaryRows === true && ring !== undefined;
+  let workers: BatchCrypto | undefined;
   const report: VerifyReport = { columns: [], primaryKeyId: ring?.primary.id, passed: true, problems: [] };
-  for (const column of opts.columns) {
-    if (signal?.aborted) throw new CancelledError('Verification stopped by the operator');
-    const sql = inventorySql(column);
-    const counts = await scanInventory(db, column, { signal, onProgress: opts.onInventoryProgress });
-    const entry: ColumnReport = {
-      label: column.label,
-      table: column.qualifiedTable,
-      valueType: column.valueType,
-      sql,
-      ...counts,
-    };
-    if ((deepWanted || primaryRows) && ring && decryptWith) {
-      const expected = primaryRows ? (counts.byKeyId[ring.primary.id] ?? 0) : counts.total - counts.nulls;
-      onProgress?.(0, expected, column.label);
-      entry.deep = await deepCheckColumn({
-        db,
-        column,
-        ring,
-        decryptWith,
-        primaryOnly: Boolean(opts.onlyPrimary),
-        primaryRowsOnly: primaryRows,
-        batchSize: opts.batchSize,
-        signal,
-        crypto: cryptoFor(expected),
-        // The application keeps writing: never report more done than the total shown.
-        onBatch: (checked) => onProgress?.(checked, Math.max(expected, checked), column.label),
-      });
-    } else {
-      onProgress?.(1, 1, column.label);
+  try {
+    for (const column of opts.columns) {
+      if (signal?.aborted) throw new CancelledError('Verification stopped by the operator');
+      const sql = inventorySql(column);
+      const counts = await scanInventory(db, column, { signal, onProgress: opts.onInventoryProgress });
+      const entry: ColumnReport = {
+        label: column.label,
+        table: column.qualifiedTable,
+        valueType: column.valueType,
+        sql,
+        ...counts,
+      };
+      if ((deepWanted || primaryRows) && ring && decryptWith) {
+        const expected = primaryRows ? (counts.byKeyId[ring.primary.id] ?? 0) : counts.total - counts.nulls;
+        if (expected >= WORKERS_FROM_ROWS) workers ??= openBatchCrypto(decryptWith, defaultCryptoWorkers()).crypto;
+        onProgress?.(0, expected, column.label);
+        entry.deep = await deepCheckColumn({
+          db,
+          column,
+          ring,
+          decryptWith,
+          primaryOnly: Boolean(opts.onlyPrimary),
+          primaryRowsOnly: primaryRows,
+          batchSize: opts.batchSize,
+          signal,
+          crypto: workers,
+          // The application keeps writing: never report more done than the total shown.
+          onBatch: (checked) => onProgress?.(checked, Math.max(expected, checked), column.label),
+        });
+      } else {
+        onProgress?.(1, 1, column.label);
+      }
+      report.columns.push(entry);
+      report.problems.push(...columnProblems(entry, ring));
     }
-    report.columns.push(entry);
-    report.problems.push(...columnProblems(entry, ring));
+  } finally {
+    await workers?.close();
   }
   report.passed = report.problems.length === 0;
   return report;
