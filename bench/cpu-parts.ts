@@ -40,15 +40,19 @@ export function cpuMicrosPerRow(rows: number, work: () => void, rounds = 3): num
   return best / rows;
 }
 
-/** Collects the main thread's GC pauses; `take()` returns the milliseconds seen since the last call. */
-export function gcMeter(): { take(): number; stop(): void } {
+/**
+ * Collects the main thread's GC pauses; `take()` returns the milliseconds seen since the last call.
+ * The observer reports asynchronously, so `take()` first lets pending entries arrive.
+ */
+export function gcMeter(): { take(): Promise<number>; stop(): void } {
   let ms = 0;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries() as PerformanceEntry[]) ms += entry.duration;
   });
   observer.observe({ entryTypes: ['gc'] });
   return {
-    take() {
+    async take() {
+      await new Promise((resolve) => setTimeout(resolve, 20));
       const seen = ms;
       ms = 0;
       return seen;
@@ -58,32 +62,26 @@ export function gcMeter(): { take(): number; stop(): void } {
 }
 
 /**
- * The parts of a reencrypt row on the client, timed alone on `pages` (values on the old key).
- * `gcmMicros` is one AES-256-GCM call timed alone (cpu-budget.ts); a row makes six.
+ * The parts of a reencrypt row on the client, timed alone on `pages` (values on the old key): a
+ * sample the caller read, small enough to keep alive at once (SAMPLE_ROWS), since a part that kept
+ * every row of a big table alive would time the collector's work on them, which the engine (a page
+ * at a time) never does. `gcmMicros` is one AES-256-GCM call timed alone (cpu-budget.ts); a row
+ * makes six.
  */
 export async function measureCpuParts(
   ring: KeyRing,
-  allPages: readonly SourceRow[][],
+  pages: readonly SourceRow[][],
   gcmMicros: number,
-  sampleRows = SAMPLE_ROWS,
 ): Promise<CpuParts> {
-  // A sample of the pages: a part that kept the results of every row of a big table alive would
-  // time the garbage collector's work on them, which the engine (a page at a time) never does.
-  const pages: SourceRow[][] = [];
-  for (let n = 0, i = 0; i < allPages.length && n < sampleRows; n += allPages[i]!.length, i++) pages.push(allPages[i]!);
   const rows = pages.reduce((n, p) => n + p.length, 0);
   const values = pages.flatMap((p) => p.map((r) => r.value!));
   const gc = gcMeter();
   const gcMicrosPerRow: Record<string, number> = {};
-  // The observer reports asynchronously: let pending GC entries arrive before and after each part.
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
   // Least of 5 runs each: on a shared 2-core machine one run of a part can cost half as much again.
   const timed = async (name: string, work: () => void, rounds = 5) => {
-    await settle();
-    gc.take();
+    await gc.take();
     const micros = cpuMicrosPerRow(rows, work, rounds);
-    await settle();
-    gcMicrosPerRow[name] = (gc.take() * 1000) / rows / rounds;
+    gcMicrosPerRow[name] = ((await gc.take()) * 1000) / rows / rounds;
     return micros;
   };
 

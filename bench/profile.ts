@@ -47,20 +47,19 @@ export async function profileStages(
   const out: StageTiming[] = [];
   const gc = gcMeter();
   let cpuBefore = process.cpuUsage();
-  const start = () => {
-    gc.take();
+  const start = async () => {
+    await gc.take();
     cpuBefore = process.cpuUsage();
     return process.hrtime.bigint();
   };
   const record = async (stage: string, rows: number, seconds: number) => {
     const cpu = process.cpuUsage(cpuBefore);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the GC observer reports asynchronously
     const timing = {
       stage,
       rows,
       seconds,
       clientMicrosPerRow: (cpu.user + cpu.system) / rows,
-      gcMicrosPerRow: (gc.take() * 1000) / rows,
+      gcMicrosPerRow: ((await gc.take()) * 1000) / rows,
     };
     out.push(timing);
     log(
@@ -88,7 +87,7 @@ export async function profileStages(
   const parts = await measureCpuParts(ring, sample, gcmMicros);
   sample.length = 0;
 
-  let started = start();
+  let started = await start();
   const pages: SourceRow[][] = [];
   const reader = new KeysetReader(db, sql, batchSize);
   for (let page = await reader.next(); page.length > 0; page = await reader.next()) pages.push(page);
@@ -97,7 +96,7 @@ export async function profileStages(
 
   // The same pages ordered by the table's id column: the engine's SQL says ORDER BY "id", which
   // PostgreSQL resolves to the output alias `id::text`, so each page sorts every remaining row.
-  started = start();
+  started = await start();
   let indexOrdered = 0;
   const page = `SELECT t.id::text AS id, t.api_key_encrypted AS value FROM llm_providers t WHERE t.id > $1::uuid ORDER BY t.id LIMIT $2`;
   for (let last = '00000000-0000-0000-0000-000000000000'; ;) {
@@ -110,20 +109,20 @@ export async function profileStages(
 
   let rotated: RotatedRow[][] = [];
   for (const mode of ['rewrap', 'reencrypt'] as const) {
-    started = start();
+    started = await start();
     rotated = pages.map((p) => rotateBatch(ring, p, mode).rotated);
     await record(`crypto ${mode} (rotateBatch, 1 thread)`, total, since(started));
   }
 
   const limits = { lockTimeoutMs: 2000, statementTimeoutMs: 30_000, attempts: 5 };
-  started = start();
+  started = await start();
   let written = 0;
   for (const batch of rotated) written += (await compareAndSwap(db, sql, batch, limits)).written.length;
   await record('write (engine compareAndSwap: lock + CAS tx)', written, since(started));
 
   // The same UPDATE without the SKIP LOCKED pre-lock and SET LOCALs: what the extra round trips cost.
   await resetTable(db);
-  started = start();
+  started = await start();
   written = 0;
   for (const batch of rotated) {
     written += await db.transaction(async (tx) => {

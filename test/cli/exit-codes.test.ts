@@ -2,8 +2,7 @@
 // with the stack only under --debug.
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES, exitCodeFor } from '../../src/cli/exit-codes.js';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/output.js';
+import { cliInProcess } from './cli-harness.js';
 import {
   CancelledError,
   DatabaseError,
@@ -45,14 +44,8 @@ describe('exit codes', () => {
   });
 
   it('main() returns the code and prints error/hint on stderr, never exiting', async () => {
-    const err: string[] = [];
-    const io: CliIo = {
-      stdout: { write: () => true },
-      stderr: { write: (s: string) => err.push(s) },
-      env: {},
-      cwd: '/nonexistent',
-    };
-    expect(await main(['reencrypt', '--nope'], io)).toBe(2);
-    expect(err.join('')).toMatch(/^error: unknown option --nope for kek-rotate reencrypt\nhint: /);
+    const r = await cliInProcess(['reencrypt', '--nope']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^error: unknown option --nope for kek-rotate reencrypt\nhint: /);
   });
 });
